@@ -1,0 +1,42 @@
+# vanban — `make install`, `make test`, `make demo`. Idempotent; works as root (CI) and as a user with sudo.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the project needs at run time and in its tests.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install system-deps test demo bench clean
+
+install: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "vanban needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+test: install
+	$(BIN)/python -m pytest
+
+demo: install
+	@echo "== vanban extract corpus/819-SKHCN.txt =="
+	$(BIN)/vanban extract corpus/819-SKHCN.txt
+
+bench: install
+	$(BIN)/python bench/refs.py
+
+clean:
+	rm -rf $(VENV) outputs/*.sqlite outputs/*.csv outputs/*.json outputs/*.html outputs/*.gexf outputs/*.graphml

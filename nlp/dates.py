@@ -1,0 +1,102 @@
+"""Dates as Vietnamese letters print them: `ngày 22/12/2024`, `ngày 22 tháng 12 năm 2024`, `ngày 03-4-2025`,
+`21.3.18` (stamps), and the same through OCR garble (`ngay 04thang 3 nam 2026`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .doctypes import fuzzy_pattern
+from .text import fold_lower
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    date: dt.date | None  # None when day or month is missing (handwritten blanks)
+    year: int | None
+    month: int | None
+    span: tuple[int, int]  # into the text given
+
+    @property
+    def iso(self) -> str | None:
+        return self.date.isoformat() if self.date else None
+
+    @property
+    def partial(self) -> str | None:
+        """`2025-02` when only month and year were printed; `2025` for the year alone."""
+        if self.year and self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}" if self.year else None
+
+
+_NGAY = r"(?:" + fuzzy_pattern("ngày") + r"|ngdy|ngiy|nguy)"
+_THANG = r"(?:" + fuzzy_pattern("tháng") + r"|th\w{2,3}g)"
+_NAM = r"(?:" + fuzzy_pattern("năm") + r"|n\w{1,2}m)"
+_NUMERIC = r"(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>(?:19|20)\d{2})(?!\d)"
+_WORDS = (
+    r"(?P<wd>\d{1,2})?\s*" + _THANG + r"\s*(?P<wm>\d{1,2})?\s*" + _NAM + r"\s*(?P<wy>(?:19|20)\d{2})(?!\d)"
+)
+
+# "ngày 22/12/2024" / "ngày 22 tháng 12 năm 2024": the word "ngày" is required before a numeric date, so that
+# a bare "10/10/2025" inside a table or a symbol is not taken for the date of a reference.
+DATE_AFTER_NGAY = re.compile(r"(?<![a-z])" + _NGAY + r"\s*[:.,]?\s*(?:" + _NUMERIC + "|" + _WORDS + ")")
+# Stand-alone date (in a header line "Quảng Ngãi, ngày ...", or a stamp "Ngày: 21.3.18").
+ANY_DATE = re.compile(r"(?<![\d/])(?:" + _NUMERIC + "|" + _WORDS + ")")
+
+
+def _make(y: int | None, m: int | None, d: int | None, span: tuple[int, int]) -> DateMatch | None:
+    if y is None or not 1900 <= y <= 2100:
+        return None
+    if m is not None and not 1 <= m <= 12:
+        return None
+    date = None
+    if m is not None and d is not None:
+        try:
+            date = dt.date(y, m, d)
+        except ValueError:
+            return None
+    return DateMatch(date=date, year=y, month=m, span=span)
+
+
+def _from_match(match: re.Match[str], offset: int = 0) -> DateMatch | None:
+    span = (match.start() + offset, match.end() + offset)
+    g = match.groupdict()
+    if g.get("y"):
+        return _make(int(g["y"]), int(g["m"]), int(g["d"]), span)
+    return _make(
+        int(g["wy"]),
+        int(g["wm"]) if g.get("wm") else None,
+        int(g["wd"]) if g.get("wd") else None,
+        span,
+    )
+
+
+def date_at(folded: str, pos: int, *, max_gap: int = 6) -> DateMatch | None:
+    """The `ngày ...` date that starts within `max_gap` characters of `pos` in folded lower-case text."""
+    window = folded[pos : pos + max_gap + 60]
+    match = DATE_AFTER_NGAY.search(window)
+    if match is None or match.start() > max_gap:
+        return None
+    if window[: match.start()].strip(" \t\n,;:(") != "":
+        return None
+    found = _from_match(match, pos)
+    return found if found and found.date else None
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    """Every `ngày ...` date in a text (complete or partial), in order."""
+    folded = fold_lower(text)
+    out = []
+    for match in DATE_AFTER_NGAY.finditer(folded):
+        found = _from_match(match)
+        if found:
+            out.append(found)
+    return out
+
+
+def parse_date(text: str) -> DateMatch | None:
+    """The first date in a short string, with or without `ngày` (`22/12/2024`, `ngày 4 tháng 3 năm 2026`)."""
+    folded = fold_lower(text)
+    match = DATE_AFTER_NGAY.search(folded) or ANY_DATE.search(folded)
+    return _from_match(match) if match else None

@@ -1,0 +1,240 @@
+"""The tables every part of vanban reads: document types, issuing bodies, provinces, OCR confusions, relation phrases.
+
+The tables are data files in `nlp/data/` (TSV, one row per entry); this module loads them once and offers the
+look-ups that the reference grammar, the header parser, the query parser and the exports share.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .text import fold_lower
+
+
+@dataclass(frozen=True)
+class DocType:
+    code: str  # as printed in số/ký hiệu: "KH", "QĐ", "TTr"
+    name: str  # Vietnamese type name: "Kế hoạch"
+    systems: frozenset[str]  # "nd30", "party", "normative"
+    english: tuple[str, ...]  # lower-case English aliases: ("plan",)
+    names: tuple[str, ...]  # other Vietnamese names that mean this type ("Văn bản" for Công văn)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    code: str | None
+    name: str
+    kind: str  # national, ministry, local, party, unit
+
+
+def _rows(filename: str) -> list[list[str]]:
+    text = resources.files("nlp").joinpath("data", filename).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter="\t")]
+
+
+@lru_cache(maxsize=1)
+def doc_types() -> tuple[DocType, ...]:
+    out = []
+    for row in _rows("doctypes.tsv"):
+        row += [""] * (5 - len(row))
+        code, name, systems, english, names = row[:5]
+        out.append(
+            DocType(
+                code=code,
+                name=name,
+                systems=frozenset(s.strip() for s in systems.split(",") if s.strip()),
+                english=tuple(a.strip() for a in english.split(",") if a.strip()),
+                names=tuple(n.strip() for n in names.split(",") if n.strip()),
+            )
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def issuers() -> tuple[Issuer, ...]:
+    return tuple(
+        Issuer(code=None if row[0] == "-" else row[0], name=row[1], kind=row[2]) for row in _rows("issuers.tsv")
+    )
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[tuple[str, str], ...]:
+    return tuple((row[0], row[1]) for row in _rows("provinces.tsv"))
+
+
+@lru_cache(maxsize=1)
+def relation_phrases() -> tuple[tuple[str, str], ...]:
+    return tuple((row[0], row[1]) for row in _rows("relations.tsv"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Type codes
+
+
+@lru_cache(maxsize=None)
+def type_codes(system: str | None = None) -> frozenset[str]:
+    return frozenset(t.code for t in doc_types() if system is None or system in t.systems)
+
+
+def type_for_code(code: str, system: str) -> DocType | None:
+    """The type a code stands for in a numbering system (`TT` is Thông tư in state numbering, Thông tri in Party)."""
+    for t in doc_types():
+        if t.code == code and system in t.systems:
+            return t
+    for t in doc_types():
+        if t.code == code:
+            return t
+    return None
+
+
+@lru_cache(maxsize=None)
+def type_by_name(name: str) -> DocType | None:
+    """`Kế hoạch` / `ke hoach` / `Văn bản` → the DocType (first row wins)."""
+    key = fold_lower(name).strip()
+    for t in doc_types():
+        if fold_lower(t.name) == key or any(fold_lower(n) == key for n in t.names):
+            return t
+    return None
+
+
+@lru_cache(maxsize=1)
+def type_names() -> tuple[str, ...]:
+    """Every Vietnamese type name once, longest first (so `Thông tư liên tịch` is tried before `Thông tư`)."""
+    names: dict[str, None] = {}
+    for t in doc_types():
+        names[t.name] = None
+        for n in t.names:
+            names[n] = None
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
+@lru_cache(maxsize=1)
+def english_aliases() -> dict[str, str]:
+    """English alias (lower case) → Vietnamese type name, e.g. `plan` → `Kế hoạch`."""
+    out: dict[str, str] = {}
+    for t in doc_types():
+        for alias in t.english:
+            out.setdefault(alias, t.name)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issuers
+
+
+@lru_cache(maxsize=1)
+def issuer_codes() -> frozenset[str]:
+    return frozenset(i.code for i in issuers() if i.code)
+
+
+def issuer_name(code: str) -> str | None:
+    """Default name of the body a code stands for (`TTg` → Thủ tướng Chính phủ); None for unknown codes."""
+    match = re.fullmatch(r"(QH|UBTVQH)(\d+)", code)
+    if match:
+        code = match.group(1)
+    for i in issuers():
+        if i.code == code:
+            return i.name
+    return None
+
+
+def issuer_kind(code: str) -> str | None:
+    code = re.sub(r"(?<=QH)\d+$", "", code)
+    for i in issuers():
+        if i.code == code:
+            return i.kind
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Code repair: what OCR does to Đ in codes
+
+
+_D_LOOKALIKES = "PDBÐƉ0"
+
+
+@lru_cache(maxsize=1)
+def _code_index() -> dict[str, str]:
+    """Upper-cased code → canonical code, over every type and issuer code."""
+    index: dict[str, str] = {}
+    for code in itertools.chain(type_codes(), issuer_codes()):
+        index.setdefault(code.upper(), code)
+    return index
+
+
+def canonical_code(segment: str, known: frozenset[str]) -> tuple[str | None, bool]:
+    """Repair one segment of a symbol against a set of known codes.
+
+    Returns (canonical code, repaired?) or (None, False). Case is canonicalised (`QDI` → `QĐi` only through the
+    table); Đ read as P/D/B/Ð is restored only when the result is a known code and the segment as read is not
+    (`QP` → `QĐ`, `CDS` → `CĐS`, but `DA` stays Dự án).
+    """
+    if segment in known:
+        return segment, False
+    upper = segment.upper()
+    by_upper = {k.upper(): k for k in known}
+    if upper in by_upper:
+        return by_upper[upper], by_upper[upper] != segment and not _case_only(segment, by_upper[upper])
+    positions = [i for i, ch in enumerate(upper) if ch in _D_LOOKALIKES]
+    for count in (1, 2):
+        for combo in itertools.combinations(positions, count):
+            chars = list(upper)
+            for i in combo:
+                chars[i] = "Đ"
+            candidate = "".join(chars)
+            if candidate in by_upper:
+                return by_upper[candidate], True
+    return None, False
+
+
+def _case_only(a: str, b: str) -> bool:
+    return a.upper() == b.upper()
+
+
+def known_code(segment: str) -> bool:
+    return segment.upper() in _code_index() or bool(re.fullmatch(r"(QH|UBTVQH)\d{1,2}", segment))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fuzzy keyword patterns built from the confusion table
+
+
+@lru_cache(maxsize=1)
+def _confusions() -> dict[str, tuple[str, tuple[str, ...]]]:
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for row in _rows("confusions.tsv"):
+        row += [""] * (3 - len(row))
+        letter, singles, multis = row[:3]
+        # Singles are matched against folded text, so fold them too (é → e, đ → d), and lower-case.
+        folded = "".join(sorted(set(fold_lower(singles)) - {letter}))
+        out[letter] = (folded, tuple(m for m in multis.split(",") if m))
+    return out
+
+
+@lru_cache(maxsize=None)
+def fuzzy_pattern(phrase: str) -> str:
+    """A regex (for folded, lower-cased text) that matches `phrase` as generic OCR tends to print it.
+
+    `Kế hoạch` → matches `ke hoach`, `k& hoach`, `k¢ hoach` (after folding); spaces match any run of whitespace,
+    including a line break. The first letter of each word must be itself (keeps the patterns selective).
+    """
+    confusions = _confusions()
+    words = fold_lower(phrase).split()
+    parts = []
+    for word in words:
+        chars = []
+        for i, ch in enumerate(word):
+            if i == 0 or ch not in confusions:
+                chars.append(re.escape(ch))
+                continue
+            singles, multis = confusions[ch]
+            cls = "[" + re.escape(ch + singles) + "]"
+            chars.append(f"(?:{cls}|{'|'.join(map(re.escape, multis))})" if multis else cls)
+        parts.append("".join(chars))
+    return r"\s+".join(parts)

@@ -1,0 +1,292 @@
+"""The letter's own identity, read from the Nghị định 30/2020 layout (and the Party layout of Hướng dẫn 36):
+
+issuing body (letterhead), `Số: 819/SKHCN-BCVT&CĐS`, `Quảng Ngãi, ngày 04 tháng 3 năm 2026`, the type heading
+(`KẾ HOẠCH`) or `V/v ...` subject, `Kính gửi: ...`, and the signature block (`KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / name`).
+
+Handwritten numbers and days are often lost by OCR (`Số:   /QĐ-UBND`, `ngày   tháng 02 năm 2025`): the number is
+then unknown (`?/QĐ-UBND`) and the date partial (`2025-02`), never guessed. A digital-signature time
+(`Thời gian ký: 03/02/2025 10:47:25`) is better evidence of the date than a partial header date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import doctypes
+from .dates import DATE_AFTER_NGAY, _from_match, parse_date
+from .doctypes import fuzzy_pattern
+from .references import SYMBOL, _parse_symbol, _Symbol, _system_type, match_province, resolve_issuer
+from .text import fold_lower
+
+
+@dataclass(frozen=True)
+class Header:
+    symbol: str | None  # "819/SKHCN-BCVT&CĐS"; "?/QĐ-UBND" when the number could not be read
+    number: str | None
+    type: str | None
+    type_code: str | None
+    date: str | None  # ISO, or None when the day or month is missing
+    date_partial: str | None  # "2025-02" from what was printed
+    date_source: str | None  # "header", "signature"
+    issuer: str | None  # the body that issued it: "Sở Khoa học và Công nghệ"
+    issuer_parent: str | None  # the body above it in the letterhead: "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    issuer_code: str | None
+    place: str | None
+    subject: str | None
+    recipients: tuple[str, ...]
+    signer_authority: str | None  # "KT. GIÁM ĐỐC"
+    signer_title: str | None  # "PHÓ GIÁM ĐỐC"
+    signer_name: str | None
+    symbol_span: tuple[int, int] | None
+    date_span: tuple[int, int] | None
+
+
+_HEADER_CHARS = 3000
+_SO_LABEL = re.compile(r"(?<![a-z0-9])(?:s[o06bdeq0]?|5[o06]?)[ \t]*[:.]?[ \t]*(?=\d|[._…\s]*/)")
+_BLANK_NUMBER = re.compile(r"[ \t]*[._…]*[ \t]*/[ \t]*(?P<rest>[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*)")
+_MOTTO = re.compile(
+    r"cong\s+h[o0]a\s+xa\s+h[o0]i\s+chu\s+ngh[i1]a\s+viet\s+nam|d[o0]c\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc"
+    r"|dang\s+cong\s+san\s+viet\s+nam"
+)
+_KINH_GUI = re.compile(r"(?<![a-z])k\w{1,3}h[ \t]+g\w{1,3}[ \t]*:")
+_VV = re.compile(r"(?<![a-z])v[ \t]*[/.][ \t]*v(?![a-z])")
+_SIGN_AUTH = re.compile(r"(?<![A-Za-z])(KT|TM|TL|TUQ|Q)\.[ \t]*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \t]{2,60})")
+_SIGNATURE_TIME = re.compile(
+    r"th[o0]i\s+gian\s+k[yi]\s*:?\s*(\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2})", re.IGNORECASE
+)
+
+
+def parse_header(text: str) -> Header:
+    head = text[:_HEADER_CHARS]
+    folded = fold_lower(head)
+
+    symbol = number = type_code = issuer_code = None
+    type_name = None
+    symbol_span = None
+    system = None
+    for label in _SO_LABEL.finditer(folded):
+        if label.start() > 1500:
+            break
+        pos = label.end()
+        match = SYMBOL.match(head, pos)
+        if match:
+            sym = _parse_symbol(match)
+            if sym:
+                symbol, number, issuer_code = sym.symbol, sym.number, sym.issuer_code
+                type_code, system = sym.type_code, sym.system
+                symbol_span = sym.span
+                break
+        blank = _BLANK_NUMBER.match(head, pos)
+        if blank:
+            rest = re.sub(r"\s+", "", blank.group("rest"))
+            fake = SYMBOL.match(f"0/{rest}")
+            sym = _parse_symbol(fake) if fake else None
+            if sym:
+                symbol = "?" + sym.symbol[1:]
+                issuer_code, type_code, system = sym.issuer_code, sym.type_code, sym.system
+                symbol_span = (label.start(), blank.end())
+                break
+
+    # Place and date: "Quảng Ngãi, ngày 04 tháng 3 năm 2026" (day and month may be blank)
+    date = place = None
+    date_span = None
+    for match in DATE_AFTER_NGAY.finditer(folded):
+        before = folded[max(0, match.start() - 50) : match.start()]
+        comma = re.search(r"([^\n,;:]{2,45}),[ \t]*\Z", before)
+        if not comma:
+            continue
+        found = _from_match(match)
+        if found is None:
+            continue
+        date, date_span = found, found.span
+        raw_place = head[match.start() - len(comma.group(0)) : match.start()].rstrip(", \t")
+        place = _place(raw_place, symbol_span)
+        break
+
+    heading_type = _heading_type(folded)
+    sig_type = None
+    if symbol is not None and system is not None:
+        sig_type = _system_type(
+            _Symbol(symbol, number or "", None, system, type_code, issuer_code, (0, 0), (), True), heading_type
+        )
+    if sig_type:
+        type_name, type_code = sig_type
+    elif heading_type:
+        t = doctypes.type_by_name(heading_type)
+        type_name, type_code = (t.name, t.code) if t else (heading_type, None)
+    elif _VV.search(folded):
+        type_name, type_code = "Công văn", "CV"
+
+    issuer, parent = _letterhead(head, folded, symbol_span)
+    if issuer is None and issuer_code:
+        issuer = doctypes.issuer_name(issuer_code)
+
+    date_iso = date.iso if date else None
+    date_partial = date.partial if date and not date.date else None
+    date_source = "header" if date_iso else None
+    signed = _SIGNATURE_TIME.search(fold_lower(text))
+    if signed and not date_iso:
+        sig = parse_date(signed.group(1))
+        if sig and sig.date:
+            date_iso, date_source = sig.iso, "signature"
+
+    authority, title, name = _signature(text)
+    return Header(
+        symbol=symbol,
+        number=number,
+        type=type_name,
+        type_code=type_code,
+        date=date_iso,
+        date_partial=date_partial,
+        date_source=date_source,
+        issuer=issuer,
+        issuer_parent=parent,
+        issuer_code=issuer_code,
+        place=place,
+        subject=_subject(head, folded),
+        recipients=_recipients(head, folded),
+        signer_authority=authority,
+        signer_title=title,
+        signer_name=name,
+        symbol_span=symbol_span,
+        date_span=date_span,
+    )
+
+
+def _place(raw: str, symbol_span: tuple[int, int] | None) -> str | None:
+    # On a line where the two header columns were read side by side, the place follows the symbol.
+    raw = re.split(r"[A-ZĐ]{2,}[A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&]*)+\s", raw)[-1]
+    raw = raw.strip(" \t-*")
+    words = fold_lower(raw).split()
+    for k in range(len(words)):
+        province = match_province(words[k:])
+        if province and province[1] == len(words) - k:
+            return province[0]
+    return raw or None
+
+
+@lru_cache(maxsize=1)
+def _heading_pattern() -> re.Pattern[str]:
+    names = "|".join(f"(?P<h{i}>{fuzzy_pattern(n)})" for i, n in enumerate(doctypes.type_names()))
+    return re.compile(r"^[ \t]*(?:" + names + r")[ \t]*$", re.MULTILINE)
+
+
+def _heading_type(folded: str) -> str | None:
+    """A line that is only a type name (`KẾ HOẠCH`, `QUYẾT ĐỊNH`) names the document's type."""
+    match = _heading_pattern().search(folded)
+    if not match or not match.lastgroup:
+        return None
+    return doctypes.type_names()[int(match.lastgroup[1:])]
+
+
+def _letterhead(head: str, folded: str, symbol_span: tuple[int, int] | None) -> tuple[str | None, str | None]:
+    """(issuer, parent body) from the capitalised lines above the số/ký hiệu line."""
+    stop = symbol_span[0] if symbol_span else min(len(head), 400)
+    lines = []
+    for raw in head[:stop].splitlines():
+        line = raw.strip(" \t*-_")
+        f = fold_lower(line)
+        motto = _MOTTO.search(f)
+        if motto:  # the right column read on the same line: keep what is left of it
+            line = line[: motto.start()].strip(" \t*-_")
+        if not line or not any(ch.isalpha() for ch in line):
+            continue
+        letters = [ch for ch in line if ch.isalpha()]
+        if sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
+            continue
+        lines.append(line)
+    bodies: list[str] = []
+    for line in lines:
+        resolved, _scope = resolve_issuer(line)
+        if resolved:
+            bodies.append(resolved)
+        elif bodies and match_province(_level_stripped(line)):
+            # "ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NGÃI": the second line qualifies the first
+            resolved, _ = resolve_issuer(f"{fold_lower(lines[lines.index(line) - 1])} {fold_lower(line)}")
+            if resolved:
+                bodies[-1] = resolved
+    if not bodies:
+        return None, None
+    return bodies[-1], (bodies[-2] if len(bodies) > 1 else None)
+
+
+def _level_stripped(line: str) -> list[str]:
+    words = fold_lower(line).split()
+    while words and words[0] in {"tinh", "thanh", "pho", "tp", "tp."}:
+        words = words[1:]
+    return words
+
+
+def _subject(head: str, folded: str) -> str | None:
+    """`V/v ...` up to the blank line or `Kính gửi`; else the title lines under the type heading."""
+    vv = _VV.search(folded)
+    if vv and vv.start() < 1500:
+        end = _block_end(folded, vv.end())
+        return _clean(head[vv.end() : end]) or None
+    heading = _heading_pattern().search(folded)
+    if heading:
+        start = heading.end()
+        end = _block_end(folded, start + 1)
+        return _clean(head[start:end]) or None
+    return None
+
+
+def _block_end(folded: str, start: int) -> int:
+    ends = [len(folded)]
+    for pattern in (r"\n[ \t]*\n", r"\n[ \t]*(?:can cu|kinh g)", r"\n[ \t]*[ivx]+\.\s", r"\n[ \t]*\d\.\s"):
+        match = re.compile(pattern).search(folded, start)
+        if match:
+            ends.append(match.start())
+    return min(ends)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.strip(" \t\n:.-").split())
+
+
+def _recipients(head: str, folded: str) -> tuple[str, ...]:
+    match = _KINH_GUI.search(folded)
+    if not match:
+        return ()
+    out = []
+    first = head[match.end() : folded.find("\n", match.end()) if "\n" in folded[match.end() :] else len(head)]
+    if first.strip():
+        out.append(first.strip(" \t-;.,"))
+    pos = match.end() + len(first)
+    for line in head[pos:].split("\n")[1:]:
+        stripped = line.strip()
+        if not stripped.startswith(("-", "+", "•")):
+            if stripped and out:
+                break
+            if not stripped and out:
+                break
+            continue
+        out.append(stripped.strip(" \t-+•;.,"))
+    return tuple(r for r in out if r)
+
+
+def _signature(text: str) -> tuple[str | None, str | None, str | None]:
+    """(`KT. GIÁM ĐỐC`, `PHÓ GIÁM ĐỐC`, name) from the last signature block."""
+    matches = list(_SIGN_AUTH.finditer(text))
+    if not matches:
+        return None, None, None
+    match = matches[-1]
+    authority = f"{match.group(1)}. {' '.join(match.group(2).split())}"
+    authority = re.split(r"\s{2,}|\n", authority)[0].strip()
+    title = name = None
+    lines = text[match.end() :].split("\n")[1:12]
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("-", "+")):
+            continue
+        letters = [ch for ch in stripped if ch.isalpha()]
+        if title is None and letters and all(ch.isupper() for ch in letters) and len(stripped.split()) <= 6:
+            title = stripped
+            continue
+        words = stripped.split()
+        if 2 <= len(words) <= 5 and all(w[:1].isupper() and w[1:].islower() for w in words if w.isalpha()):
+            name = stripped
+            break
+    return authority, title, name

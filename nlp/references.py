@@ -1,0 +1,649 @@
+"""The reference grammar: every numbered document a text cites, read through OCR garble.
+
+How it reads (eyecite's shape: find, then resolve against tables):
+
+1. *Symbols first.* The số/ký hiệu is the most distinctive part of a reference. Three shapes, from the tables:
+   Party `57-NQ/TW` (Hướng dẫn 36-HD/VPTW), normative `13/2023/NĐ-CP`, `20/2023/QH15`, and administrative
+   `58/KH-UBND`, `1588/QĐ-TTg` or công văn `961/VP-KGVX` (Nghị định 30/2020/NĐ-CP). Separators may carry OCR
+   noise (`57- -NQ/TW`, `38/ KH-UBND`, a line break after a hyphen); each segment is checked against the code
+   tables and repaired only towards a known code (`QP` → `QĐ`, `CDS` → `CĐS`).
+2. *Then the context, on the folded text* (same offsets, no diacritics): the type name and `số` before the symbol
+   (`Ké hoach s6`), the `ngày ...` date after it, `của <issuer>` and the `về ...` clause. Keywords are matched
+   with patterns built from the OCR confusion table.
+
+Numbers without a symbol are never turned into references: `Đề án 06`, `Luật Đất đai năm 2024` are *named
+mentions*; `Điều 5`, phone numbers, money and stamps have no symbol and so never match.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from . import doctypes
+from .dates import date_at
+from .doctypes import canonical_code, fuzzy_pattern, issuer_name, type_for_code
+from .sentences import SentenceIndex
+from .text import fold_lower, slug
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a numbered reference in a text."""
+
+    symbol: str  # repaired số/ký hiệu: "57-NQ/TW", "58/KH-UBND", "13/2023/NĐ-CP"
+    number: str
+    year: int | None  # the year inside a normative symbol
+    type: str  # Vietnamese type name
+    type_code: str
+    issuer_code: str | None
+    issuer: str | None  # full name: from "của ..." when the text says it, else from the code table
+    date: str | None  # ISO date of the cited document
+    span: tuple[int, int]  # type name … date, into the text given
+    symbol_span: tuple[int, int]
+    text: str  # the text of `span` as it came
+    sentence: str
+    sentence_span: tuple[int, int]
+    confidence: float
+    relation: str = "cites"
+    repairs: tuple[str, ...] = ()
+    tail_end: int = 0  # end of the reference phrase (after "của ...")
+    subject_start: int | None = None  # start of its "về ..." clause, when it has one
+    page: int = 1
+    scope: str | None = None  # place that qualifies a local issuer ("tỉnh Quảng Ngãi"), when the text says it
+    issuer_in_text: bool = False  # the issuer name was read from "của ..." rather than taken from the code table
+
+    @property
+    def id(self) -> str:
+        return reference_id(self.type_code, self.symbol, self.date)
+
+
+@dataclass(frozen=True)
+class NamedMention:
+    """A document cited by name only (`Đề án 06`, `Luật Tố tụng hành chính năm 2015`): never given a symbol."""
+
+    type: str
+    title: str
+    text: str
+    span: tuple[int, int]
+    number: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One distinct cited document, its mentions merged."""
+
+    id: str
+    symbol: str
+    number: str
+    type: str
+    type_code: str
+    issuer_code: str | None
+    issuer: str | None
+    date: str | None
+    relation: str
+    relations: tuple[str, ...]
+    mentions: int
+    spans: tuple[tuple[int, int], ...]
+    text: str
+    sentence: str
+    confidence: float
+    pages: tuple[int, ...] = ()
+    scope: str | None = None
+    mention_list: tuple[Mention, ...] = field(default=(), repr=False, compare=False)
+
+
+def reference_id(type_code: str, symbol: str, date: str | None) -> str:
+    """`kh-58-kh-ubnd-2025-10-10`: type code, symbol, and the date when known."""
+    parts = [slug(type_code), slug(symbol)]
+    if date:
+        parts.append(date)
+    return "-".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Symbol grammar (on the text as it came)
+
+_UP = "A-ZĐÐƉ"
+_SEG = rf"[{_UP}][{_UP}a-zđ0-9&]{{0,15}}"
+_WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
+_HY = rf"{_WS}[-–—‐]{_WS}"
+_SL = rf"[ \t]?/{_WS}"
+SYMBOL = re.compile(
+    rf"(?<![\w/.,\-])(?P<num>\d{{1,5}})"
+    rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"
+    rf"|{_SL}(?:(?P<year>(?:19|20)\d\d){_SL}(?P<yrest>{_SEG}(?:{_HY}{_SEG})*)"
+    rf"|(?P<rest>{_SEG}(?:{_HY}{_SEG})*)))"
+)
+_SPLIT = re.compile(rf"{_HY}")
+_QH = re.compile(r"(UBTVQH|QH)(\d{1,2})")
+
+
+def _plausible_segment(seg: str) -> bool:
+    """Codes are capitals with at most a couple of lower-case letters (`TTg`, `QĐi`, `GDTrH`), never a word."""
+    lower = sum(1 for ch in seg if ch.islower())
+    return lower <= 2 and not re.search(r"[a-zđ]{2}", seg) and not seg.isdigit()
+
+
+def _segments(raw: str) -> list[str]:
+    segs = _SPLIT.split(raw)
+    out = []
+    for seg in segs:
+        if not _plausible_segment(seg):
+            break
+        out.append(seg)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _symbol_type_codes() -> frozenset[str]:
+    """Type codes that are printed inside symbols (the pseudo-codes of Luật, Bộ luật ... are not)."""
+    printed = {"NĐ", "TT", "TTLT", "NQLT"}
+    return frozenset(t.code for t in doctypes.doc_types() if t.systems & {"nd30", "party"} or t.code in printed)
+
+
+@lru_cache(maxsize=1)
+def _issuer_and_unit_codes() -> frozenset[str]:
+    return doctypes.issuer_codes()
+
+
+def _canon_issuer_segs(segs: list[str]) -> tuple[list[str], list[str]]:
+    out, repairs = [], []
+    for seg in segs:
+        parts = seg.split("&")
+        fixed_parts = []
+        for part in parts:
+            code, repaired = canonical_code(part, _issuer_and_unit_codes()) if part else (part, False)
+            if code is None:
+                code = part
+            elif repaired:
+                repairs.append(f"{part}→{code}")
+            fixed_parts.append(code)
+        out.append("&".join(fixed_parts))
+    return out, repairs
+
+
+@dataclass(frozen=True)
+class _Symbol:
+    symbol: str
+    number: str
+    year: int | None
+    system: str  # party, normative, nd30, congvan
+    type_code: str | None  # None for công văn and for QH symbols (decided by the type name)
+    issuer_code: str | None
+    span: tuple[int, int]
+    repairs: tuple[str, ...]
+    known_issuer: bool
+
+
+def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
+    num = match.group("num")
+    g = match.groupdict()
+    repairs: list[str] = []
+    if g["ptype"] is not None:
+        ptype, repaired = canonical_code(g["ptype"], doctypes.type_codes("party"))
+        if ptype is None:
+            return None
+        if repaired:
+            repairs.append(f"{g['ptype']}→{ptype}")
+        segs = _segments(g["piss"])
+        if not segs:
+            return None
+        segs, more = _canon_issuer_segs(segs)
+        repairs += more
+        issuer = "-".join(segs)
+        end = match.start("piss") + _raw_length(g["piss"], len(segs))
+        raw = match.group(0)
+        if re.search(r"-\s*-|\s", raw[: raw.find("/")]):
+            repairs.append("separator")
+        return _Symbol(
+            symbol=f"{num}-{ptype}/{issuer}",
+            number=num,
+            year=None,
+            system="party",
+            type_code=ptype,
+            issuer_code=segs[0],
+            span=(match.start(), end),
+            repairs=tuple(repairs),
+            known_issuer=segs[0] in _issuer_and_unit_codes(),
+        )
+    if g["year"] is not None:
+        segs = _segments(g["yrest"])
+        if not segs:
+            return None
+        end = match.start("yrest") + _raw_length(g["yrest"], len(segs))
+        year = int(g["year"])
+        qh = _QH.fullmatch(segs[0].upper())
+        if qh and len(segs) == 1:
+            code = f"{qh.group(1)}{qh.group(2)}"
+            return _Symbol(
+                symbol=f"{num}/{year}/{code}",
+                number=num,
+                year=year,
+                system="normative",
+                type_code=None,
+                issuer_code=qh.group(1),
+                span=(match.start(), end),
+                repairs=(),
+                known_issuer=True,
+            )
+        tcode, repaired = canonical_code(segs[0], _symbol_type_codes())
+        if tcode is None or len(segs) < 2:
+            return None
+        if repaired:
+            repairs.append(f"{segs[0]}→{tcode}")
+        issuers, more = _canon_issuer_segs(segs[1:])
+        repairs += more
+        return _Symbol(
+            symbol=f"{num}/{year}/{tcode}-{'-'.join(issuers)}",
+            number=num,
+            year=year,
+            system="normative",
+            type_code=tcode,
+            issuer_code=issuers[0],
+            span=(match.start(), end),
+            repairs=tuple(repairs),
+            known_issuer=issuers[0] in _issuer_and_unit_codes(),
+        )
+    segs = _segments(g["rest"])
+    if not segs:
+        return None
+    end = match.start("rest") + _raw_length(g["rest"], len(segs))
+    tcode, repaired = canonical_code(segs[0], _symbol_type_codes())
+    if tcode is not None and len(segs) >= 2 and tcode != "CV":
+        if repaired:
+            repairs.append(f"{segs[0]}→{tcode}")
+        issuers, more = _canon_issuer_segs(segs[1:])
+        repairs += more
+        return _Symbol(
+            symbol=f"{num}/{tcode}-{'-'.join(issuers)}",
+            number=num,
+            year=None,
+            system="nd30",
+            type_code=tcode,
+            issuer_code=issuers[0],
+            span=(match.start(), end),
+            repairs=tuple(repairs),
+            known_issuer=issuers[0] in _issuer_and_unit_codes(),
+        )
+    # Công văn numbering: N/ISSUER-UNIT (or N/ISSUER when the issuer is a known body).
+    issuers, more = _canon_issuer_segs(segs)
+    known = issuers[0] in _issuer_and_unit_codes()
+    if len(issuers[0]) < 2 or (len(issuers) < 2 and not known):
+        return None
+    return _Symbol(
+        symbol=f"{num}/{'-'.join(issuers)}",
+        number=num,
+        year=None,
+        system="congvan",
+        type_code=None,
+        issuer_code=issuers[0],
+        span=(match.start(), end),
+        repairs=tuple(more),
+        known_issuer=known,
+    )
+
+
+def _raw_length(raw: str, kept: int) -> int:
+    """Length of the first `kept` hyphen-separated segments of `raw`, separators included."""
+    pos, count = 0, 0
+    for match in _SPLIT.finditer(raw):
+        count += 1
+        if count == kept:
+            return match.start()
+        pos = match.end()
+    return len(raw)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Context patterns (on folded, lower-cased text)
+
+
+@lru_cache(maxsize=1)
+def _name_alternation() -> str:
+    return "|".join(f"(?:{fuzzy_pattern(name)})" for name in doctypes.type_names())
+
+
+_SO = r"[s5$][a-z0-9]?"
+
+
+@lru_cache(maxsize=1)
+def _left_pattern() -> re.Pattern[str]:
+    """`Kế hoạch số ` / `Kế hoạch ` / `số ` / `Số: ` immediately before a symbol (anchored at the end)."""
+    return re.compile(
+        rf"(?:(?<![a-z])(?P<name>{_name_alternation()})[ \t\n]+)?"
+        rf"(?:(?<![a-z0-9])(?P<so>{_SO})[ \t\n]*[:.]?[ \t\n]*)?\Z"
+    )
+
+
+@lru_cache(maxsize=1)
+def _any_name_pattern() -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z])(?:{_name_alternation()})(?![a-z])")
+
+
+_CUA = fuzzy_pattern("của")
+_STOP_WORDS = r"ve|v/v|ngay|tai|ban hanh|phe duyet|quy dinh|huong dan|trien khai|thuc hien|theo|va|nam|dinh huong"
+_ISSUER_PHRASE = re.compile(
+    rf"[ \t\n]*,?[ \t\n]*(?:{_CUA})[ \t\n]+(?P<phrase>(?:(?!\n\n)[^,;.()“”\"'])+?)"
+    rf"(?=[ \t\n]*(?:[,;.()“”\"']|(?<![a-z])(?:{_STOP_WORDS})(?![a-z])|\n\n|\Z))"
+)
+_VE = re.compile(r"[ \t\n]*,?[ \t\n]*(?:v[eé]|v/v)(?![a-z0-9])")
+_MAU = re.compile(r"(?:mau|bieu|phu luc)[ \t]*(?:so)?[ \t:]*\Z")
+
+
+@lru_cache(maxsize=1)
+def _issuer_names() -> tuple[tuple[str, str, int], ...]:
+    """(folded name, name, word count) of every body in the issuer table, longest first."""
+    names = {}
+    for issuer in doctypes.issuers():
+        if issuer.kind != "unit":
+            names[fold_lower(issuer.name)] = issuer.name
+    return tuple(sorted(((k, v, len(k.split())) for k, v in names.items()), key=lambda t: -t[2]))
+
+
+_LEVELS = {
+    "tinh": "tỉnh",
+    "thanh pho": "thành phố",
+    "tp": "thành phố",
+    "huyen": "huyện",
+    "thi xa": "thị xã",
+    "quan": "quận",
+    "xa": "xã",
+    "phuong": "phường",
+    "thi tran": "thị trấn",
+}
+
+
+@lru_cache(maxsize=1)
+def _province_keys() -> tuple[tuple[str, str, int], ...]:
+    out = []
+    for name, _kind in doctypes.provinces():
+        key = fold_lower(name).replace(" - ", " ").split()
+        out.append((name, " ".join(key), len(key)))
+    return tuple(out)
+
+
+def match_province(words: list[str]) -> tuple[str, int] | None:
+    """Fuzzy province name at the start of folded words (`quang ngdi` → Quảng Ngãi); (name, words used)."""
+    return _match_province(tuple(words[:4]))
+
+
+@lru_cache(maxsize=4096)
+def _match_province(words: tuple[str, ...]) -> tuple[str, int] | None:
+    best: tuple[float, str, int] | None = None
+    for name, key, n in _province_keys():
+        if len(words) < n:
+            continue
+        score = fuzz.ratio(" ".join(words[:n]), key)
+        if score >= 80 and (best is None or score > best[0]):
+            best = (score, name, n)
+    return (best[1], best[2]) if best else None
+
+
+def resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
+    return _resolve_issuer(" ".join(phrase.split()))
+
+
+@lru_cache(maxsize=8192)
+def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
+    """`Uy ban nhan dén tinh Quang Ngii` → (`Ủy ban nhân dân tỉnh Quảng Ngãi`, `tỉnh Quảng Ngãi`).
+
+    The phrase is matched word-wise against the issuer table with a similarity threshold, so that OCR garble in
+    the words does not stop it; a level word (tỉnh, thành phố, huyện ...) and a province name that follow qualify
+    it. Returns (None, None) when nothing in the table is close enough.
+    """
+    raw_words = phrase.split()
+    words = fold_lower(phrase).split()
+    if not words:
+        return None, None
+    name, used = None, 0
+    first = raw_words[0].strip()
+    if doctypes.known_code(first) and first.upper() == first and issuer_name(first.upper()):
+        code, _ = canonical_code(first, doctypes.issuer_codes())
+        name, used = issuer_name(code or first), 1
+    else:
+        best: tuple[float, str, int] | None = None
+        for key, full, n in _issuer_names():
+            for k in {n - 1, n, n + 1}:
+                if k <= 0 or k > len(words):
+                    continue
+                score = fuzz.ratio(" ".join(words[:k]), key)
+                if score >= 82 and (best is None or score > best[0] + 0.5 or (score == best[0] and n > best[2])):
+                    best = (score, full, k)
+        if best:
+            name, used = best[1], best[2]
+    if name is None:
+        return None, None
+    rest = words[used:]
+    scope = None
+    for level, printed in sorted(_LEVELS.items(), key=lambda kv: -len(kv[0])):
+        lw = level.split()
+        if rest[: len(lw)] == lw:
+            province = match_province(rest[len(lw) :])
+            scope = f"{printed} {province[0]}" if province else printed
+            break
+    else:
+        province = match_province(rest)
+        if province:
+            scope = province[0]
+    full = f"{name} {scope}" if scope else name
+    # "Ủy ban nhân dân tỉnh": the place, when printed, qualifies the body; a bare level word is kept in the name.
+    return full, scope if scope and scope not in _LEVELS.values() else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The finder
+
+
+def _system_type(sym: _Symbol, name: str | None) -> tuple[str, str]:
+    """(type name, type code) of a symbol, using the type name printed before it where the symbol leaves it open."""
+    named = doctypes.type_by_name(name) if name else None
+    if sym.type_code is not None:
+        system = "party" if sym.system == "party" else ("normative" if sym.system == "normative" else "nd30")
+        t = type_for_code(sym.type_code, system)
+        if t and named and t.code == named.code:
+            return named.name, t.code
+        return (t.name if t else sym.type_code), sym.type_code
+    if sym.system == "normative":  # QH / UBTVQH symbols: Luật, Bộ luật, Pháp lệnh or Nghị quyết
+        allowed = {"L", "BL", "PL", "NQ", "HP"}
+        if named and named.code in allowed:
+            return named.name, named.code
+        default = "NQ" if sym.issuer_code == "UBTVQH" else "L"
+        t = type_for_code(default, "normative")
+        assert t is not None
+        return t.name, t.code
+    # công văn numbering: a type name printed before it wins ("Hướng dẫn số 12/SYT-NVY"), else Công văn
+    if named and named.code not in {"L", "BL", "PL", "NĐ", "TT", "TTLT"}:
+        return named.name, named.code
+    return "Công văn", "CV"
+
+
+def _page_starts(text: str) -> list[int]:
+    return [m.end() for m in re.finditer("\f", text)]
+
+
+def page_of(page_starts: list[int], pos: int) -> int:
+    """1-based page of a position, pages being separated by form feeds."""
+    return bisect.bisect_right(page_starts, pos) + 1
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every numbered reference in `text`, in order. Spans index `text` as given."""
+    folded = fold_lower(text)
+    sentences = SentenceIndex(text)
+    mentions: list[Mention] = []
+    left = _left_pattern()
+    prev_type: tuple[str, str] | None = None
+    prev_end = 0
+    pages = _page_starts(text)
+    for match in SYMBOL.finditer(text):
+        sym = _parse_symbol(match)
+        if sym is None:
+            continue
+        start, end = sym.span
+        window_start = max(0, start - 60)
+        window = folded[window_start:start]
+        if _MAU.search(window):
+            continue
+        ctx = left.search(window)
+        name = so = None
+        span_start = start
+        if ctx is not None:
+            if ctx.group("name"):
+                name_folded = ctx.group("name")
+                name = _canonical_name(name_folded)
+                span_start = window_start + ctx.start("name")
+            if ctx.group("so"):
+                so = ctx.group("so")
+                span_start = min(span_start, window_start + ctx.start("so"))
+        if name is None and sym.system == "normative" and sym.type_code is None:
+            name = _nearest_name(folded, max(prev_end, start - 120), start)
+        if name is None and so is not None and sym.system == "congvan" and prev_type and start - prev_end < 40:
+            name = prev_type[0]  # "Công văn số 12/UBND-KT, số 15/UBND-KT"
+        type_name, type_code = _system_type(sym, name)
+        # Context: date, issuer, "về" clause
+        date = date_at(folded, end, max_gap=4)
+        cursor = date.span[1] if date else end
+        issuer, scope = (issuer_name(sym.issuer_code) if sym.issuer_code else None), None
+        issuer_match = _ISSUER_PHRASE.match(folded, cursor)
+        issuer_from_text = False
+        if issuer_match:
+            resolved, scope = resolve_issuer(text[issuer_match.start("phrase") : issuer_match.end("phrase")])
+            if resolved:
+                issuer, issuer_from_text = resolved, True
+                cursor = issuer_match.end("phrase")
+                if date is None:
+                    date = date_at(folded, cursor, max_gap=4)
+                    if date:
+                        cursor = date.span[1]
+        span_end = date.span[1] if date else end
+        subject = _VE.match(folded, cursor)
+        # Confidence: how much of a full citation is there, less what had to be repaired.
+        confidence = 0.6
+        confidence += 0.2 if (name or so) else 0.0
+        confidence += 0.1 if sym.known_issuer else 0.0
+        confidence += 0.1 if date else 0.0
+        confidence -= 0.04 * len(sym.repairs)
+        if name and doctypes.type_by_name(name) and sym.type_code and doctypes.type_by_name(name).code != type_code:
+            confidence -= 0.1  # the printed type name disagrees with the symbol's code
+        if sym.system == "congvan" and not (name or so):
+            confidence -= 0.15
+        sent_span, sentence = sentences.snippet((span_start, span_end))
+        mentions.append(
+            Mention(
+                symbol=sym.symbol,
+                number=sym.number,
+                year=sym.year,
+                type=type_name,
+                type_code=type_code,
+                issuer_code=sym.issuer_code,
+                issuer=issuer,
+                date=date.iso if date else None,
+                span=(span_start, span_end),
+                symbol_span=(start, end),
+                text=text[span_start:span_end],
+                sentence=sentence,
+                sentence_span=sent_span,
+                confidence=round(max(0.3, min(0.99, confidence)), 2),
+                repairs=sym.repairs,
+                tail_end=cursor,
+                subject_start=subject.end() if subject else None,
+                page=page_of(pages, start),
+                scope=scope,
+                issuer_in_text=issuer_from_text,
+            )
+        )
+        prev_type = (type_name, type_code)
+        prev_end = span_end
+    return mentions
+
+
+@lru_cache(maxsize=4096)
+def _canonical_name(name_folded: str) -> str | None:
+    """The table's type name for a (possibly garbled) folded match of it."""
+    squashed = " ".join(name_folded.split())
+    for name in doctypes.type_names():
+        if re.fullmatch(fuzzy_pattern(name), squashed):
+            return name
+    return None
+
+
+def _nearest_name(folded: str, start: int, end: int) -> str | None:
+    clause_start = max(folded.rfind(";", start, end), folded.rfind(". ", start, end), start)
+    found = None
+    for match in _any_name_pattern().finditer(folded, clause_start, end):
+        found = match.group(0)
+    return _canonical_name(found) if found else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Merging mentions into documents
+
+RELATION_STRENGTH = ("repeals", "replaces", "amends", "based_on", "responds_to", "implements", "attached_to", "cites")
+
+
+def strongest(relations: set[str] | list[str] | tuple[str, ...]) -> str:
+    for rel in RELATION_STRENGTH:
+        if rel in relations:
+            return rel
+    return "cites"
+
+
+def merge(mentions: list[Mention]) -> list[Reference]:
+    """One Reference per distinct document: same symbol, dates not contradicting. Order of first mention."""
+    groups: dict[tuple[str, str | None], list[Mention]] = {}
+    dated: dict[str, list[str]] = {}
+    for m in mentions:
+        if m.date:
+            dated.setdefault(m.symbol, [])
+            if m.date not in dated[m.symbol]:
+                dated[m.symbol].append(m.date)
+    for m in mentions:
+        date = m.date
+        if date is None and len(dated.get(m.symbol, [])) == 1:
+            date = dated[m.symbol][0]
+        groups.setdefault((m.symbol, date), []).append(m)
+    out = []
+    for (symbol, date), ms in groups.items():
+        first = min(ms, key=lambda m: m.span[0])
+        best = max(ms, key=lambda m: (m.date is not None, m.confidence))
+        said = Counter(m.issuer for m in ms if m.issuer_in_text)
+        scoped = [m.issuer for m in ms if m.issuer_in_text and m.scope]
+        issuer = scoped[0] if scoped else (said.most_common(1)[0][0] if said else best.issuer)
+        scope = next((m.scope for m in ms if m.scope), None)
+        rels = tuple(sorted({m.relation for m in ms}, key=RELATION_STRENGTH.index))
+        type_code = best.type_code
+        out.append(
+            Reference(
+                id=reference_id(type_code, symbol, date),
+                symbol=symbol,
+                number=first.number,
+                type=best.type,
+                type_code=type_code,
+                issuer_code=first.issuer_code,
+                issuer=issuer,
+                date=date,
+                relation=strongest(rels),
+                relations=rels,
+                mentions=len(ms),
+                spans=tuple(sorted(m.span for m in ms)),
+                text=first.text,
+                sentence=first.sentence,
+                confidence=max(m.confidence for m in ms),
+                pages=tuple(sorted({m.page for m in ms})),
+                scope=scope,
+                mention_list=tuple(ms),
+            )
+        )
+    out.sort(key=lambda r: r.spans[0][0])
+    return out
+
+
+def with_relation(mention: Mention, relation: str) -> Mention:
+    return replace(mention, relation=relation)

@@ -1,0 +1,111 @@
+"""Text normalisation: Unicode NFC, tone-mark placement, and a same-length *folded* view used for matching.
+
+`fold` maps every character to exactly one character (diacritics removed, đ→d, a few OCR look-alikes such as ¢→e),
+so that an offset in the folded text is the same offset in the original: patterns run on the folded text and the
+spans they find index the original without any mapping table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# OCR look-alikes that the fold maps onto letters. Kept tiny: only characters that never carry meaning in
+# Vietnamese prose and that generic OCR prints for accented vowels or for Đ.
+_FOLD_EXTRA = {
+    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "Ɖ": "D", "ɗ": "d",
+    "¢": "e", "€": "e", "ø": "o", "Ø": "O", "ß": "B", "§": "s",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+}
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _FOLD_EXTRA:
+        return _FOLD_EXTRA[ch]
+    if ord(ch) < 128:
+        return ch
+    decomposed = unicodedata.normalize("NFD", ch)
+    base = decomposed[0]
+    if len(base) == 1 and ord(base) < 128 and base.isalpha():
+        return base
+    if unicodedata.combining(ch):
+        # A stray combining mark (text that was not NFC): keep the length, make it inert.
+        return "\u0300"
+    return ch
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    ranges = [(0x80, 0x250), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x0300, 0x0370)]
+    for lo, hi in ranges:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            folded = _fold_char(ch)
+            if folded != ch:
+                table[cp] = folded
+    for ch, folded in _FOLD_EXTRA.items():
+        table[ord(ch)] = folded
+    return table
+
+
+def fold(text: str) -> str:
+    """Same-length view of `text` without diacritics (case kept): `Kế hoạch số` → `Ke hoach so`."""
+    return text.translate(_fold_table())
+
+
+def fold_lower(text: str) -> str:
+    """`fold` and lower-case; still the same length (lower() of folded ASCII letters is 1:1)."""
+    return fold(text).lower()
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+@lru_cache(maxsize=1)
+def _token_normalize():
+    try:
+        from underthesea.pipeline.text_normalize import token_normalize
+    except Exception:  # pragma: no cover - underthesea is a hard dependency; stay usable without it
+        return None
+    return token_normalize
+
+
+def normalize(text: str) -> str:
+    """NFC, zero-width characters removed, tone marks placed the modern way (`hoà` → `hòa`, `thuý` → `thúy`).
+
+    Tone-mark placement uses underthesea's token normaliser word by word, so that whitespace, line breaks,
+    punctuation, numbers and document symbols are left exactly as they are.
+    """
+    text = _ZERO_WIDTH.sub("", nfc(text))
+    token_normalize = _token_normalize()
+    if token_normalize is None:
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word.isascii():
+            return word
+        return nfc(token_normalize(word))
+
+    return _WORD.sub(fix, text)
+
+
+def strip_diacritics(text: str) -> str:
+    """Diacritics removed, đ→d (for search keys and ids)."""
+    return fold(nfc(text))
+
+
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """`58/KH-UBND` → `58-kh-ubnd`; `1588/QĐ-TTg` → `1588-qd-ttg`."""
+    return _SLUG_JUNK.sub("-", strip_diacritics(text).lower()).strip("-")

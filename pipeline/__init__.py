@@ -1,0 +1,1 @@
+"""One file → one document record; batches, the store, the graph, queries, exports, the CLI."""
