@@ -44,7 +44,9 @@ class Header:
 
 
 _HEADER_CHARS = 3000
-_SO_LABEL = re.compile(r"(?<![a-z0-9])(?:s[o06bdeq0]?|5[o06]?)[ \t]*[:.]?[ \t]*(?=\d|[._…\s]*/)")
+# "Số: 819/SKHCN-BCVT&CĐS" (state) or "Số 368-KH/TU" (Party) opening a line of the header — or after a run of
+# spaces where the two header columns were read onto one line. A "số" inside a sentence is a reference, not this.
+_SO_LABEL = re.compile(r"(?:^|\n|[ \t]{3,})[ \t*]*(?:S[oOốỐ06bdeéq0]?|5[oO06]?)[ \t]*[:.]?[ \t]*(?=\d|[._…\s]*/)")
 _BLANK_NUMBER = re.compile(r"[ \t]*[._…]*[ \t]*/[ \t]*(?P<rest>[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*)")
 _MOTTO = re.compile(
     r"cong\s+h[o0]a\s+xa\s+h[o0]i\s+chu\s+ngh[i1]a\s+viet\s+nam|d[o0]c\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc"
@@ -66,7 +68,7 @@ def parse_header(text: str) -> Header:
     type_name = None
     symbol_span = None
     system = None
-    for label in _SO_LABEL.finditer(folded):
+    for label in _SO_LABEL.finditer(head):
         if label.start() > 1500:
             break
         pos = label.end()
@@ -198,25 +200,47 @@ def _letterhead(head: str, folded: str, symbol_span: tuple[int, int] | None) -> 
             continue
         lines.append(line)
     bodies: list[str] = []
-    for line in lines:
-        resolved, _scope = resolve_issuer(line)
+    scopes: list[str | None] = []
+    for i, line in enumerate(lines):
+        resolved, scope = resolve_issuer(line)
         if resolved:
             bodies.append(resolved)
-        elif bodies and match_province(_level_stripped(line)):
-            # "ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NGÃI": the second line qualifies the first
-            resolved, _ = resolve_issuer(f"{fold_lower(lines[lines.index(line) - 1])} {fold_lower(line)}")
-            if resolved:
-                bodies[-1] = resolved
+            scopes.append(scope)
+        elif bodies and _LEVEL_LINE.match(fold_lower(line)):
+            # "ỦY BAN NHÂN DÂN" / "PHƯỜNG CẨM THÀNH": the second line qualifies the first
+            merged, merged_scope = resolve_issuer(f"{lines[i - 1]} {line}")
+            if merged and merged != bodies[-1]:
+                bodies[-1], scopes[-1] = merged, merged_scope
+            else:
+                bodies[-1] = f"{bodies[-1]} {_level_phrase(line)}"
     if not bodies:
         return None, None
-    return bodies[-1], (bodies[-2] if len(bodies) > 1 else None)
+    issuer, parent = bodies[-1], (bodies[-2] if len(bodies) > 1 else None)
+    if parent:
+        # "UBND TỈNH QUẢNG NGÃI" / "SỞ NỘI VỤ" → "Sở Nội vụ tỉnh Quảng Ngãi"; "VĂN PHÒNG" → "Văn phòng Ủy ban ..."
+        parent_scope = scopes[-2]
+        if fold_lower(issuer) in {"van phong", "thanh tra", "ban quan ly"} or issuer.startswith("Văn phòng"):
+            issuer = f"{issuer} {parent}"
+        elif parent_scope and parent_scope not in issuer:
+            issuer = f"{issuer} {parent_scope}"
+    return issuer, parent
 
 
-def _level_stripped(line: str) -> list[str]:
-    words = fold_lower(line).split()
-    while words and words[0] in {"tinh", "thanh", "pho", "tp", "tp."}:
-        words = words[1:]
-    return words
+_LEVEL_LINE = re.compile(r"[ \t]*(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|dac khu|thi tran)\s+\S")
+_LEVEL_WORDS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
+                "xa": "xã", "phuong": "phường", "dac khu": "đặc khu", "thi tran": "thị trấn"}
+
+
+def _level_phrase(line: str) -> str:
+    """`PHƯỜNG CẨM THÀNH` → `phường Cẩm Thành` (level word lower-cased, the name in title case)."""
+    words = line.split()
+    folded = fold_lower(line).split()
+    for level, printed in sorted(_LEVEL_WORDS.items(), key=lambda kv: -len(kv[0])):
+        n = len(level.split())
+        if folded[:n] == level.split():
+            name = " ".join(w[:1].upper() + w[1:].lower() for w in words[n:])
+            return f"{printed} {name}".strip()
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words)
 
 
 def _subject(head: str, folded: str) -> str | None:

@@ -115,8 +115,10 @@ _SEG = rf"[{_UP}][{_UP}a-zđ0-9&]{{0,15}}"
 _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
 _SL = rf"[ \t]?/{_WS}"
+# The number may carry OCR's l/I for 1 and O for 0 ("l08/KH-UBND"), as long as it holds a real digit.
+_NUM = r"(?P<num>\d{1,5}|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*)"
 SYMBOL = re.compile(
-    rf"(?<![\w/.,\-])(?P<num>\d{{1,5}})"
+    rf"(?<![\w/.,\-]){_NUM}"
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"
     rf"|{_SL}(?:(?P<year>(?:19|20)\d\d){_SL}(?P<yrest>{_SEG}(?:{_HY}{_SEG})*)"
     rf"|(?P<rest>{_SEG}(?:{_HY}{_SEG})*)))"
@@ -182,10 +184,16 @@ class _Symbol:
     known_issuer: bool
 
 
+_DIGIT_LOOKALIKES = str.maketrans("lIO", "110")
+
+
 def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
     num = match.group("num")
     g = match.groupdict()
     repairs: list[str] = []
+    if not num.isdigit():
+        repairs.append(f"{num}→{num.translate(_DIGIT_LOOKALIKES)}")
+        num = num.translate(_DIGIT_LOOKALIKES)
     if g["ptype"] is not None:
         ptype, repaired = canonical_code(g["ptype"], doctypes.type_codes("party"))
         if ptype is None:
@@ -441,6 +449,17 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
 # The finder
 
 
+def _agree_with_name(sym: _Symbol, name: str | None) -> _Symbol:
+    """`Đề án số 04/DA-UBND`: a code that differs from the printed type name's code only by Đ/D is OCR's doing."""
+    named = doctypes.type_by_name(name) if name else None
+    if not named or not sym.type_code or named.code == sym.type_code:
+        return sym
+    if fold_lower(named.code) != fold_lower(sym.type_code):
+        return sym
+    fixed = sym.symbol.replace(sym.type_code, named.code, 1)
+    return replace(sym, symbol=fixed, type_code=named.code, repairs=sym.repairs + (f"{sym.type_code}→{named.code}",))
+
+
 def _system_type(sym: _Symbol, name: str | None) -> tuple[str, str]:
     """(type name, type code) of a symbol, using the type name printed before it where the symbol leaves it open."""
     named = doctypes.type_by_name(name) if name else None
@@ -473,9 +492,18 @@ def page_of(page_starts: list[int], pos: int) -> int:
     return bisect.bisect_right(page_starts, pos) + 1
 
 
+_NUMBERISH = re.compile(r"(?<![a-z])[\dlo]*\d[\dlo]*\d[\dlo]*(?![a-z])|(?<![a-z])[lo]\d{2,}(?![a-z])")
+
+
+def fold_for_matching(text: str) -> str:
+    """`fold_lower`, and OCR's l/o inside numbers read as 1/0 (`2o23` → `2023`): still the same length."""
+    folded = fold_lower(text)
+    return _NUMBERISH.sub(lambda m: m.group(0).replace("l", "1").replace("o", "0"), folded)
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every numbered reference in `text`, in order. Spans index `text` as given."""
-    folded = fold_lower(text)
+    folded = fold_for_matching(text)
     sentences = SentenceIndex(text)
     mentions: list[Mention] = []
     left = _left_pattern()
@@ -506,6 +534,7 @@ def find_mentions(text: str) -> list[Mention]:
             name = _nearest_name(folded, max(prev_end, start - 120), start)
         if name is None and so is not None and sym.system == "congvan" and prev_type and start - prev_end < 40:
             name = prev_type[0]  # "Công văn số 12/UBND-KT, số 15/UBND-KT"
+        sym = _agree_with_name(sym, name)
         type_name, type_code = _system_type(sym, name)
         # Context: date, issuer, "về" clause
         date = date_at(folded, end, max_gap=4)

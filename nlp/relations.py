@@ -45,7 +45,11 @@ def _relation_of(match: re.Match[str]) -> str:
     return relation_phrases()[int(name[1:])][0]
 
 
-_CLAUSE_BREAK = re.compile(r";|\.(?=\s)|\n[ \t]*\n|\f|:\s*\n")
+# Clause breaks: ";", a full stop, a blank line, a page break, a colon ending a line, and a line that opens a new
+# clause or list item ("Căn cứ ...", "- ...", "2. ...", "a) ...").
+_CLAUSE_BREAK = re.compile(
+    r";|\.(?=\s)|\n[ \t]*\n|\f|:\s*\n|\n(?=[ \t]*(?:can c\w{1,2}\s|[-+•*]\s|\d{1,2}[.)]\s|[a-z]\)\s|[ivx]{1,4}\.\s))"
+)
 _COORDINATION = re.compile(r"(?:(?<![a-z])(?:va|hoac|cung nhu)|[,;])[ \t\n]*\Z")
 _DIRECT = re.compile(r"[ \t\n]*,?[ \t\n]*(?:(?:da|duoc|dong thoi|cung)[ \t\n]+){0,2}\Z")
 
