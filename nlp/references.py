@@ -394,6 +394,9 @@ def _match_province(words: tuple[str, ...]) -> tuple[str, int] | None:
     return (best[1], best[2]) if best else None
 
 
+_LOCAL_STOP = {"ve", "v/v", "ngay", "tai", "theo", "va", "nam", "so", "da", "duoc", "khoa", "nhiem", "cua"}
+
+
 def resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
     return _resolve_issuer(" ".join(phrase.split()))
 
@@ -433,8 +436,17 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
     for level, printed in sorted(_LEVELS.items(), key=lambda kv: -len(kv[0])):
         lw = level.split()
         if rest[: len(lw)] == lw:
-            province = match_province(rest[len(lw) :])
-            scope = f"{printed} {province[0]}" if province else printed
+            province = match_province(rest[len(lw) :]) if printed in {"tỉnh", "thành phố"} else None
+            if province:
+                scope = f"{printed} {province[0]}"
+            else:
+                # a commune, ward or district: its name as printed ("phường Cẩm Thành")
+                local = []
+                for raw, word in zip(raw_words[used + len(lw) :], rest[len(lw) :]):
+                    if word in _LOCAL_STOP or len(local) == 4 or not raw[:1].isalpha():
+                        break
+                    local.append(raw[:1].upper() + raw[1:].lower())
+                scope = f"{printed} {' '.join(local)}".strip()
             break
     else:
         province = match_province(rest)
