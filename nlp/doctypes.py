@@ -222,7 +222,7 @@ def fuzzy_pattern(phrase: str) -> str:
     """A regex (for folded, lower-cased text) that matches `phrase` as generic OCR tends to print it.
 
     `Kế hoạch` → matches `ke hoach`, `k& hoach`, `k¢ hoach` (after folding); spaces match any run of whitespace,
-    including a line break. The first letter of each word must be itself (keeps the patterns selective).
+    including a line break. The first letter of each word must be itself (keeps the patterns selective), but for an Đ read as P.
     """
     confusions = _confusions()
     words = fold_lower(phrase).split()
@@ -230,6 +230,9 @@ def fuzzy_pattern(phrase: str) -> str:
     for word in words:
         chars = []
         for i, ch in enumerate(word):
+            if i == 0 and ch == "d":  # Đ opening a word is often read as P ("Pé an", "QP")
+                chars.append("[dp]")
+                continue
             if i == 0 or ch not in confusions:
                 chars.append(re.escape(ch))
                 continue

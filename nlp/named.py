@@ -12,11 +12,12 @@ from .doctypes import fuzzy_pattern
 from .references import Mention, NamedMention
 from .text import fold_lower
 
-_KINDS = ("Bộ luật", "Luật", "Pháp lệnh", "Đề án", "Chương trình", "Dự án", "Phong trào", "Nghị quyết", "Kế hoạch",
+_KINDS = ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Đề án", "Chương trình", "Dự án", "Phong trào", "Nghị quyết", "Kế hoạch",
           "Chỉ thị", "Quyết định", "Kết luận")
 _TITLED = {"Bộ luật", "Luật", "Pháp lệnh", "Chương trình", "Đề án", "Dự án", "Phong trào"}
 _STOP = re.compile(
-    r"(?<![a-z])(?:nam|so|ngay|cua|va|da|duoc|quy dinh|theo|tai|tren|trong|den|thi|la|co|nay|ve)(?![a-z])|[,;.:()\n]"
+    r"(?<![a-z])(?:(?:nam|so|ngay)(?=[ \t]*\d)|cua|va|da|duoc|quy dinh|theo|tai|tren|trong|den|thi|la|co|nay|ve"
+    r"|ban hanh|phe duyet|huong dan|sua doi)(?![a-z])|[,;.:()\n“”\"]"
 )
 
 
@@ -52,6 +53,8 @@ def find_named(text: str, mentions: list[Mention]) -> list[NamedMention]:
         elif number_match:
             number, end = number_match.group(1), number_match.end()
             title = f"{kind} {number}"
+        elif _YEAR.match(folded, pos - 1):  # "Hiến pháp năm 2013", "Luật Đất đai năm 2024" handled below
+            title, end = kind, pos - 1
         elif kind in _TITLED and text[pos : pos + 1].isupper():
             stop = _STOP.search(folded, pos + 1)
             end = stop.start() if stop else len(text)
@@ -67,7 +70,7 @@ def find_named(text: str, mentions: list[Mention]) -> list[NamedMention]:
             year, end = int(year_match.group(1)), year_match.end()
         # "Luật Đất đai số 31/2024/QH15": the numbered reference that follows is the citation, not a name.
         j = bisect.bisect_left(taken_starts, end)
-        if j < len(taken) and taken[j][0] <= end + 30:
+        if j < len(taken) and re.fullmatch(r"[ \t\n]*(?:s\w{0,2}[ \t]*)?", folded[end : taken[j][0]]):
             continue
         out.append(NamedMention(type=kind, title=title, text=text[start:end], span=(start, end), number=number,
                                 year=year))

@@ -432,6 +432,8 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
     if name is None:
         return None, None
     rest = words[used:]
+    if len(rest) >= 2 and rest[:2] != ["thanh", "pho"] and fuzz.ratio(" ".join(rest[:2]), "thanh pho") >= 85:
+        rest = ["thanh", "pho", *rest[2:]]  # "thanh phé" as OCR prints thành phố
     scope = None
     for level, printed in sorted(_LEVELS.items(), key=lambda kv: -len(kv[0])):
         lw = level.split()

@@ -22,7 +22,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
 _state = {"debug": False}
 
 
@@ -35,7 +34,7 @@ def _fail(exc: BaseException) -> None:
     if _state["debug"]:
         raise exc
     message = str(exc) if isinstance(exc, VanbanError) else f"{type(exc).__name__}: {exc}"
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.stderr.write(f"error: {' '.join(message.split())}\n")  # one line, never wrapped
     raise typer.Exit(1)
 
 

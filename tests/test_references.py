@@ -1,0 +1,133 @@
+"""The reference grammar against the labelled set (tests/data/references.jsonl), the sample letter, and properties."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlp.extract import extract
+from nlp.references import find_mentions, merge
+from nlp.text import normalize
+
+from .conftest import load_jsonl
+
+CASES = load_jsonl("references.jsonl")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_labelled_reference(case):
+    refs = extract(normalize(case["text"])).references
+    got = [(r.symbol, r.type, r.date) for r in refs]
+    expected = [(r["symbol"], r["type"], r["date"]) for r in case["refs"]]
+    assert sorted(got) == sorted(expected)
+
+
+def test_labelled_set_is_broad():
+    tags = [t for c in CASES for t in c["tags"]]
+    assert len(CASES) >= 150
+    for tag, minimum in [("garbled", 40), ("negative", 25), ("party", 20), ("normative", 20), ("congvan", 15),
+                         ("named", 15), ("multi", 25), ("date-words", 10)]:
+        assert tags.count(tag) >= minimum, tag
+
+
+SAMPLE_REFERENCES = {
+    ("961/VP-KGVX", "2026-02-13"),
+    ("57-NQ/TW", "2024-12-22"),
+    ("121/KH-UBND", "2025-12-31"),
+    ("58/KH-UBND", "2025-10-10"),
+    ("13-NQ/TU", "2023-09-06"),
+    ("368-KH/TU", "2025-05-24"),
+    ("29-CT/TU", "2023-04-24"),
+    ("38/KH-UBND", "2024-02-20"),
+    ("67/KH-UBND", "2025-04-03"),
+    ("1588/QĐ-TTg", "2024-12-17"),
+}
+
+
+def test_sample_letter_cites_exactly_ten_documents(sample_text):
+    result = extract(sample_text)
+    assert {(r.symbol, r.date) for r in result.references} == SAMPLE_REFERENCES
+    assert result.header.symbol == "819/SKHCN-BCVT&CĐS"
+    assert all(r.symbol != result.header.symbol for r in result.references)
+    assert len(result.self_mentions) >= 1  # the annex names the letter itself
+
+
+def test_sample_letter_details(sample_text):
+    refs = {r.symbol: r for r in extract(sample_text).references}
+    nq57 = refs["57-NQ/TW"]
+    assert nq57.type == "Nghị quyết" and nq57.type_code == "NQ" and nq57.issuer == "Bộ Chính trị"
+    assert nq57.mentions >= 10
+    assert refs["1588/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+    assert refs["58/KH-UBND"].issuer.startswith("Ủy ban nhân dân tỉnh")
+    assert refs["368-KH/TU"].issuer == "Ban Thường vụ Tỉnh ủy Quảng Ngãi"
+    assert refs["58/KH-UBND"].id == "kh-58-kh-ubnd-2025-10-10"
+    for ref in refs.values():
+        for start, end in ref.spans:
+            assert sample_text[start:end].strip()
+        assert ref.symbol.split("/")[0].split("-")[0] in ref.text
+        assert ref.sentence and ref.number in ref.sentence
+
+
+def test_garbled_symbols_are_repaired_and_spans_index_the_input():
+    text = "Quyét dinh s6 1588/QP-\nTTg ngay 17/12/2024 va Nghi quyét sb 57- -NQ/TW ngay 22/12/2024"
+    mentions = find_mentions(text)
+    assert [m.symbol for m in mentions] == ["1588/QĐ-TTg", "57-NQ/TW"]
+    assert text[slice(*mentions[0].span)] == "Quyét dinh s6 1588/QP-\nTTg ngay 17/12/2024"
+    assert mentions[0].repairs and mentions[0].confidence < 0.99
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CV ĐẾN Số: 2352 Ngày: 21.3.18",
+        "Lưu: VT, BCVT&CĐS.",
+        "theo quy định tại khoản 2 Điều 5",
+        "ĐT: 0255.3822.123, Fax: 0255 3822 456",
+        "tổng kinh phí 1.500.000.000 đồng (đạt 95,5%)",
+        "Mẫu số 01/BC-UBND",
+        "giai đoạn 2021-2025, tầm nhìn 2030; COVID-19; ISO 9001:2015; 24/7",
+    ],
+)
+def test_not_references(text):
+    assert find_mentions(text) == []
+
+
+def test_same_symbol_with_two_dates_stays_two_documents():
+    text = ("Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi và Kế hoạch số 58/KH-UBND "
+            "ngày 24/01/2025 của UBND tỉnh Nghệ An.")
+    refs = merge(find_mentions(text))
+    assert [(r.symbol, r.date) for r in refs] == [("58/KH-UBND", "2025-10-10"), ("58/KH-UBND", "2025-01-24")]
+    assert refs[0].issuer == "Ủy ban nhân dân tỉnh Quảng Ngãi" and refs[1].scope == "tỉnh Nghệ An"
+
+
+def test_list_continuation_takes_the_type_before_it():
+    refs = merge(find_mentions("các Công văn số 1230/UBND-KGVX ngày 04/3/2025, số 1388/UBND-KGVX ngày 12/3/2025"))
+    assert [(r.symbol, r.type) for r in refs] == [("1230/UBND-KGVX", "Công văn"), ("1388/UBND-KGVX", "Công văn")]
+
+
+def test_pages_follow_form_feeds():
+    text = "Trang một.\fThực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025."
+    (mention,) = find_mentions(text)
+    assert mention.page == 2
+
+
+symbolish = st.text(alphabet="0123456789/-– QĐKHUBNDTWCPSsốngày.,;:\n\tđệếạ¢&lIO", max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), symbolish))
+def test_no_text_raises_and_spans_index_the_input(text):
+    first = extract(text)
+    for ref in first.references:
+        for start, end in ref.spans:
+            assert 0 <= start < end <= len(text)
+        assert ref.text == text[ref.spans[0][0] : ref.spans[0][1]] or ref.text in text
+    assert extract(text) == first  # deterministic
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_a_reference_survives_any_surroundings(before, after):
+    core = " Kế hoạch số 58/KH-UBND ngày 10/10/2025 "
+    text = before + "\n" + core + "\n" + after
+    symbols = [m.symbol for m in find_mentions(text)]
+    assert "58/KH-UBND" in symbols
