@@ -82,6 +82,7 @@ def type_codes(system: str | None = None) -> frozenset[str]:
     return frozenset(t.code for t in doc_types() if system is None or system in t.systems)
 
 
+@lru_cache(maxsize=1024)
 def type_for_code(code: str, system: str) -> DocType | None:
     """The type a code stands for in a numbering system (`TT` is Thông tư in state numbering, Thông tri in Party)."""
     for t in doc_types():
@@ -133,6 +134,7 @@ def issuer_codes() -> frozenset[str]:
     return frozenset(i.code for i in issuers() if i.code)
 
 
+@lru_cache(maxsize=4096)
 def issuer_name(code: str) -> str | None:
     """Default name of the body a code stands for (`TTg` → Thủ tướng Chính phủ); None for unknown codes."""
     match = re.fullmatch(r"(QH|UBTVQH)(\d+)", code)
@@ -168,6 +170,7 @@ def _code_index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=8192)
 def canonical_code(segment: str, known: frozenset[str]) -> tuple[str | None, bool]:
     """Repair one segment of a symbol against a set of known codes.
 

@@ -31,20 +31,18 @@ class Extraction:
     self_mentions: tuple[Mention, ...]  # the letter naming itself ("Kèm theo Công văn số 819/...")
 
 
-def _same_document(symbol: str, own: str | None) -> bool:
-    if not own:
-        return False
-    if own.startswith("?"):  # number unknown: never claim a match on the rest alone
-        return False
-    return slug(symbol) == slug(own)
+def _own_key(own: str | None) -> str | None:
+    # number unknown ("?/QĐ-UBND"): never claim a match on the rest alone
+    return None if not own or own.startswith("?") else slug(own)
 
 
 def extract(text: str) -> Extraction:
     """Everything vanban reads from one document's text (spans index `text` as given)."""
     header = parse_header(text)
     mentions, links = classify(text, find_mentions(text))
-    own = [m for m in mentions if _same_document(m.symbol, header.symbol)]
-    cited = [m for m in mentions if not _same_document(m.symbol, header.symbol)]
+    own_key = _own_key(header.symbol)
+    own = [m for m in mentions if own_key and slug(m.symbol) == own_key]
+    cited = [m for m in mentions if not (own_key and slug(m.symbol) == own_key)]
     references = merge(cited)
     id_of = {}
     for ref in references:

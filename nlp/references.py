@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from . import doctypes
 from .dates import date_at
 from .doctypes import canonical_code, fuzzy_pattern, issuer_name, type_for_code
-from .sentences import SentenceIndex
+from .sentences import sentence_index
 from .text import fold_lower, slug
 
 
@@ -518,7 +518,7 @@ def fold_for_matching(text: str) -> str:
 def find_mentions(text: str) -> list[Mention]:
     """Every numbered reference in `text`, in order. Spans index `text` as given."""
     folded = fold_for_matching(text)
-    sentences = SentenceIndex(text)
+    sentences = sentence_index(text)
     mentions: list[Mention] = []
     left = _left_pattern()
     prev_type: tuple[str, str] | None = None

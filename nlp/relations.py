@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .doctypes import fuzzy_pattern, relation_phrases
 from .references import Mention
-from .sentences import SentenceIndex
+from .sentences import sentence_index
 from .text import fold_lower
 
 
@@ -102,7 +102,7 @@ def classify(text: str, mentions: list[Mention]) -> tuple[list[Mention], list[Li
                 break
         own.append((start, end))
 
-    sentences = SentenceIndex(text)
+    sentences = sentence_index(text)
     links: list[Link] = []
     out: list[Mention] = []
     for i, m in enumerate(ordered):

@@ -80,3 +80,9 @@ class SentenceIndex:
             start = max(start, span[0] - _MAX_SNIPPET // 2)
             end = min(end, max(span[1], start + _MAX_SNIPPET))
         return (start, end), " ".join(self.text[start:end].split())
+
+
+@lru_cache(maxsize=8)
+def sentence_index(text: str) -> SentenceIndex:
+    """The (shared, lazily filled) sentence index of a text: the reference and relation passes use the same one."""
+    return SentenceIndex(text)

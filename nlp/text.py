@@ -53,12 +53,21 @@ def _fold_table() -> dict[int, str]:
 
 def fold(text: str) -> str:
     """Same-length view of `text` without diacritics (case kept): `Kế hoạch số` → `Ke hoach so`."""
+    if text.isascii():
+        return text
     return text.translate(_fold_table())
 
 
+@lru_cache(maxsize=32)
 def fold_lower(text: str) -> str:
-    """`fold` and lower-case; still the same length (lower() of folded ASCII letters is 1:1)."""
-    return fold(text).lower()
+    """`fold` and lower-case; still the same length (lower() of folded ASCII letters is 1:1).
+
+    Cached: the header, reference and relation passes all fold the same document text.
+    """
+    folded = fold(text).lower()
+    if len(folded) != len(text):  # a character whose lower case is longer (e.g. U+0130): keep it as it is
+        folded = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in fold(text))
+    return folded
 
 
 def nfc(text: str) -> str:

@@ -1,0 +1,70 @@
+"""Reference-grammar benchmark: precision/recall on the labelled set, and throughput on one core.
+
+    .venv/bin/python bench/refs.py            # prints a Markdown table for the README
+
+Precision/recall count (symbol, type, date) triples per labelled case (tests/data/references.jsonl).
+Throughput runs `nlp.extract.extract` over the demo archive's letters (clean text-layer letters and the garbled
+OCR sample), repeated to a few MB, after one warm-up call (pattern compilation and underthesea's load are not
+counted); it is single-threaded, so it is the figure for one core.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nlp.extract import extract  # noqa: E402
+from nlp.text import normalize  # noqa: E402
+
+
+def accuracy() -> dict[str, tuple[int, int, int]]:
+    counts: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
+    for line in (ROOT / "tests" / "data" / "references.jsonl").read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        got = {(r.symbol, r.type, r.date) for r in extract(normalize(case["text"])).references}
+        expected = {(r["symbol"], r["type"], r["date"]) for r in case["refs"]}
+        tp, fp, fn = len(got & expected), len(got - expected), len(expected - got)
+        for tag in ["all", *[t for t in case["tags"] if t in {"clean", "garbled", "party", "normative", "congvan",
+                                                              "state-admin", "negative"}]]:
+            c = counts[tag]
+            c[0] += tp
+            c[1] += fp
+            c[2] += fn
+    return {k: tuple(v) for k, v in counts.items()}  # type: ignore[misc]
+
+
+def throughput(target_bytes: int = 4_000_000) -> tuple[float, float, int]:
+    texts = [normalize(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "corpus").rglob("*.txt"))]
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    rounds = max(1, target_bytes // size)
+    extract(texts[0])  # warm-up
+    start = time.perf_counter()
+    refs = 0
+    for i in range(rounds):
+        for text in texts:  # a round marker keeps every text distinct, so no cache serves a repeat
+            refs += len(extract(f"{text}\n{i}").references)
+    elapsed = time.perf_counter() - start
+    return size * rounds / elapsed / 1e6, elapsed, refs
+
+
+def main() -> None:
+    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, 1 core\n")
+    print("| set | references | precision | recall |")
+    print("| --- | ---: | ---: | ---: |")
+    for tag, (tp, fp, fn) in sorted(accuracy().items(), key=lambda kv: kv[0] != "all"):
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        print(f"| {tag} | {tp + fn} | {p:.3f} | {r:.3f} |")
+    mbps, elapsed, refs = throughput()
+    print(f"\nthroughput: {mbps:.2f} MB/s of UTF-8 text ({refs} references in {elapsed:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
