@@ -32,11 +32,18 @@ test: install
 	$(BIN)/python -m pytest
 
 demo: install
-	@echo "== vanban extract corpus/819-SKHCN.txt =="
 	$(BIN)/vanban extract corpus/819-SKHCN.txt
+	$(BIN)/vanban run corpus --out outputs
+	@echo
+	@echo "The citation graph: outputs/graph.html (open it in a browser; works offline)"
+	@echo "  also outputs/graph.gexf (Gephi), graph.graphml, graph.json (Cytoscape.js), vanban.xlsx, *.csv"
+	@echo
+	@echo '$$ vanban query "what cites Plan 58" --db outputs'
+	@$(BIN)/vanban query "what cites Plan 58" --db outputs
 
 bench: install
 	$(BIN)/python bench/refs.py
+	$(BIN)/python bench/query.py
 
 clean:
 	rm -rf $(VENV) outputs/*.sqlite outputs/*.csv outputs/*.json outputs/*.html outputs/*.gexf outputs/*.graphml

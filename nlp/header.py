@@ -34,6 +34,7 @@ class Header:
     issuer_parent: str | None  # the body above it in the letterhead: "Ủy ban nhân dân tỉnh Quảng Ngãi"
     issuer_code: str | None
     place: str | None
+    province: str | None  # the province the letter belongs to (place, letterhead, or the province it names most)
     subject: str | None
     recipients: tuple[str, ...]
     signer_authority: str | None  # "KT. GIÁM ĐỐC"
@@ -147,6 +148,7 @@ def parse_header(text: str) -> Header:
         issuer_parent=parent,
         issuer_code=issuer_code,
         place=place,
+        province=_province(text, place, issuer, parent),
         subject=_subject(head, folded),
         recipients=_recipients(head, folded),
         signer_authority=authority,
@@ -155,6 +157,33 @@ def parse_header(text: str) -> Header:
         symbol_span=symbol_span,
         date_span=date_span,
     )
+
+
+_PROVINCE_MENTION = re.compile(r"(?<![a-z])(?:tinh|thanh pho|tp\.?)[ \t]+([a-z]+(?:[ \t]+[a-z]+){0,3})")
+
+
+def province_in(phrase: str) -> str | None:
+    """A province named anywhere in a short phrase (`Ủy ban nhân dân tỉnh Quảng Ngãi` → Quảng Ngãi)."""
+    words = fold_lower(phrase).replace(" - ", " ").split()
+    for k in range(len(words)):
+        found = match_province(words[k:])
+        if found:
+            return found[0]
+    return None
+
+
+def _province(text: str, place: str | None, issuer: str | None, parent: str | None) -> str | None:
+    for candidate in (place, parent, issuer):
+        if candidate:
+            found = province_in(candidate)
+            if found:
+                return found
+    counts: dict[str, int] = {}
+    for match in _PROVINCE_MENTION.finditer(fold_lower(text[:20000])):
+        found = match_province(match.group(1).split())
+        if found:
+            counts[found[0]] = counts.get(found[0], 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _place(raw: str, symbol_span: tuple[int, int] | None) -> str | None:

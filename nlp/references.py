@@ -394,7 +394,8 @@ def _match_province(words: tuple[str, ...]) -> tuple[str, int] | None:
     return (best[1], best[2]) if best else None
 
 
-_LOCAL_STOP = {"ve", "v/v", "ngay", "tai", "theo", "va", "nam", "so", "da", "duoc", "khoa", "nhiem", "cua"}
+_LOCAL_STOP = {"ve", "v/v", "ngay", "tai", "theo", "va", "nam", "so", "da", "duoc", "khoa", "nhiem", "cua", "kinh",
+               "noi", "can", "thuc", "trien"}
 
 
 def resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
@@ -445,9 +446,11 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
                 # a commune, ward or district: its name as printed ("phường Cẩm Thành")
                 local = []
                 for raw, word in zip(raw_words[used + len(lw) :], rest[len(lw) :]):
-                    if word in _LOCAL_STOP or len(local) == 4 or not raw[:1].isalpha():
+                    if word.rstrip(":") in _LOCAL_STOP or len(local) == 4 or not raw[:1].isalpha():
                         break
-                    local.append(raw[:1].upper() + raw[1:].lower())
+                    local.append(raw[:1].upper() + raw[1:].lower().rstrip(":"))
+                    if raw.endswith(":"):
+                        break
                 scope = f"{printed} {' '.join(local)}".strip()
             break
     else:

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nlp.extract import extract
@@ -21,7 +22,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
+out = Console(width=None if sys.stdout.isatty() else 140)
 _state = {"debug": False}
 
 
@@ -96,6 +97,161 @@ def _print_extraction(data: dict) -> None:
             out.print(f"  {symbols[link['source']]} —{link['relation']}→ {symbols[link['target']]}")
     if data["named"]:
         out.print("[bold]Cited by name:[/] " + "; ".join(n["title"] for n in data["named"]))
+
+
+@app.command("run")
+def run_command(
+    paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
+    out: Annotated[Path, typer.Option("--out", help="The archive folder.")] = Path("outputs"),
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Process unchanged files again.")] = False,
+) -> None:
+    """Batch run over files and folders into the archive in --out (incremental by content hash)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+
+    from .batch import run
+
+    for given in paths:
+        if not Path(given).exists():
+            _fail(VanbanError("read", f"{given}: no such file or folder"))
+    failures = 0
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=not sys.stderr.isatty(), disable=not sys.stderr.isatty(),
+    ) as progress:
+        task = progress.add_task("files", total=None, rate="", failed="")
+        started = [0.0]
+
+        def on_start(count: int) -> None:
+            import time
+
+            started[0] = time.perf_counter()
+            progress.update(task, total=count)
+
+        def on_done(record, source: str) -> None:
+            nonlocal failures
+            import time
+
+            if record is None:
+                return
+            if record.status != "ok":
+                failures += 1
+            progress.advance(task)
+            done = progress.tasks[0].completed
+            elapsed = max(1e-6, time.perf_counter() - started[0])
+            progress.update(task, rate=f"{done / elapsed * 60:.0f} files/min",
+                            failed=f"{failures} failed" if failures else "")
+
+        try:
+            summary = run(paths, out, workers=workers, force=force, on_start=on_start, on_done=on_done)
+        except Exception as exc:  # noqa: BLE001
+            _fail(exc)
+            return
+    counts = summary.archive
+    out.mkdir(parents=True, exist_ok=True)
+    sys.stdout.write(
+        f"{summary.files} files: {summary.processed} processed, {summary.skipped} unchanged, "
+        f"{summary.failed} failed, in {summary.seconds:.1f} s\n"
+        f"archive {out}: {counts.get('documents', 0)} documents, {counts.get('nodes', 0)} nodes "
+        f"({counts.get('stubs', 0)} cited only, {counts.get('ambiguous', 0)} ambiguous), "
+        f"{counts.get('edges', 0)} citations\n"
+    )
+    for failure in summary.failures:
+        sys.stderr.write(f"failed: {failure['source']} [{failure['stage']}] {failure['error']}\n")
+    if summary.failures:
+        sys.stderr.write(f"failures listed in {out / 'errors.csv'}\n")
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command("query")
+def query_command(
+    text: Annotated[list[str], typer.Argument(help="The question, e.g. \"what cites Plan 58\".")],
+    db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),
+    depth: Annotated[int, typer.Option("--depth", min=1, help="Follow citations this many hops.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON.")] = False,
+) -> None:
+    """Answer a question over the archive: what cites X, what X cites, or both for a bare reference."""
+    from . import store
+    from .query import QueryError, answer
+
+    question = " ".join(text)
+    try:
+        conn = store.connect(db, readonly=True)
+        result = answer(conn, question, depth=depth)
+    except QueryError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise typer.Exit(2)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    print_answer(result)
+
+
+def _node_label(m: dict) -> str:
+    details = [m["date"] or "no date"]
+    if m.get("province"):
+        details.append(m["province"])
+    details.append(f"file {m['source']}" if m.get("source") else "cited only, not in the archive")
+    return f"{m['type'] or ''} {m['symbol']} ({', '.join(details)})".strip()
+
+
+def print_answer(result) -> None:
+    if not result.matches:
+        out.print(f"No document in the archive matches [bold]{escape(result.target.text)}[/].")
+        return
+    if result.ambiguous:
+        out.print(f"[yellow]Ambiguous:[/] {escape(result.target.text)} matches {len(result.matches)} documents "
+                  "(best first).")
+    labels = {"cited_by": "Cited by", "cites": "Cites"}
+    directions = ["cited_by", "cites"] if result.direction == "both" else [result.direction]
+    for match in result.matches:
+        out.print(f"\n[bold]{escape(_node_label(match))}[/]")
+        for direction in directions:
+            rows = [r for r in result.results if r["direction"] == direction and
+                    (r["via"] == match["id"] or r["depth"] > 1)]
+            if not rows:
+                out.print(f"  {labels[direction]}: nothing in the archive.")
+                continue
+            table = Table(title=f"{labels[direction]} ({len(rows)})", title_justify="left", show_lines=True)
+            table.add_column("document", overflow="fold", max_width=34)
+            table.add_column("relation", no_wrap=True)
+            table.add_column("source", overflow="fold", max_width=40)
+            table.add_column("sentence", overflow="fold")
+            for r in rows:
+                depth = f" (depth {r['depth']})" if r["depth"] > 1 else ""
+                kind = "\n[dim](asserted)[/]" if r["kind"] == "asserted" else ""
+                table.add_row(escape(f"{r['type'] or ''} {r['symbol']} {r['date'] or ''}{depth}"),
+                              r["relation"] + kind,
+                              escape(f"{r['source']}" + (f" p.{r['page']}" if r["page"] else "")),
+                              escape(r["snippet"] or ""))
+            out.print(table)
+
+
+@app.command("graph")
+def graph_command(
+    db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),
+    fmt: Annotated[str, typer.Option("--format", help="html, gexf, graphml or json.")] = "html",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Where to write it.")] = None,
+) -> None:
+    """Export the citation graph."""
+    from . import exports, store
+
+    if fmt not in {"html", "gexf", "graphml", "json"}:
+        sys.stderr.write(f"error: unknown format {fmt!r} (html, gexf, graphml, json)\n")
+        raise typer.Exit(2)
+    target = output or db / f"graph.{fmt}"
+    try:
+        conn = store.connect(db, readonly=True)
+        exports.export_one(conn, fmt, target)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    sys.stdout.write(f"{target}\n")
 
 
 def main() -> None:

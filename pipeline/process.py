@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import asdict
+import hashlib
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,46 @@ def extract_file(path: Path) -> tuple[str, Extraction]:
     if not text.strip():
         raise VanbanError("read", f"{path}: no text")
     return text, extract(text)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What one file gave: its text and extraction, or the stage and one-line error where it failed."""
+
+    source: str
+    sha256: str | None
+    size: int | None
+    text: str | None
+    pages: int
+    extraction: Extraction | None
+    status: str  # "ok" / "failed"
+    stage: str | None = None
+    error: str | None = None
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def process_path(path: Path, source: str | None = None) -> DocumentRecord:
+    """One file → one record. Never raises for a bad file: the failure is in the record."""
+    source = source or str(path)
+    sha = size = None
+    try:
+        try:
+            sha, size = file_digest(path)
+        except OSError as exc:
+            raise VanbanError("read", f"{path}: {exc.strerror or exc}") from None
+        text, extraction = extract_file(path)
+    except VanbanError as exc:
+        return DocumentRecord(source, sha, size, None, 0, None, "failed", exc.stage, exc.message)
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop a batch
+        return DocumentRecord(source, sha, size, None, 0, None, "failed", "extract",
+                              " ".join(f"{type(exc).__name__}: {exc}".split()))
+    return DocumentRecord(source, sha, size, text, text.count("\f") + 1, extraction, "ok")

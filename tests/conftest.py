@@ -19,3 +19,23 @@ def sample_text() -> str:
     from pipeline.process import prepare
 
     return prepare(SAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory) -> Path:
+    """The demo archive (corpus/) built once for the session."""
+    from pipeline.batch import run
+
+    out = tmp_path_factory.mktemp("archive")
+    summary = run([str(ROOT / "corpus")], out)
+    assert summary.failed == 0
+    return out
+
+
+@pytest.fixture()
+def demo_conn(demo_archive):
+    from pipeline import store
+
+    conn = store.connect(demo_archive, readonly=True)
+    yield conn
+    conn.close()

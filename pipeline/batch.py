@@ -1,0 +1,194 @@
+"""`vanban run`: a batch over files and folders into the archive, incremental by content hash.
+
+Files are processed in worker processes (the store is written only here, one transaction per document), so a
+bad file is one failed record and the batch goes on; a run stopped at any point keeps everything already stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import exports, store
+from .ingest import store_record
+from .process import DocumentRecord, VanbanError, file_digest, process_path
+
+SUPPORTED_SUFFIXES = {".txt", ".text"}
+
+
+@dataclass
+class RunSummary:
+    out: str
+    paths: list[str]
+    workers: int
+    force: bool
+    started: str = ""
+    finished: str = ""
+    seconds: float = 0.0
+    files: int = 0
+    processed: int = 0
+    skipped: int = 0
+    ok: int = 0
+    failed: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    archive: dict[str, int] = field(default_factory=dict)
+    exports: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 3 if self.failed else 0
+
+
+def collect(paths: Iterable[str]) -> list[tuple[Path, str]]:
+    """(path, source name) for every file to consider. Files named explicitly are always taken; in folders,
+    files with a supported suffix (recursively, hidden files and folders skipped), in a stable order."""
+    out: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                        continue
+                    file = Path(root) / name
+                    source = str(file)
+                    if source not in seen:
+                        seen.add(source)
+                        out.append((file, source))
+        else:
+            source = str(path)
+            if source not in seen:
+                seen.add(source)
+                out.append((path, source))
+    return out
+
+
+def _unchanged(conn, path: Path, source: str) -> tuple[bool, str | None, int | None]:
+    """Is the stored record of `source` from this very content? (size+mtime first, the hash when they differ)."""
+    row = conn.execute("SELECT sha256, size, mtime, status FROM documents WHERE source = ?", (source,)).fetchone()
+    try:
+        stat = path.stat()
+    except OSError:
+        return False, None, None
+    if row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and row["sha256"]:
+        return True, row["sha256"], stat.st_size
+    try:
+        sha, size = file_digest(path)
+    except OSError:
+        return False, None, None
+    return bool(row and row["sha256"] == sha), sha, size
+
+
+def _work(item: tuple[str, str]) -> DocumentRecord:
+    path, source = item
+    return process_path(Path(path), source)
+
+
+def run(
+    paths: list[str],
+    out: Path,
+    *,
+    workers: int = 1,
+    force: bool = False,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[DocumentRecord | None, str], None] | None = None,
+) -> RunSummary:
+    summary = RunSummary(out=str(out), paths=list(paths), workers=workers, force=force, started=store.now())
+    t0 = time.perf_counter()
+    conn = store.connect(out)
+    items = collect(paths)
+    summary.files = len(items)
+    todo: list[tuple[Path, str]] = []
+    for path, source in items:
+        unchanged, _sha, _size = (False, None, None) if force else _unchanged(conn, path, source)
+        if unchanged:
+            summary.skipped += 1
+            row = conn.execute("SELECT status, stage, error FROM documents WHERE source = ?", (source,)).fetchone()
+            if row["status"] == "failed":
+                summary.failed += 1
+                summary.failures.append({"source": source, "stage": row["stage"], "error": row["error"]})
+            else:
+                summary.ok += 1
+            if on_done:
+                on_done(None, source)
+            continue
+        todo.append((path, source))
+    if on_start:
+        on_start(len(todo))
+    summary.timings["scan"] = round(time.perf_counter() - t0, 3)
+
+    def record_done(record: DocumentRecord, path: Path) -> None:
+        store_record(conn, record)
+        if record.status == "ok":
+            conn.execute("UPDATE documents SET mtime = ? WHERE source = ?", (_mtime(path), record.source))
+            summary.ok += 1
+        else:
+            summary.failed += 1
+            summary.failures.append({"source": record.source, "stage": record.stage or "", "error": record.error or ""})
+        summary.processed += 1
+        if on_done:
+            on_done(record, record.source)
+
+    t1 = time.perf_counter()
+    if workers <= 1 or len(todo) <= 1:
+        for path, source in todo:
+            record_done(process_path(path, source), path)
+    else:
+        paths_by_source = {source: path for path, source in todo}
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+            pending: set[Future[DocumentRecord]] = set()
+            queue = list(todo)
+            while queue or pending:
+                while queue and len(pending) < workers * 2:
+                    path, source = queue.pop(0)
+                    pending.add(pool.submit(_work, (str(path), source)))
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    record = future.result()
+                    record_done(record, paths_by_source[record.source])
+    summary.timings["process"] = round(time.perf_counter() - t1, 3)
+
+    t2 = time.perf_counter()
+    summary.exports = exports.export_all(conn, out)
+    summary.timings["export"] = round(time.perf_counter() - t2, 3)
+    summary.archive = archive_counts(conn)
+    summary.finished = store.now()
+    summary.seconds = round(time.perf_counter() - t0, 3)
+    (out / "run.json").write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
+    conn.close()
+    return summary
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def _worker_init() -> None:
+    # One Tesseract thread per worker, so that N workers use N cores (OCR arrives with the scan stage).
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def archive_counts(conn) -> dict[str, int]:
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "documents": one("SELECT COUNT(*) FROM documents WHERE status = 'ok'"),
+        "failed": one("SELECT COUNT(*) FROM documents WHERE status = 'failed'"),
+        "nodes": one("SELECT COUNT(*) FROM nodes"),
+        "stubs": one("SELECT COUNT(*) FROM nodes WHERE is_stub = 1"),
+        "ambiguous": one("SELECT COUNT(*) FROM nodes WHERE ambiguous = 1"),
+        "edges": one("SELECT COUNT(*) FROM edges"),
+    }
+
+
+__all__ = ["run", "collect", "RunSummary", "VanbanError"]

@@ -1,0 +1,208 @@
+"""Questions over the archive, in English or Vietnamese, with or without diacritics.
+
+    what cites Plan 58            văn bản nào trích dẫn Kế hoạch 58       → cited_by
+    what does 819/SKHCN-BCVT&CĐS cite   Kế hoạch 58 trích dẫn những văn bản nào  → cites
+    KH 58 / 58/KH-UBND / NQ57 / Decision 1588 / QD 1588                   → both
+
+The document part is read with the same tables as the reference grammar: English aliases (Plan = Kế hoạch),
+Vietnamese names, type codes with or without Đ, or a full số/ký hiệu. A short reference that fits several
+documents returns them all, best first, and says it is ambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from nlp import doctypes
+from nlp.references import SYMBOL, _parse_symbol, strongest
+from nlp.text import fold, fold_lower, slug
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the question is about: a full symbol, or a type and a number."""
+
+    text: str
+    symbol_key: str | None = None
+    type_code: str | None = None
+    number: str | None = None
+    span: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class Answer:
+    query: str
+    direction: str  # cited_by / cites / both
+    matches: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    ambiguous: bool = False
+    target: Target | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "direction": self.direction, "ambiguous": self.ambiguous,
+                "matches": self.matches, "results": self.results}
+
+
+class QueryError(ValueError):
+    pass
+
+
+_CITE_VERBS = (r"cites?|citing|cited|refers?\s+to|referring\s+to|mentions?|quotes?|relies\s+on|is\s+based\s+on|"
+               r"based\s+on|implements?|implementing|trich\s+dan|dan\s+chieu|vien\s+dan|can\s+cu|nhac\s+den|"
+               r"de\s+cap|thuc\s+hien|trien\s+khai")
+_VERB = re.compile(rf"(?<![a-z])(?:{_CITE_VERBS})(?![a-z])")
+_CITED_BY = re.compile(r"(?<![a-z])(?:cited\s+by|referred\s+to\s+by|mentioned\s+by|duoc\s+\w+\s+trich\s+dan)")
+_CITED_PASSIVE = re.compile(r"(?<![a-z])(?:duoc\s+trich\s+dan|is\s+cited|are\s+cited|was\s+cited)")
+
+
+@lru_cache(maxsize=1)
+def _type_words() -> list[tuple[str, str]]:
+    """(folded phrase, type code) for English aliases, Vietnamese names and codes; longest first."""
+    words: dict[str, str] = {}
+    for t in doctypes.doc_types():
+        code = t.code
+        for alias in t.english:
+            words.setdefault(alias, code)
+        words.setdefault(fold_lower(t.name), code)
+        for name in t.names:
+            words.setdefault(fold_lower(name), code)
+    for t in doctypes.doc_types():
+        words.setdefault(fold_lower(t.code), t.code)
+    # plural English forms and a few everyday words
+    for alias, code in list(words.items()):
+        if re.fullmatch(r"[a-z ]+", alias) and len(alias) > 3:
+            words.setdefault(alias + "s", code)
+    words.setdefault("decisions", "QĐ")
+    words.setdefault("van ban", "CV")
+    return sorted(words.items(), key=lambda kv: -len(kv[0]))
+
+
+@lru_cache(maxsize=1)
+def _type_number_pattern() -> re.Pattern[str]:
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w, _ in _type_words())
+    return re.compile(rf"(?<![a-z])(?P<type>{alts})\s*(?:so|số|no\.?|number|#)?\s*[-:]?\s*(?P<num>\d{{1,5}})(?![\d/])")
+
+
+def parse_target(query: str) -> Target | None:
+    """The document a question is about."""
+    for match in SYMBOL.finditer(query):
+        sym = _parse_symbol(match)
+        if sym:
+            return Target(text=sym.symbol, symbol_key=slug(sym.symbol), number=sym.number, span=sym.span,
+                          type_code=sym.type_code)
+    folded = fold_lower(query)
+    match = _type_number_pattern().search(folded)
+    if match:
+        word = " ".join(match.group("type").split())
+        code = dict(_type_words()).get(word)
+        return Target(text=query[match.start() : match.end()], type_code=code, number=match.group("num"),
+                      span=(match.start(), match.end()))
+    bare = re.search(r"(?<![\w/])(\d{1,5})(?![\w/])", folded)
+    if bare:
+        return Target(text=bare.group(1), number=bare.group(1), span=bare.span())
+    return None
+
+
+def parse_direction(query: str, target: Target) -> str:
+    folded = fold_lower(query)
+    before, after = folded[: target.span[0]], folded[target.span[1] :]
+    if _CITED_BY.search(before):
+        return "cites"  # "documents cited by 819/..." = what 819 cites
+    if _CITED_PASSIVE.search(after):
+        return "cited_by"  # "Kế hoạch 58 được trích dẫn bởi ..." / "is Plan 58 cited"
+    if _VERB.search(after):
+        return "cites"
+    if _VERB.search(before):
+        return "cited_by"
+    return "both"
+
+
+def find_nodes(conn: sqlite3.Connection, target: Target) -> list[sqlite3.Row]:
+    rows: list[sqlite3.Row] = []
+    if target.symbol_key:
+        rows = conn.execute("SELECT * FROM nodes WHERE symbol_key = ?", (target.symbol_key,)).fetchall()
+    if not rows and target.number:
+        rows = conn.execute("SELECT * FROM nodes WHERE number = ?", (target.number,)).fetchall()
+        if target.type_code:
+            want = fold(target.type_code).upper()
+            rows = [r for r in rows if r["type_code"] and fold(r["type_code"]).upper() == want]
+    ranked = []
+    for row in rows:
+        cited_by = conn.execute("SELECT COUNT(DISTINCT source_id) FROM edges WHERE target_id = ?",
+                                (row["id"],)).fetchone()[0]
+        ranked.append((row["ambiguous"], row["is_stub"], -cited_by, -(row["year"] or 0), row["id"], row))
+    ranked.sort(key=lambda t: t[:5])
+    return [t[-1] for t in ranked]
+
+
+def _node_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    source = None
+    if row["document_id"]:
+        doc = conn.execute("SELECT source FROM documents WHERE id = ?", (row["document_id"],)).fetchone()
+        source = doc["source"] if doc else None
+    return {
+        "id": row["id"], "symbol": row["symbol"], "type": row["type"], "date": row["date"], "title": row["title"],
+        "issuer": row["issuer"], "province": row["province"], "stub": bool(row["is_stub"]),
+        "ambiguous": bool(row["ambiguous"]), "source": source,
+    }
+
+
+_EDGE_SQL = (
+    "SELECT e.relation, e.kind, e.snippet, e.page, e.mentions, e.confidence, d.source AS source, "
+    "n.id AS id, n.symbol AS symbol, n.type AS type, n.date AS date, n.title AS title, n.is_stub AS stub "
+    "FROM edges e JOIN documents d ON d.id = e.document_id JOIN nodes n ON n.id = e.{other} "
+    "WHERE e.{this} = ? ORDER BY n.date DESC, n.id, e.relation"
+)
+
+
+def neighbours(conn: sqlite3.Connection, node_id: str, direction: str, depth: int = 1) -> list[dict[str, Any]]:
+    """Edges around a node: who cites it (`cited_by`) or what it cites (`cites`), up to `depth` hops."""
+    this, other = ("target_id", "source_id") if direction == "cited_by" else ("source_id", "target_id")
+    sql = _EDGE_SQL.format(this=this, other=other)
+    out: list[dict[str, Any]] = []
+    seen = {node_id}
+    frontier = [node_id]
+    for level in range(1, depth + 1):
+        next_frontier = []
+        for current in frontier:
+            grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
+            for row in conn.execute(sql, (current,)):
+                key = (row["id"], row["source"], row["kind"])
+                if key in grouped:  # one line per document and evidence file; its relations listed
+                    grouped[key]["relations"].append(row["relation"])
+                    grouped[key]["mentions"] += row["mentions"] or 0
+                    continue
+                item = {k: row[k] for k in row.keys()}
+                item["stub"] = bool(item["stub"])
+                item.update(depth=level, via=current, direction=direction, relations=[row["relation"]])
+                grouped[key] = item
+            for item in grouped.values():
+                item["relation"] = strongest(item["relations"])
+                out.append(item)
+                if item["id"] not in seen:
+                    seen.add(item["id"])
+                    next_frontier.append(item["id"])
+        frontier = next_frontier
+        if not frontier:
+            break
+    return out
+
+
+def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1) -> Answer:
+    target = parse_target(query)
+    if target is None:
+        raise QueryError(f"no document in the question: {query!r} (try 'what cites Plan 58' or '58/KH-UBND')")
+    direction = parse_direction(query, target)
+    nodes = find_nodes(conn, target)
+    result = Answer(query=query, direction=direction, target=target,
+                    matches=[_node_dict(conn, n) for n in nodes],
+                    ambiguous=len([n for n in nodes if not n["ambiguous"]]) > 1)
+    directions = ["cited_by", "cites"] if direction == "both" else [direction]
+    for node in nodes:
+        for d in directions:
+            result.results.extend(neighbours(conn, node["id"], d, depth))
+    return result

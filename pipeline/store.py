@@ -1,0 +1,227 @@
+"""The SQLite archive: documents, the mentions read from them, citation nodes (documents and stubs) and edges.
+
+- One transaction per document (`BEGIN IMMEDIATE`), WAL journal, foreign keys on.
+- A schema version in `meta`, with ordered migrations applied on open.
+- Full-text search (FTS5) over the document text *folded* (no diacritics, đ→d), so that `ke hoach 58` finds
+  `Kế hoạch 58` and OCR text that lost its marks is found by a query typed with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from nlp.text import fold_lower
+
+DB_NAME = "archive.sqlite"
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL UNIQUE,
+        sha256 TEXT,
+        size INTEGER,
+        mtime REAL,
+        node_id TEXT,
+        symbol TEXT, number TEXT, type TEXT, type_code TEXT,
+        date TEXT, date_partial TEXT, date_source TEXT,
+        issuer TEXT, issuer_parent TEXT, issuer_code TEXT, place TEXT, province TEXT,
+        subject TEXT, recipients TEXT, signer TEXT,
+        pages INTEGER, text TEXT,
+        status TEXT NOT NULL, stage TEXT, error TEXT,
+        processed_at TEXT
+    );
+    CREATE INDEX documents_node ON documents(node_id);
+    CREATE INDEX documents_status ON documents(status);
+
+    CREATE TABLE nodes (
+        id TEXT PRIMARY KEY,
+        symbol TEXT, symbol_key TEXT, number TEXT, type TEXT, type_code TEXT,
+        issuer_code TEXT, issuer TEXT, province TEXT, locality TEXT, local INTEGER NOT NULL DEFAULT 0,
+        date TEXT, year INTEGER, title TEXT,
+        is_stub INTEGER NOT NULL DEFAULT 1,
+        document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+        ambiguous INTEGER NOT NULL DEFAULT 0,
+        candidates TEXT
+    );
+    CREATE INDEX nodes_symbol ON nodes(symbol_key);
+    CREATE INDEX nodes_type_number ON nodes(type_code, number);
+    CREATE INDEX nodes_number ON nodes(number);
+
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        node_id TEXT NOT NULL,
+        start INTEGER, end INTEGER, page INTEGER,
+        text TEXT, sentence TEXT, relation TEXT, confidence REAL
+    );
+    CREATE INDEX mentions_document ON mentions(document_id);
+    CREATE INDEX mentions_node ON mentions(node_id);
+
+    CREATE TABLE edges (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        relation TEXT NOT NULL,
+        kind TEXT NOT NULL,                 -- 'direct': the letter cites; 'asserted': the letter says A → B
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        mentions INTEGER, confidence REAL, snippet TEXT, page INTEGER, span_start INTEGER, span_end INTEGER,
+        UNIQUE (source_id, target_id, relation, document_id)
+    );
+    CREATE INDEX edges_target ON edges(target_id);
+    CREATE INDEX edges_source ON edges(source_id);
+    CREATE INDEX edges_document ON edges(document_id);
+
+    CREATE VIRTUAL TABLE document_text USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    """,
+]
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: int
+    source: str
+    sha256: str | None
+    status: str
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open (and migrate) the archive. `path` is the folder or the .sqlite file."""
+    path = Path(path)
+    if path.suffix != ".sqlite":
+        path = path / DB_NAME
+    if readonly:
+        if not path.exists():
+            raise FileNotFoundError(f"no archive at {path} (run `vanban run` first)")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys=ON")
+    if not readonly:
+        migrate(conn)
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    version = schema_version(conn)
+    for number, script in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        with transaction(conn):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(number),),
+            )
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script split into statements (each ends with ';' at the end of a line)."""
+    parts = [part.strip() for part in script.split(";\n")]
+    return [part for part in parts if part and not all(l.strip().startswith("--") for l in part.splitlines())]
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def find_document(conn: sqlite3.Connection, source: str) -> StoredDocument | None:
+    row = conn.execute("SELECT id, source, sha256, status FROM documents WHERE source = ?", (source,)).fetchone()
+    return StoredDocument(row["id"], row["source"], row["sha256"], row["status"]) if row else None
+
+
+def upsert_document(conn: sqlite3.Connection, fields: dict[str, Any]) -> int:
+    """Insert or replace the row of one source file (inside the caller's transaction); returns its id."""
+    fields = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, tuple)) else v)
+              for k, v in fields.items()}
+    existing = conn.execute("SELECT id FROM documents WHERE source = ?", (fields["source"],)).fetchone()
+    columns = list(fields)
+    if existing:
+        doc_id = existing["id"]
+        assignments = ", ".join(f"{c} = ?" for c in columns)
+        conn.execute(f"UPDATE documents SET {assignments} WHERE id = ?", [*fields.values(), doc_id])
+    else:
+        placeholders = ", ".join("?" for _ in columns)
+        cursor = conn.execute(f"INSERT INTO documents({', '.join(columns)}) VALUES({placeholders})",
+                              list(fields.values()))
+        doc_id = int(cursor.lastrowid or 0)
+    conn.execute("DELETE FROM document_text WHERE rowid = ?", (doc_id,))
+    if fields.get("text"):
+        conn.execute("INSERT INTO document_text(rowid, body) VALUES(?, ?)", (doc_id, fold_lower(fields["text"])))
+    return doc_id
+
+
+def clear_evidence(conn: sqlite3.Connection, doc_id: int) -> None:
+    """Forget what an earlier version of a document said (its mentions and edges) before storing the new one."""
+    conn.execute("DELETE FROM mentions WHERE document_id = ?", (doc_id,))
+    conn.execute("DELETE FROM edges WHERE document_id = ?", (doc_id,))
+    conn.execute("UPDATE nodes SET is_stub = 1, document_id = NULL WHERE document_id = ?", (doc_id,))
+
+
+def drop_orphan_stubs(conn: sqlite3.Connection) -> int:
+    """Stubs that nothing cites any more (after a document changed) are removed."""
+    cursor = conn.execute(
+        "DELETE FROM nodes WHERE is_stub = 1 AND document_id IS NULL "
+        "AND id NOT IN (SELECT target_id FROM edges) AND id NOT IN (SELECT source_id FROM edges)"
+    )
+    return cursor.rowcount
+
+
+def search_text(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Documents whose text matches `query` (diacritics optional), best first, with a snippet of the original."""
+    terms = [t for t in re.split(r"[^\w/&-]+", fold_lower(query)) if t]
+    if not terms:
+        return []
+    match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+    rows = conn.execute(
+        "SELECT d.id, d.source, d.node_id, d.symbol, d.type, d.date, d.subject, d.text "
+        "FROM document_text JOIN documents d ON d.id = document_text.rowid "
+        "WHERE document_text MATCH ? ORDER BY rank LIMIT ?",
+        (match, limit),
+    ).fetchall()
+    out = []
+    for row in rows:
+        text = row["text"] or ""
+        folded = fold_lower(text)
+        phrase = folded.find(" ".join(terms))
+        specific = sorted(terms, key=lambda t: (not any(ch.isdigit() for ch in t), -len(t)))
+        pos = phrase if phrase >= 0 else max(0, min((p for p in (folded.find(t) for t in specific[:1]) if p >= 0),
+                                                    default=0))
+        start, end = max(0, pos - 80), min(len(text), pos + 160)
+        out.append({**{k: row[k] for k in row.keys() if k != "text"}, "snippet": " ".join(text[start:end].split())})
+    return out

@@ -1,0 +1,65 @@
+import sqlite3
+
+import pytest
+
+from pipeline import store
+from pipeline.ingest import store_record
+from pipeline.process import DocumentRecord, process_path
+
+
+def test_schema_version_and_wal(tmp_path):
+    conn = store.connect(tmp_path)
+    assert store.schema_version(conn) == len(store.MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.migrate(conn)  # idempotent
+    assert store.schema_version(conn) == len(store.MIGRATIONS)
+
+
+def test_full_text_search_without_diacritics(demo_conn):
+    hits = store.search_text(demo_conn, "ke hoach 58")
+    assert hits and any("58/KH-UBND" in h["snippet"] for h in hits)
+    assert store.search_text(demo_conn, "Kế hoạch chuyển đổi số")
+    assert store.search_text(demo_conn, "") == []
+
+
+def test_one_transaction_per_document_rolls_back_on_error(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from pipeline import ingest
+
+    conn = store.connect(tmp_path)
+    record = process_path(Path("corpus/819-SKHCN.txt"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(ingest, "resolve", broken)
+    with pytest.raises(RuntimeError):
+        store_record(conn, record)
+    assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM nodes").fetchone()[0] == 0
+
+
+def test_restoring_a_changed_document_replaces_its_evidence(tmp_path):
+    conn = store.connect(tmp_path)
+    text_v1 = "Số: 12/UBND-VP\nThực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh Quảng Ngãi."
+    text_v2 = "Số: 12/UBND-VP\nThực hiện Quyết định số 1588/QĐ-TTg ngày 17/12/2024 của Thủ tướng Chính phủ."
+    from nlp.extract import extract
+
+    for text in (text_v1, text_v2):
+        store_record(conn, DocumentRecord("a.txt", "x", 1, text, 1, extract(text), "ok"))
+    symbols = {r[0] for r in conn.execute("SELECT symbol FROM nodes")}
+    assert "58/KH-UBND" not in symbols  # the stub nothing cites any more is gone
+    assert "1588/QĐ-TTg" in symbols
+    assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+
+
+def test_readonly_connection_refuses_writes(demo_archive):
+    conn = store.connect(demo_archive, readonly=True)
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("DELETE FROM nodes")
+
+
+def test_missing_archive_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="vanban run"):
+        store.connect(tmp_path / "nothing", readonly=True)
