@@ -55,7 +55,8 @@ def find_named(text: str, mentions: list[Mention]) -> list[NamedMention]:
             title = f"{kind} {number}"
         elif _YEAR.match(folded, pos - 1):  # "Hiến pháp năm 2013", "Luật Đất đai năm 2024" handled below
             title, end = kind, pos - 1
-        elif kind in _TITLED and text[pos : pos + 1].isupper():
+        elif kind in _TITLED and text[pos : pos + 1].isupper() and text[start : start + 1].isupper():
+            # "Luật Đất đai" names a law; "pháp luật Khoa học" does not
             stop = _STOP.search(folded, pos + 1)
             end = stop.start() if stop else len(text)
             words = text[pos:end].split()[:10]
@@ -74,4 +75,16 @@ def find_named(text: str, mentions: list[Mention]) -> list[NamedMention]:
             continue
         out.append(NamedMention(type=kind, title=title, text=text[start:end], span=(start, end), number=number,
                                 year=year))
+    return _dedupe(out)
+
+
+def _dedupe(named: list[NamedMention]) -> list[NamedMention]:
+    """One entry per name (the first mention), however often the letter repeats it."""
+    seen: set[str] = set()
+    out = []
+    for n in named:
+        key = fold_lower(" ".join(n.title.split()))
+        if key not in seen:
+            seen.add(key)
+            out.append(n)
     return out
