@@ -30,7 +30,8 @@ class DateMatch:
         return f"{self.year:04d}" if self.year else None
 
 
-_NGAY = r"(?:" + fuzzy_pattern("ngày") + r"|ngdy|ngiy|nguy)"
+# "ngày" as OCR prints it (ngay, ngdy, ngéy, ngiy, nga y): a date must follow, which keeps this loose form safe.
+_NGAY = r"(?:" + fuzzy_pattern("ngày") + r"|ng[a-z@]{0,2}y|ng[a-z@]?(?=\s*\d{1,2}\s*[/.-]))"
 _THANG = r"(?:" + fuzzy_pattern("tháng") + r"|th\w{2,3}g)"
 _NAM = r"(?:" + fuzzy_pattern("năm") + r"|n\w{1,2}m)"
 _NUMERIC = r"(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>(?:19|20)\d{2})(?!\d)"

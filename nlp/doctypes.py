@@ -220,6 +220,14 @@ def _confusions() -> dict[str, tuple[str, tuple[str, ...]]]:
     return out
 
 
+def _letter_class(ch: str, confusions: dict[str, tuple[str, tuple[str, ...]]]) -> str:
+    if ch not in confusions:
+        return re.escape(ch)
+    singles, multis = confusions[ch]
+    cls = "[" + re.escape(ch + singles) + "]"
+    return f"(?:{cls}|{'|'.join(map(re.escape, multis))})" if multis else cls
+
+
 @lru_cache(maxsize=None)
 def fuzzy_pattern(phrase: str) -> str:
     """A regex (for folded, lower-cased text) that matches `phrase` as generic OCR tends to print it.
@@ -231,16 +239,15 @@ def fuzzy_pattern(phrase: str) -> str:
     words = fold_lower(phrase).split()
     parts = []
     for word in words:
+        if len(word) == 2 and word[1] in "aeiouy" and word[0] != "d":
+            # a two-letter word whose vowel OCR dropped: "B luật" for "Bộ luật", "B Chính trị"
+            parts.append(re.escape(word[0]) + "(?:" + _letter_class(word[1], confusions) + ")?")
+            continue
         chars = []
         for i, ch in enumerate(word):
             if i == 0 and ch == "d":  # Đ opening a word is often read as P ("Pé an", "QP")
                 chars.append("[dp]")
                 continue
-            if i == 0 or ch not in confusions:
-                chars.append(re.escape(ch))
-                continue
-            singles, multis = confusions[ch]
-            cls = "[" + re.escape(ch + singles) + "]"
-            chars.append(f"(?:{cls}|{'|'.join(map(re.escape, multis))})" if multis else cls)
+            chars.append(re.escape(ch) if i == 0 else _letter_class(ch, confusions))
         parts.append("".join(chars))
     return r"\s+".join(parts)

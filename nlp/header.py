@@ -47,7 +47,7 @@ class Header:
 _HEADER_CHARS = 3000
 # "Số: 819/SKHCN-BCVT&CĐS" (state) or "Số 368-KH/TU" (Party) opening a line of the header — or after a run of
 # spaces where the two header columns were read onto one line. A "số" inside a sentence is a reference, not this.
-_SO_LABEL = re.compile(r"(?:^|\n|[ \t]{3,})[ \t*]*(?:S[oOốỐ06bdeéq0]?|5[oO06]?)[ \t]*[:.]?[ \t]*(?=\d|[._…\s]*/)")
+_SO_LABEL = re.compile(r"(?:^|\n|[ \t]{3,})[ \t*]*(?:S(?:[^\W\d_]|[06])?|5[oO06]?)[ \t]*[:.]?[ \t]*(?=\d|[._…\s]*/)")
 _BLANK_NUMBER = re.compile(r"[ \t]*[._…]*[ \t]*/[ \t]*(?P<rest>[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*)")
 _MOTTO = re.compile(
     r"cong\s+h[o0]a\s+xa\s+h[o0]i\s+chu\s+ngh[i1]a\s+viet\s+nam|d[o0]c\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc"

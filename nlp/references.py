@@ -116,7 +116,7 @@ _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
 _SL = rf"[ \t]?/{_WS}"
 # The number may carry OCR's l/I for 1 and O for 0 ("l08/KH-UBND"), as long as it holds a real digit.
-_NUM = r"(?P<num>\d{1,5}|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*)"
+_NUM = r"(?P<num>\d{1,5}[a-z]?(?![\w])|\d{1,5}|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*)"
 SYMBOL = re.compile(
     rf"(?<![\w/.,\-]){_NUM}"
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"

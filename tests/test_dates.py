@@ -17,6 +17,8 @@ from nlp.dates import find_dates, parse_date
         ("ngay 04thang 3 nam 2026", "2026-03-04"),
         ("ngay 22 thang 12 nam 2024", "2024-12-22"),
         ("Quảng Ngãi, ngày 04 tháng 3 năm 2026", "2026-03-04"),
+        ("ngéy 16 thing 5 năm 2017", "2017-05-16"),
+        ("ngdy 20/11/2019", "2019-11-20"),
     ],
 )
 def test_dates(text, iso):

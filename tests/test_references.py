@@ -104,6 +104,19 @@ def test_list_continuation_takes_the_type_before_it():
     assert [(r.symbol, r.type) for r in refs] == [("1230/UBND-KGVX", "Công văn"), ("1388/UBND-KGVX", "Công văn")]
 
 
+@pytest.mark.parametrize(
+    "text,symbol,type_",
+    [
+        ("Căn cứ B luật Lao dông số 45/2019/QH14 ngdy 20/11/2019;", "45/2019/QH14", "Bộ luật"),
+        ("Nghị quyết số 30a/2008/NQ-CP ngày 27/12/2008 của Chính phủ", "30a/2008/NQ-CP", "Nghị quyết"),
+        ("Đề án số 03-ĐA/TU ngày 15/12/2021 của Tỉnh ủy", "03-ĐA/TU", "Đề án"),
+    ],
+)
+def test_general_forms(text, symbol, type_):
+    (ref,) = merge(find_mentions(text))
+    assert (ref.symbol, ref.type) == (symbol, type_)
+
+
 def test_pages_follow_form_feeds():
     text = "Trang một.\fThực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025."
     (mention,) = find_mentions(text)
