@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the project needs at run time and in its tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
+# Times-metric serif fonts with every Vietnamese glyph (corpus/scangen.py renders test scans with them);
+# OCRmyPDF and unpaper for the OCR benchmark's comparison.
+APT_PACKAGES += fonts-liberation2 fonts-croscore ocrmypdf unpaper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-deps test demo bench clean
@@ -43,6 +46,7 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/refs.py
+	$(BIN)/python bench/ocr.py
 	$(BIN)/python bench/query.py
 
 clean:

@@ -158,7 +158,8 @@ def issuer_kind(code: str) -> str | None:
 # Code repair: what OCR does to Đ in codes
 
 
-_D_LOOKALIKES = "PDBÐƉ0"
+# What OCR prints for the letters of a code: Đ read as P/D/B/Ð/0, T as 1, I as 1 or l, O as 0, S as 5, B as 8.
+_LOOKALIKES = {"P": "Đ", "D": "Đ", "B": "Đ", "Ð": "Đ", "Ɖ": "Đ", "0": "ĐO", "1": "TI", "L": "I", "5": "S", "8": "B"}
 
 
 @lru_cache(maxsize=1)
@@ -175,8 +176,8 @@ def canonical_code(segment: str, known: frozenset[str]) -> tuple[str | None, boo
     """Repair one segment of a symbol against a set of known codes.
 
     Returns (canonical code, repaired?) or (None, False). Case is canonicalised (`QDI` → `QĐi` only through the
-    table); Đ read as P/D/B/Ð is restored only when the result is a known code and the segment as read is not
-    (`QP` → `QĐ`, `CDS` → `CĐS`, but `DA` stays Dự án).
+    table); OCR look-alikes (Đ read as P/D/B/Ð, T as 1, O as 0, ...) are undone only when the result is a known
+    code and the segment as read is not (`QP` → `QĐ`, `CDS` → `CĐS`, `C1` → `CT`, but `DA` stays Dự án).
     """
     if segment in known:
         return segment, False
@@ -184,15 +185,16 @@ def canonical_code(segment: str, known: frozenset[str]) -> tuple[str | None, boo
     by_upper = {k.upper(): k for k in known}
     if upper in by_upper:
         return by_upper[upper], by_upper[upper] != segment and not _case_only(segment, by_upper[upper])
-    positions = [i for i, ch in enumerate(upper) if ch in _D_LOOKALIKES]
+    options = [(i, _LOOKALIKES[ch]) for i, ch in enumerate(upper) if ch in _LOOKALIKES]
     for count in (1, 2):
-        for combo in itertools.combinations(positions, count):
-            chars = list(upper)
-            for i in combo:
-                chars[i] = "Đ"
-            candidate = "".join(chars)
-            if candidate in by_upper:
-                return by_upper[candidate], True
+        for combo in itertools.combinations(options, count):
+            for letters in itertools.product(*(alts for _, alts in combo)):
+                chars = list(upper)
+                for (i, _), letter in zip(combo, letters):
+                    chars[i] = letter
+                candidate = "".join(chars)
+                if candidate in by_upper:
+                    return by_upper[candidate], True
     return None, False
 
 

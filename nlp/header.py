@@ -11,7 +11,7 @@ then unknown (`?/QĐ-UBND`) and the date partial (`2025-02`), never guessed. A d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import doctypes
@@ -59,6 +59,46 @@ _SIGN_AUTH = re.compile(r"(?<![A-Za-z])(KT|TM|TL|TUQ|Q)\.[ \t]*([A-ZĐÀ-Ỹ][A-
 _SIGNATURE_TIME = re.compile(
     r"th[o0]i\s+gian\s+k[yi]\s*:?\s*(\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2})", re.IGNORECASE
 )
+
+
+_INCOMING = re.compile(r"(?:cv|cong van)\s*den.*?so\s*:?\s*(\d{1,6}).*?ngay\s*:?\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4})",
+                       re.IGNORECASE | re.DOTALL)
+
+
+def signature_date(text: str) -> str | None:
+    """`Thời gian ký: 03/02/2025 10:47:25` in a digital-signature box → `2025-02-03`."""
+    signed = _SIGNATURE_TIME.search(fold_lower(text))
+    if not signed:
+        return None
+    found = parse_date(signed.group(1))
+    return found.iso if found and found.date else None
+
+
+def incoming_stamp(text: str) -> tuple[str | None, str | None]:
+    """`CV ĐẾN Số: 2352 Ngày: 21.3.18` → (`2352`, `2018-03-21`): the archive's own registration of a letter."""
+    match = _INCOMING.search(fold_lower(text))
+    if not match:
+        return None, None
+    day, month, year = re.split(r"[./-]", match.group(2))
+    if len(year) == 2:
+        year = "20" + year
+    try:
+        import datetime as _dt
+
+        date = _dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        date = None
+    return match.group(1), date
+
+
+def with_signature(header: Header, signature_text: str | None) -> Header:
+    """The header completed by the digital signature's time when the printed date is missing or partial."""
+    if header.date or not signature_text:
+        return header
+    date = signature_date(signature_text)
+    if not date:
+        return header
+    return replace(header, date=date, date_source="signature")
 
 
 def parse_header(text: str) -> Header:

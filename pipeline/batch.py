@@ -16,9 +16,7 @@ from typing import Callable, Iterable
 
 from . import exports, store
 from .ingest import store_record
-from .process import DocumentRecord, VanbanError, file_digest, process_path
-
-SUPPORTED_SUFFIXES = {".txt", ".text"}
+from .process import SUPPORTED_SUFFIXES, DocumentRecord, VanbanError, file_digest, process_path
 
 
 @dataclass

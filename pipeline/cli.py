@@ -14,7 +14,7 @@ from rich.table import Table
 
 from nlp.extract import extract
 
-from .process import VanbanError, extract_file, extraction_to_dict, prepare, decode_text
+from .process import VanbanError, decode_text, extraction_to_dict, prepare
 
 app = typer.Typer(
     help="vanban: Vietnamese official documents → a citation graph you can query.",
@@ -43,23 +43,66 @@ def _read_stdin() -> str:
     return prepare(decode_text(sys.stdin.buffer.read(), "<stdin>"))
 
 
+@app.command("ocr")
+def ocr_command(
+    file: Annotated[str, typer.Argument(help="A scan: PNG, JPEG, TIFF (multi-page) or PDF.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Pages with words, confidences and boxes.")] = False,
+) -> None:
+    """OCR a scan (a PDF's good text layer is used as it is). Prints the text, pages separated by a form feed."""
+    from .process import SCAN_SUFFIXES, load_scan
+
+    path = Path(file)
+    try:
+        if path.suffix.lower() not in SCAN_SUFFIXES:
+            raise VanbanError("read", f"{file}: not a scan or PDF (PNG, JPEG, TIFF, PDF)")
+        loaded = load_scan(path)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    if not as_json:
+        sys.stdout.write(loaded.text + "\n")
+        return
+    starts = [0] + [i + 1 for i, ch in enumerate(loaded.text) if ch == "\f"]
+    ends = [i for i, ch in enumerate(loaded.text) if ch == "\f"] + [len(loaded.text)]
+    pages = []
+    for page, start, end in zip(loaded.pages, starts, ends):
+        words = [{"text": loaded.text[a:b], "conf": page_word.conf, "bbox": list(bbox)}
+                 for (a, b, p, bbox), page_word in zip(
+                     [w for w in loaded.word_spans if w[2] == page.page], page.words)]
+        pages.append({"page": page.page, "text": loaded.text[start:end], "mean_confidence": page.mean_confidence,
+                      "source": page.source, "rotation": page.rotation, "skew": page.skew, "dpi": page.dpi,
+                      "overlays": [{"kind": o.kind, "text": o.text, "bbox": list(o.bbox) if o.bbox else None}
+                                   for o in page.overlays],
+                      "words": words})
+    data = {"file": file, "pages": pages, "pdf_signature": loaded.pdf_signature}
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
 @app.command("extract")
 def extract_command(
-    file: Annotated[Optional[str], typer.Argument(help="A text file, or - (default) for standard input.")] = "-",
+    file: Annotated[Optional[str], typer.Argument(help="A text file, a scan or PDF, or - (default) for stdin.")] = "-",
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON instead of tables.")] = False,
 ) -> None:
     """The document's own metadata and every document it refers to."""
+    from .process import extract_loaded, load
+
+    loaded = None
     try:
         if file in (None, "-"):
             source = None
             extraction = extract(_read_stdin())
         else:
             source = file
-            _text, extraction = extract_file(Path(file))
+            loaded = load(Path(file))
+            extraction = extract_loaded(loaded)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line
         _fail(exc)
         return
     data = extraction_to_dict(extraction, source)
+    if loaded is not None and loaded.word_spans:
+        for ref, item in zip(extraction.references, data["references"]):
+            item["evidence"] = [{"span": list(m.span), "page": loaded.evidence(m.span)[0],
+                                 "boxes": loaded.evidence(m.span)[1]} for m in ref.mention_list]
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return

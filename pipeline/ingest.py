@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from nlp.references import RELATION_STRENGTH
 
 from . import store
 from .identity import own_identity, reference_identity, resolve, unnumbered_node
-from .process import DocumentRecord
+from .process import DocumentRecord, registration
 
 
 def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
@@ -25,6 +26,10 @@ def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
             "text": record.text,
             "processed_at": store.now(),
         }
+        if record.loaded is not None:
+            number, date = registration(record.loaded)
+            fields.update(kind=record.loaded.kind, meta=record.loaded.meta(), registration_number=number,
+                          registration_date=date)
         if record.extraction is not None:
             h = record.extraction.header
             fields.update(
@@ -61,10 +66,14 @@ def _store_graph(conn: sqlite3.Connection, doc_id: int, record: DocumentRecord) 
         ref_nodes[ref.id] = target
         by_relation: dict[str, list] = {}
         for m in ref.mention_list:
+            boxes = None
+            if record.loaded is not None and record.loaded.word_spans:
+                _page, found = record.loaded.evidence(m.span)
+                boxes = json.dumps(found) if found else None
             conn.execute(
-                "INSERT INTO mentions(document_id, node_id, start, end, page, text, sentence, relation, confidence)"
-                " VALUES(?,?,?,?,?,?,?,?,?)",
-                (doc_id, target, m.span[0], m.span[1], m.page, m.text, m.sentence, m.relation, m.confidence),
+                "INSERT INTO mentions(document_id, node_id, start, end, page, text, sentence, relation, confidence,"
+                " boxes) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, target, m.span[0], m.span[1], m.page, m.text, m.sentence, m.relation, m.confidence, boxes),
             )
             by_relation.setdefault(m.relation, []).append(m)
         for relation, ms in sorted(by_relation.items(), key=lambda kv: RELATION_STRENGTH.index(kv[0])):

@@ -1,4 +1,8 @@
-"""One file → one document record (text files now; scans and PDFs join through `ocr`)."""
+"""One file → one document record: text files read as they are, scans and PDFs through `ocr`, then `nlp`.
+
+Every span the extraction reports indexes the prepared text; for scans, `Loaded.evidence` maps a span back to its
+page and the boxes of the words it covers.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from nlp.extract import Extraction, extract
+from nlp.header import incoming_stamp, with_signature
 from nlp.text import normalize
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES - {""} | SCAN_SUFFIXES
 
 
 class VanbanError(Exception):
@@ -115,14 +122,108 @@ def extraction_to_dict(extraction: Extraction, source: str | None) -> dict[str, 
     return {"file": source, "document": document, "references": references, "links": links, "named": named}
 
 
-def extract_file(path: Path) -> tuple[str, Extraction]:
-    """A text file → (prepared text, extraction)."""
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise VanbanError("read", f"{path}: unsupported file type '{path.suffix}' (text files for now)")
+@dataclass(frozen=True)
+class Loaded:
+    """A file's prepared text, and for scans its pages (words, boxes, overlays) to trace spans back to."""
+
+    text: str
+    kind: str  # "text", "pdf-text" (a PDF's text layer), "scan" (OCR'd, at least in part)
+    pages: tuple[Any, ...] = ()  # ocr.models.PageText
+    word_spans: tuple[tuple[int, int, int, tuple[int, int, int, int]], ...] = ()  # (start, end, page, bbox)
+    overlays: tuple[Any, ...] = ()  # ocr.models.Overlay
+    pdf_signature: dict[str, str] | None = None
+
+    def evidence(self, span: tuple[int, int]) -> tuple[int, list[list[int]]]:
+        """(page, word boxes) of a span of the text: where on the scan a reference was read."""
+        page = self.text.count("\f", 0, span[0]) + 1
+        boxes = [list(bbox) for start, end, p, bbox in self.word_spans if start < span[1] and end > span[0]]
+        return page, boxes
+
+    def meta(self) -> dict[str, Any]:
+        pages = [{"page": p.page, "source": p.source, "mean_confidence": p.mean_confidence, "rotation": p.rotation,
+                  "skew": p.skew, "dpi": p.dpi, "width": p.width, "height": p.height} for p in self.pages]
+        overlays = [{"kind": o.kind, "text": o.text} for o in self.overlays]
+        return {"kind": self.kind, "pages": pages, "overlays": overlays, "pdf_signature": self.pdf_signature}
+
+
+def load(path: Path) -> Loaded:
+    """Any supported file → its prepared text (scans OCR'd)."""
+    suffix = path.suffix.lower()
+    if suffix in SCAN_SUFFIXES:
+        return load_scan(path)
+    if suffix not in TEXT_SUFFIXES:
+        raise VanbanError("read", f"{path}: unsupported file type '{path.suffix}'")
     text = prepare(read_text_file(path))
     if not text.strip():
         raise VanbanError("read", f"{path}: no text")
-    return text, extract(text)
+    return Loaded(text=text, kind="text")
+
+
+def load_scan(path: Path) -> Loaded:
+    import ocr
+
+    try:
+        document = ocr.read(path)
+    except ocr.NoTextError as exc:
+        raise VanbanError("ocr", str(exc)) from None
+    except ocr.LoadError as exc:
+        raise VanbanError("read", str(exc)) from None
+    except FileNotFoundError:
+        raise VanbanError("read", f"{path}: no such file") from None
+    except PermissionError:
+        raise VanbanError("read", f"{path}: permission denied") from None
+    parts: list[str] = []
+    spans: list[tuple[int, int, int, tuple[int, int, int, int]]] = []
+    pos = 0
+    for k, page in enumerate(document.pages):
+        if k:
+            parts.append("\f")
+            pos += 1
+        text = prepare(page.text)
+        if len(text) == len(page.text):  # normalisation kept every offset (the usual case)
+            spans += [(pos + a, pos + b, page.page, w.bbox) for (a, b), w in zip(page.word_offsets, page.words)]
+        else:  # find each (normalised) word again, in order
+            cursor = 0
+            for w in page.words:
+                found = text.find(prepare(w.text), cursor)
+                if found >= 0:
+                    spans.append((pos + found, pos + found + len(prepare(w.text)), page.page, w.bbox))
+                    cursor = found + len(prepare(w.text))
+        parts.append(text)
+        pos += len(text)
+    kind = "pdf-text" if all(p.source == "text-layer" for p in document.pages) else "scan"
+    overlays = tuple(o for p in document.pages for o in p.overlays)
+    return Loaded(text="".join(parts), kind=kind, pages=document.pages, word_spans=tuple(spans), overlays=overlays,
+                  pdf_signature=document.pdf_signature)
+
+
+def extract_loaded(loaded: Loaded) -> Extraction:
+    """Extraction of a loaded file, its header completed from the overlays (signature time) when needed."""
+    extraction = extract(loaded.text)
+    signature = "\n".join(o.text for o in loaded.overlays if o.kind == "signature")
+    if loaded.pdf_signature and loaded.pdf_signature.get("time"):
+        stamp = loaded.pdf_signature["time"]  # "D:20250203104725+07'00'"
+        digits = stamp[2:10] if stamp.startswith("D:") else ""
+        if digits.isdigit():
+            signature += f"\nThời gian ký: {digits[6:8]}/{digits[4:6]}/{digits[0:4]}"
+    header = with_signature(extraction.header, signature or None)
+    if header is not extraction.header:
+        from dataclasses import replace
+
+        extraction = replace(extraction, header=header)
+    return extraction
+
+
+def registration(loaded: Loaded) -> tuple[str | None, str | None]:
+    """The incoming-document stamp (`CV ĐẾN Số: 2352 Ngày: 21.3.18`): the archive's registration number and date."""
+    stamp = "\n".join(o.text for o in loaded.overlays if o.kind == "incoming")
+    return incoming_stamp(stamp) if stamp else (None, None)
+
+
+def extract_file(path: Path) -> tuple[str, Extraction]:
+    """Any supported file → (prepared text, extraction)."""
+    loaded = load(path)
+    return loaded.text, extract_loaded(loaded)
 
 
 @dataclass(frozen=True)
@@ -138,6 +239,7 @@ class DocumentRecord:
     status: str  # "ok" / "failed"
     stage: str | None = None
     error: str | None = None
+    loaded: Loaded | None = None
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -159,10 +261,15 @@ def process_path(path: Path, source: str | None = None) -> DocumentRecord:
             sha, size = file_digest(path)
         except OSError as exc:
             raise VanbanError("read", f"{path}: {exc.strerror or exc}") from None
-        text, extraction = extract_file(path)
+        loaded = load(path)
+        try:
+            extraction = extract_loaded(loaded)
+        except Exception as exc:  # noqa: BLE001
+            raise VanbanError("extract", f"{path}: {type(exc).__name__}: {exc}") from None
     except VanbanError as exc:
         return DocumentRecord(source, sha, size, None, 0, None, "failed", exc.stage, exc.message)
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop a batch
         return DocumentRecord(source, sha, size, None, 0, None, "failed", "extract",
                               " ".join(f"{type(exc).__name__}: {exc}".split()))
-    return DocumentRecord(source, sha, size, text, text.count("\f") + 1, extraction, "ok")
+    return DocumentRecord(source, sha, size, loaded.text, loaded.text.count("\f") + 1, extraction, "ok",
+                          loaded=loaded)

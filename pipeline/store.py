@@ -84,6 +84,14 @@ MIGRATIONS: list[str] = [
 
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
     """,
+    # 2: scans — what kind of file, its OCR pages and overlays, the incoming stamp, and word boxes as evidence
+    """
+    ALTER TABLE documents ADD COLUMN kind TEXT;
+    ALTER TABLE documents ADD COLUMN meta TEXT;
+    ALTER TABLE documents ADD COLUMN registration_number TEXT;
+    ALTER TABLE documents ADD COLUMN registration_date TEXT;
+    ALTER TABLE mentions ADD COLUMN boxes TEXT;
+    """,
 ]
 
 

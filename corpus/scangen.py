@@ -1,0 +1,438 @@
+"""Synthetic scans of Vietnamese official letters, for tests and benchmarks.
+
+    python corpus/scangen.py corpus/letters/058-KH-UBND-quangngai.txt -o /tmp/058.pdf --dpi 200 --skew 2 --seal
+
+A letter in the Nghị định 30/2020 layout (the plain-text form of corpus/letters/: issuing-body lines and "Số:",
+then the national motto and "<place>, ngày ..." — the two header columns — then the title or "V/v", body, "Nơi nhận"
+and the signature block) is set on A4 in a Times-like serif that has every Vietnamese glyph (Liberation Serif 2.x or
+Tinos; each glyph of the text is checked against the font), 14 pt by default, with ND 30 margins. Degradations: red
+seal over the signature (and optionally over body text), a digital-signature box, an incoming-document stamp,
+skew, noise, blur, JPEG, and the scan resolution (150–300 dpi). The ground truth of each page is the text as
+rendered, block by block (left header column, right header column, body...), without overlays and stamps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from fontTools.ttLib import TTFont
+
+FONT_CANDIDATES = [  # Times New Roman's metric twins, with every Vietnamese glyph
+    ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+     "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"),
+    ("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf", "/usr/share/fonts/truetype/croscore/Tinos-Bold.ttf"),
+]
+A4_MM = (210.0, 297.0)
+MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}  # Nghị định 30/2020, Phụ lục I
+
+
+@dataclass
+class Degradation:
+    dpi: int = 300
+    skew: float = 0.0  # degrees
+    noise: float = 0.0  # std of gaussian noise, 0–255
+    blur: float = 0.0  # gaussian radius in pixels at 300 dpi
+    jpeg: int | None = None  # JPEG quality
+    seal: bool = False  # red seal over the signature block
+    seal_over_text: bool = False  # a second seal over body lines
+    signature_box: bool = False  # "Ký bởi / Thời gian ký" overlay
+    stamp: bool = False  # "CV ĐẾN Số ... Ngày ..." stamp in the margin
+    rotate: int = 0  # 0, 90, 180, 270: a page scanned the wrong way round
+    seed: int = 0
+
+    def label(self) -> str:
+        parts = [f"{self.dpi}dpi"]
+        for name in ("skew", "noise", "blur"):
+            if getattr(self, name):
+                parts.append(f"{name}{getattr(self, name):g}")
+        if self.jpeg:
+            parts.append(f"jpeg{self.jpeg}")
+        for name in ("seal", "seal_over_text", "signature_box", "stamp"):
+            if getattr(self, name):
+                parts.append(name)
+        if self.rotate:
+            parts.append(f"rot{self.rotate}")
+        return "-".join(parts)
+
+
+@dataclass
+class Page:
+    image: Image.Image
+    truth: str  # the page's text, blocks separated by blank lines
+    overlays: list[str] = field(default_factory=list)  # text of stamps and signature boxes on the page
+
+
+@dataclass
+class Layout:
+    left: list[str]  # issuing body and "Số:" (and "V/v ...")
+    right: list[str]  # motto and place/date
+    title: list[str]  # centred type name and title
+    body: list[str]  # paragraphs (or lines, for plain text)
+    closing_left: list[str]  # "Nơi nhận:" list
+    closing_right: list[str]  # signature block
+    plain: bool = False  # no header to lay out: lines as they are
+
+
+_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập - Tự do|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^[^\n,]{2,40}, ngày .*năm \d{4}$")
+
+
+def parse_letter(text: str) -> Layout:
+    """Split a letter in the plain-text ND 30 form into the blocks of its layout."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    if not any(_MOTTO.search(line) for line in lines[:12]):
+        return Layout([], [], [], [l for l in lines], [], [], plain=True)
+    left, right, title, body, closing_left, closing_right = [], [], [], [], [], []
+    i = 0
+    party = lines[0].strip().upper().startswith("ĐẢNG CỘNG SẢN")
+    while i < len(lines) and not _MOTTO.search(lines[i]) or (party and i == 0):
+        if party and i == 0:
+            right.append(lines[i])
+        else:
+            left.append(lines[i])
+        i += 1
+    while i < len(lines) and (_MOTTO.search(lines[i]) or _DATE_LINE.match(lines[i].strip())):
+        right.append(lines[i])
+        i += 1
+        if right and _DATE_LINE.match(right[-1].strip()):
+            break
+    # "V/v ..." lines belong under the left column; a type heading in capitals starts the title
+    if i < len(lines) and lines[i].strip().lower().startswith(("v/v", "về việc")):
+        while i < len(lines) and lines[i].strip() and not lines[i].strip().startswith("Kính gửi"):
+            left.append(lines[i])
+            i += 1
+    while i < len(lines) and lines[i].strip() and lines[i].strip().upper() == lines[i].strip() and len(title) < 4:
+        title.append(lines[i])
+        i += 1
+    if title:
+        while i < len(lines) and lines[i].strip() and not lines[i].startswith(("Căn cứ", "Kính gửi")) \
+                and len(title) < 6 and len(lines[i]) < 90:
+            title.append(lines[i])
+            i += 1
+    rest = lines[i:]
+    cut = next((k for k, line in enumerate(rest) if line.strip().startswith("Nơi nhận")), len(rest))
+    body = [line for line in rest[:cut]]
+    tail = rest[cut:]
+    sign = next((k for k, line in enumerate(tail) if re.match(r"^(KT|TM|TL|TUQ|Q)\.", line.strip())
+                 or line.strip() in {"CHỦ TỊCH", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "BÍ THƯ"}), len(tail))
+    closing_left = tail[:sign]
+    closing_right = tail[sign:]
+    return Layout(left, right, title, body, closing_left, closing_right)
+
+
+def _font_paths() -> tuple[str, str]:
+    for regular, bold in FONT_CANDIDATES:
+        if Path(regular).exists() and Path(bold).exists():
+            return regular, bold
+    raise FileNotFoundError("no serif font with Vietnamese glyphs: install fonts-croscore or fonts-liberation2")
+
+
+def check_glyphs(text: str, font_path: str) -> set[str]:
+    """Characters of `text` that the font has no glyph for (a font without them would draw boxes)."""
+    cmap = TTFont(font_path, lazy=True).getBestCmap()
+    return {ch for ch in set(text) if not ch.isspace() and ord(ch) not in cmap}
+
+
+class Renderer:
+    def __init__(self, dpi: int = 300, size_pt: float = 14.0) -> None:
+        self.dpi = dpi
+        regular, bold = _font_paths()
+        self.font_paths = (regular, bold)
+        px = round(size_pt * dpi / 72)
+        self.font = ImageFont.truetype(regular, px)
+        self.bold = ImageFont.truetype(bold, px)
+        self.small = ImageFont.truetype(regular, round(12.5 * dpi / 72))
+        self.small_bold = ImageFont.truetype(bold, round(12 * dpi / 72))
+        self.tiny = ImageFont.truetype(regular, round(9.5 * dpi / 72))
+        self.line_height = round(px * 1.35)
+        self.width = round(A4_MM[0] / 25.4 * dpi)
+        self.height = round(A4_MM[1] / 25.4 * dpi)
+        mm = dpi / 25.4
+        self.left = round(MARGINS_MM["left"] * mm)
+        self.right = self.width - round(MARGINS_MM["right"] * mm)
+        self.top = round(MARGINS_MM["top"] * mm)
+        self.bottom = self.height - round(MARGINS_MM["bottom"] * mm)
+
+    def _wrap(self, text: str, font: ImageFont.FreeTypeFont, width: int, indent: int = 0) -> list[str]:
+        words, lines, current = text.split(), [], ""
+        for word in words:
+            trial = f"{current} {word}".strip()
+            limit = width - (indent if not lines else 0)
+            if font.getlength(trial) <= limit or not current:
+                current = trial
+            else:
+                lines.append(current)
+                current = word
+        if current:
+            lines.append(current)
+        return lines
+
+    def render(self, layout: Layout) -> list[tuple[Image.Image, list[str], dict]]:
+        """Pages as (image, blocks of text, positions of the signature block and body lines)."""
+        missing = check_glyphs("\n".join(layout.left + layout.right + layout.title + layout.body
+                                         + layout.closing_left + layout.closing_right), self.font_paths[0])
+        if missing:
+            raise ValueError(f"font lacks glyphs for: {''.join(sorted(missing))}")
+        pages: list[tuple[Image.Image, list[str], dict]] = []
+        image, draw, blocks, info = self._new_page()
+        y = self.top
+        column = (self.right - self.left)
+        if not layout.plain:
+            left_w = round(column * 0.40)
+            gap = round(self.dpi * 6 / 25.4)  # the two header columns stand about 6 mm apart
+            y_left = y
+            left_lines: list[str] = []
+            vv = False
+            for line in layout.left:
+                vv = vv or line.lower().startswith("v/v")
+                if vv:  # the trích yếu of a công văn, 12–13 pt, wrapped to the column (ND 30)
+                    left_lines += [("small", part) for part in self._wrap(line, self.small, left_w)]
+                else:
+                    left_lines.append(("bold" if line.isupper() and not line.startswith("Số") else "font", line))
+            for style, line in left_lines:
+                font = {"small": self.small, "bold": self.bold, "font": self.font}[style]
+                x = self.left + (left_w - font.getlength(line)) / 2
+                draw.text((x, y_left), line, font=font, fill=0)
+                y_left += self.line_height if style != "small" else round(self.line_height * 0.9)
+            layout = Layout([line for _, line in left_lines], layout.right, layout.title, layout.body,
+                            layout.closing_left, layout.closing_right, layout.plain)
+            y_right = y
+            for line in layout.right:
+                font = self.bold if _MOTTO.search(line) else self.font
+                x0 = self.left + left_w + gap
+                x = x0 + (self.right - x0 - font.getlength(line)) / 2
+                draw.text((x, y_right), line, font=font, fill=0)
+                y_right += self.line_height
+            blocks += ["\n".join(layout.left), "\n".join(layout.right)]
+            y = max(y_left, y_right) + self.line_height
+            if layout.title:
+                for line in layout.title:
+                    font = self.bold if line.isupper() else self.font
+                    draw.text(((self.left + self.right - font.getlength(line)) / 2, y), line, font=font, fill=0)
+                    y += self.line_height
+                blocks.append("\n".join(layout.title))
+                y += self.line_height // 2
+        body_lines: list[str] = []
+        info.setdefault("body_boxes", [])
+        paragraphs = layout.body if layout.plain else _paragraphs(layout.body)
+        for para in paragraphs:
+            if layout.plain:
+                wrapped = [para] if self.font.getlength(para) <= column else self._wrap(para, self.font, column)
+                indent = 0
+            else:
+                indent = round(self.dpi * 0.5)
+                wrapped = self._wrap(para, self.font, column, indent) if para.strip() else [""]
+            for k, line in enumerate(wrapped):
+                if y + self.line_height > self.bottom:
+                    blocks.append("\n".join(body_lines))
+                    pages.append((image, [b for b in blocks if b.strip()], info))
+                    image, draw, blocks, info = self._new_page()
+                    info["body_boxes"] = []
+                    body_lines = []
+                    y = self.top
+                x = self.left + (indent if k == 0 else 0)
+                draw.text((x, y), line, font=self.font, fill=0)
+                info["body_boxes"].append((x, y, x + self.font.getlength(line), y + self.line_height))
+                body_lines.append(line)
+                y += self.line_height
+        if body_lines:
+            blocks.append("\n".join(body_lines))
+        if layout.closing_left or layout.closing_right:
+            needed = (max(len(layout.closing_left), len(layout.closing_right)) + 1) * self.line_height
+            if y + needed > self.bottom:
+                pages.append((image, [b for b in blocks if b.strip()], info))
+                image, draw, blocks, info = self._new_page()
+                y = self.top
+            y += self.line_height // 2
+            y0 = y
+            for line in layout.closing_left:
+                font = self.small_bold if line.startswith("Nơi nhận") else self.small
+                draw.text((self.left, y), line, font=font, fill=0)
+                y += round(self.line_height * 0.85)
+            x0 = self.left + round(column * 0.5)
+            yr = y0
+            for line in layout.closing_right:
+                font = self.bold if line.isupper() else self.font
+                x = x0 + (self.right - x0 - font.getlength(line)) / 2
+                draw.text((x, yr), line, font=font, fill=0)
+                yr += self.line_height
+            info["signature"] = (x0, y0, self.right, max(yr, y0 + 4 * self.line_height))
+            blocks += ["\n".join(layout.closing_left), "\n".join(l for l in layout.closing_right if l.strip())]
+        pages.append((image, [b for b in blocks if b.strip()], info))
+        return pages
+
+    def _new_page(self):
+        image = Image.new("L", (self.width, self.height), 255)
+        return image, ImageDraw.Draw(image), [], {}
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Lines of a text-layer letter → paragraphs (a line that starts a clause or list item starts a paragraph)."""
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        starts = re.match(r"^([-+•]|\d{1,2}\.|[a-zđ]\)|[IVX]+\.|Căn cứ|Kính gửi|Nơi nhận)", stripped)
+        if not out or starts or out[-1].endswith((".", ":", ";")):
+            out.append(stripped)
+        else:
+            out[-1] += " " + stripped
+    return out
+
+
+# -----------------------------------------------------------------------------------------------------------------
+# Overlays and degradations
+
+
+def _red_seal(size: int, rng: random.Random) -> Image.Image:
+    """An RGBA red seal: two rings, a star, ring text-like strokes."""
+    seal = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    d = ImageDraw.Draw(seal)
+    red = (200 + rng.randint(0, 40), 20, 30, 190)
+    c = size / 2
+    for r, w in ((c - 4, max(3, size // 60)), (c * 0.72, max(2, size // 90))):
+        d.ellipse((c - r, c - r, c + r, c + r), outline=red, width=w)
+    pts = []
+    for k in range(10):
+        ang = math.pi / 2 + k * math.pi / 5
+        rad = c * (0.28 if k % 2 == 0 else 0.11)
+        pts.append((c + rad * math.cos(ang), c - rad * math.sin(ang)))
+    d.polygon(pts, fill=red)
+    for k in range(28):  # the ring lettering, as short strokes
+        ang = 2 * math.pi * k / 28
+        r1, r2 = c * 0.78, c * 0.9
+        d.line((c + r1 * math.cos(ang), c + r1 * math.sin(ang), c + r2 * math.cos(ang + 0.05),
+                c + r2 * math.sin(ang + 0.05)), fill=red, width=max(2, size // 100))
+    return seal
+
+
+def _overlay_text_box(lines: list[str], font: ImageFont.FreeTypeFont, color: tuple[int, int, int]) -> Image.Image:
+    width = int(max(font.getlength(line) for line in lines)) + 40
+    height = len(lines) * int(font.size * 1.3) + 30
+    box = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    d = ImageDraw.Draw(box)
+    d.rectangle((2, 2, width - 3, height - 3), outline=color + (230,), width=3)
+    y = 15
+    for line in lines:
+        d.text((20, y), line, font=font, fill=color + (255,))
+        y += int(font.size * 1.3)
+    return box
+
+
+def degrade(image: Image.Image, info: dict, deg: Degradation, renderer: Renderer) -> tuple[Image.Image, list[str]]:
+    rng = random.Random(deg.seed)
+    page = image.convert("RGB")
+    overlays: list[str] = []
+    if deg.seal and "signature" in info:
+        x0, y0, x1, y1 = info["signature"]
+        size = round(renderer.dpi * 1.45)
+        seal = _red_seal(size, rng)
+        cx = int((x0 + x1) / 2 - size * 0.75 + rng.randint(-20, 20))
+        cy = int(y0 + renderer.line_height * 0.5 + rng.randint(-10, 10))
+        page = _multiply(page, seal, (cx, cy))
+    if deg.seal_over_text and info.get("body_boxes"):
+        box = info["body_boxes"][min(len(info["body_boxes"]) - 1, rng.randint(2, 8))]
+        size = round(renderer.dpi * 1.3)
+        page = _multiply(page, _red_seal(size, rng), (int(box[0] + rng.randint(100, 600)), int(box[1] - size / 3)))
+    if deg.signature_box:
+        lines = ["Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi", "Cơ quan: Tỉnh Quảng Ngãi",
+                 "Thời gian ký: 03/02/2025 10:47:25"]
+        box = _overlay_text_box(lines, renderer.tiny, (30, 60, 160))  # small print, in the top margin
+        page = _multiply(page, box, (renderer.right - box.width, renderer.top // 8))
+        overlays.append("\n".join(lines))
+    if deg.stamp:
+        lines = ["CV ĐẾN", "Số: 2352", "Ngày: 21.3.18"]
+        box = _overlay_text_box(lines, renderer.small_bold, (170, 20, 30))
+        page = _multiply(page, box.rotate(rng.uniform(-4, 4), expand=True, fillcolor=(255, 255, 255, 0)),
+                         (renderer.left // 6, renderer.height // 3))
+        overlays.append("\n".join(lines))
+    if deg.blur:
+        page = page.filter(ImageFilter.GaussianBlur(deg.blur))
+    if deg.skew:
+        page = page.rotate(deg.skew, resample=Image.BICUBIC, expand=False, fillcolor=(255, 255, 255))
+    if deg.dpi != renderer.dpi:
+        scale = deg.dpi / renderer.dpi
+        page = page.resize((round(page.width * scale), round(page.height * scale)), Image.LANCZOS)
+    if deg.noise:
+        arr = np.asarray(page).astype(np.float32)
+        arr += np.random.default_rng(deg.seed).normal(0, deg.noise, arr.shape)
+        page = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    if deg.rotate:
+        page = page.rotate(deg.rotate, expand=True)
+    if deg.jpeg:
+        buffer = io.BytesIO()
+        page.save(buffer, "JPEG", quality=deg.jpeg)
+        page = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    page.info["dpi"] = (deg.dpi, deg.dpi)
+    return page, overlays
+
+
+def _multiply(page: Image.Image, overlay: Image.Image, at: tuple[int, int]) -> Image.Image:
+    """Ink over ink: the overlay darkens what is under it (as a stamp does), never whitens the text."""
+    layer = Image.new("RGBA", page.size, (255, 255, 255, 0))
+    layer.paste(overlay, at, overlay)
+    base = np.asarray(page).astype(np.float32) / 255
+    top = np.asarray(layer).astype(np.float32) / 255
+    alpha = top[..., 3:4]
+    ink = top[..., :3] * alpha + (1 - alpha)
+    return Image.fromarray((base * ink * 255).astype(np.uint8))
+
+
+def make_scan(text: str, deg: Degradation, size_pt: float = 14.0) -> list[Page]:
+    renderer = Renderer(dpi=300, size_pt=size_pt)
+    out = []
+    for k, (image, blocks, info) in enumerate(renderer.render(parse_letter(text))):
+        page_deg = Degradation(**{**deg.__dict__, "seed": deg.seed * 100 + k})
+        if k > 0:
+            page_deg.signature_box = page_deg.stamp = False
+        degraded, overlays = degrade(image, info, page_deg, renderer)
+        out.append(Page(degraded, "\n\n".join(blocks), overlays))
+    return out
+
+
+def save_pdf(pages: list[Page], path: Path, dpi: int) -> None:
+    images = [p.image.convert("RGB") for p in pages]
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("letter", type=Path)
+    parser.add_argument("-o", "--output", type=Path, required=True, help=".pdf, .png, .jpg or .tif")
+    parser.add_argument("--dpi", type=int, default=300)
+    parser.add_argument("--skew", type=float, default=0.0)
+    parser.add_argument("--noise", type=float, default=0.0)
+    parser.add_argument("--blur", type=float, default=0.0)
+    parser.add_argument("--jpeg", type=int, default=None)
+    parser.add_argument("--seal", action="store_true")
+    parser.add_argument("--seal-over-text", action="store_true")
+    parser.add_argument("--signature-box", action="store_true")
+    parser.add_argument("--stamp", action="store_true")
+    parser.add_argument("--truth", type=Path, help="write the ground truth here (pages separated by form feeds)")
+    args = parser.parse_args()
+    deg = Degradation(dpi=args.dpi, skew=args.skew, noise=args.noise, blur=args.blur, jpeg=args.jpeg, seal=args.seal,
+                      seal_over_text=args.seal_over_text, signature_box=args.signature_box, stamp=args.stamp)
+    pages = make_scan(args.letter.read_text(encoding="utf-8"), deg)
+    suffix = args.output.suffix.lower()
+    if suffix == ".pdf":
+        save_pdf(pages, args.output, args.dpi)
+    elif suffix in {".tif", ".tiff"}:
+        pages[0].image.save(args.output, save_all=True, append_images=[p.image for p in pages[1:]],
+                            dpi=(args.dpi, args.dpi), compression="tiff_deflate")
+    else:
+        pages[0].image.save(args.output, dpi=(args.dpi, args.dpi), quality=90)
+    if args.truth:
+        args.truth.write_text("\f".join(p.truth for p in pages), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Page images cleaned for OCR with OpenCV: colour ink (seals, stamps, signature boxes) lifted off the text,
+orientation, deskew, resolution, noise and borders. Each step is cheap next to Tesseract itself and is kept only
+because `bench/ocr.py` shows it lowers the character error rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MAX_PIXELS = 60_000_000  # a page larger than this is scaled down first (memory stays bounded)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    gray: np.ndarray  # what Tesseract reads
+    colour_ink: np.ndarray | None  # coloured ink (red/blue stamps, signature boxes) as dark-on-white, if any
+    scale: float  # factor applied to the input's pixel size
+    skew: float  # degrees corrected
+    rotation: int  # 0/90/180/270 applied
+    notes: tuple[str, ...]
+
+
+def to_bgr(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return image
+
+
+def bound_size(image: np.ndarray) -> tuple[np.ndarray, float]:
+    pixels = image.shape[0] * image.shape[1]
+    if pixels <= MAX_PIXELS:
+        return image, 1.0
+    scale = (MAX_PIXELS / pixels) ** 0.5
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+
+
+def split_colour(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float]:
+    """(gray page without coloured ink, the coloured ink alone or None, fraction of coloured pixels).
+
+    Stamped ink darkens what is under it, so black text under a red seal stays dark (low value) while the seal's
+    own strokes are saturated and bright enough: those pixels are whitened in the page the OCR reads.
+    """
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    sat, val = hsv[..., 1], hsv[..., 2]
+    mask = (sat > 80) & (val > 70)
+    fraction = float(mask.mean())
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if fraction < 0.0005:
+        return gray, None, fraction
+    mask_u8 = mask.astype(np.uint8) * 255
+    mask_u8 = cv2.dilate(mask_u8, np.ones((3, 3), np.uint8))  # the anti-aliased rim of the ink too
+    # under the mask, black text pixels are the ones much darker than the ink itself: keep those
+    ink_level = np.min(bgr, axis=2)
+    clean = gray.copy()
+    colour_only = (mask_u8 > 0) & (val > 70)
+    clean[colour_only] = 255
+    ink = np.full_like(gray, 255)
+    ink[mask] = ink_level[mask]
+    # where coloured strokes cross black text the pixels are black: close those breaks in the ink layer
+    near_ink = cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    crossing = near_ink & ~mask & (gray < 110)
+    ink[crossing] = gray[crossing]
+    return clean, ink, fraction
+
+
+def _binary_small(gray: np.ndarray, width: int = 1000) -> tuple[np.ndarray, float]:
+    scale = width / gray.shape[1] if gray.shape[1] > width else 1.0
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1.0 else gray
+    _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return binary, scale
+
+
+def estimate_skew(gray: np.ndarray, limit: float = 15.0) -> float:
+    """The angle (degrees) that makes text lines horizontal: projection-profile sharpness, coarse to fine."""
+    binary, _ = _binary_small(gray)
+    ys, xs = np.nonzero(binary)
+    if len(xs) < 500:
+        return 0.0
+    sample = np.random.default_rng(0).choice(len(xs), size=min(len(xs), 60_000), replace=False)
+    xs, ys = xs[sample].astype(np.float32), ys[sample].astype(np.float32)
+    h = binary.shape[0]
+
+    def score(angle: float) -> float:
+        t = np.deg2rad(angle)
+        rows = ys * np.cos(t) - xs * np.sin(t)
+        hist, _ = np.histogram(rows, bins=int(h * 1.5), range=(-h * 0.5, h * 1.5))
+        return float(np.sum(hist.astype(np.float64) ** 2))
+
+    best = max(np.arange(-limit, limit + 0.01, 1.0), key=score)
+    for step in (0.25, 0.05):
+        candidates = np.arange(best - 4 * step, best + 4 * step + 1e-9, step)
+        best = max(candidates, key=score)
+    return float(round(best, 2))
+
+
+def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    """Turn the page by `angle` degrees (counter-clockwise), keeping all of it, filling with white."""
+    h, w = gray.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    matrix[0, 2] += nw / 2 - w / 2
+    matrix[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(gray, matrix, (nw, nh), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def turn(gray: np.ndarray, quarter_turns: int) -> np.ndarray:
+    k = quarter_turns % 4
+    if k == 0:
+        return gray
+    codes = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_CLOCKWISE}
+    return cv2.rotate(gray, codes[k])
+
+
+def lines_vertical(gray: np.ndarray) -> bool:
+    """Is the page lying on its side? Text lines make the row profile much sharper than the column profile."""
+    binary, _ = _binary_small(gray, 600)
+    rows = binary.sum(axis=1).astype(np.float64)
+    cols = binary.sum(axis=0).astype(np.float64)
+    if rows.sum() == 0:
+        return False
+    sharp = lambda v: float(np.var(v) / (np.mean(v) ** 2 + 1e-9))  # noqa: E731
+    return sharp(cols) > 1.3 * sharp(rows)
+
+
+def text_height(gray: np.ndarray) -> float | None:
+    """Median height (pixels) of letter-sized connected components: how large the text is in this image."""
+    binary, scale = _binary_small(gray, 1600)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    keep = (heights > 3) & (heights < 80) & (widths < 3 * heights + 5) & (widths > 1)
+    if keep.sum() < 50:
+        return None
+    return float(np.median(heights[keep])) / scale
+
+
+def noise_level(gray: np.ndarray) -> float:
+    """Standard deviation of pixel noise on the paper (robust: median absolute deviation from a median filter)."""
+    small = gray[::2, ::2]
+    residual = small.astype(np.int16) - cv2.medianBlur(small, 3).astype(np.int16)
+    background = small > 150
+    if background.sum() < 1000:
+        return 0.0
+    # paper is often clipped at white, which zeroes about half of the noise: the upper quartile of the deviations
+    # is then the median of the other half (and on a clean page it is 0)
+    return float(1.4826 * np.percentile(np.abs(residual[background]), 75))
+
+
+def remove_borders(gray: np.ndarray) -> np.ndarray:
+    """Dark scanner borders along the edges are whitened (they make Tesseract read bars as letters)."""
+    h, w = gray.shape
+    out = gray
+    for axis in (0, 1):
+        profile = (gray < 100).mean(axis=axis)
+        size = len(profile)
+        edge = max(2, size // 40)
+        for indexes in (range(0, edge), range(size - 1, size - 1 - edge, -1)):
+            for i in indexes:
+                if profile[i] < 0.6:
+                    break
+                if out is gray:
+                    out = gray.copy()
+                if axis == 0:
+                    out[:, i] = 255
+                else:
+                    out[i, :] = 255
+    return out
+
+
+STEPS = ("colour", "orientation", "deskew", "upscale", "denoise", "borders")
+
+
+def prepare(image: np.ndarray, dpi: int | None = None, skip: frozenset[str] = frozenset()) -> Prepared:
+    """Every step of STEPS, but those in `skip` (for the benchmark's ablation)."""
+    notes: list[str] = []
+    bgr, scale = bound_size(to_bgr(image))
+    if scale != 1.0:
+        notes.append(f"scaled {scale:.2f} to bound memory")
+    if "colour" in skip:
+        gray, ink, fraction = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), None, 0.0
+    else:
+        gray, ink, fraction = split_colour(bgr)
+    if ink is not None:
+        notes.append(f"colour ink {fraction:.2%} lifted")
+    rotation = 0
+    if "orientation" not in skip and lines_vertical(gray):
+        gray = turn(gray, 1)
+        ink = turn(ink, 1) if ink is not None else None
+        rotation = 90
+        notes.append("turned 90°")
+    skew = estimate_skew(gray) if "deskew" not in skip else 0.0
+    if abs(skew) >= 0.1:
+        gray = rotate(gray, skew)
+        ink = rotate(ink, skew) if ink is not None else None
+        notes.append(f"deskewed {skew:+.2f}°")
+    height = text_height(gray) if "upscale" not in skip else None
+    if height is not None and height < 22:
+        factor = min(2.0, 26.0 / height)
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        ink = cv2.resize(ink, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC) if ink is not None else None
+        scale *= factor
+        notes.append(f"upscaled ×{factor:.2f} (text {height:.0f} px)")
+    sigma = noise_level(gray) if "denoise" not in skip else 0.0
+    if sigma > 6:
+        gray = cv2.medianBlur(gray, 3)
+        notes.append(f"denoised (σ≈{sigma:.0f})")
+    if "borders" not in skip:
+        gray = remove_borders(gray)
+    return Prepared(gray=gray, colour_ink=ink, scale=scale, skew=skew, rotation=rotation, notes=tuple(notes))

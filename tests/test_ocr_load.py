@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocr import LoadError, NoTextError, read
+from ocr.load import good_text_layer, iter_pages
+
+
+def test_text_layer_quality():
+    vietnamese = "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của Ủy ban nhân dân tỉnh Quảng Ngãi về chuyển đổi số"
+    assert good_text_layer(vietnamese)
+    tcvn3 = "Thùc hiÖn KÕ ho¹ch sè 58/KH-UBND ngµy 10/10/2025 cña ñy ban nh©n d©n tØnh Qu¶ng Ng·i vÒ chuyÓn ®æi sè"
+    assert not good_text_layer(tcvn3)
+    assert not good_text_layer("")
+    assert not good_text_layer("   12  ")
+
+
+def test_pdf_text_layer_is_used(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("Tinos", "", "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf")
+    pdf.set_font("Tinos", size=13)
+    pdf.multi_cell(0, 8, "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của Ủy ban nhân dân tỉnh Quảng Ngãi "
+                         "về triển khai chuyển đổi số trên địa bàn tỉnh.")
+    path = tmp_path / "layer.pdf"
+    pdf.output(str(path))
+    document = read(path)
+    assert [p.source for p in document.pages] == ["text-layer"]
+    assert "58/KH-UBND" in document.text and "Quảng Ngãi" in document.text
+
+
+def test_multipage_tiff(tmp_path):
+    frames = [Image.new("L", (400, 300), 255), Image.new("L", (400, 300), 255)]
+    path = tmp_path / "two.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    assert [p.page for p in iter_pages(path)] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("corrupt.pdf", b"%PDF-1.4\n1 0 obj garbage", "not a readable PDF"),
+        ("empty.pdf", b"", "not a readable PDF"),
+        ("random.png", bytes(range(256)) * 8, "not a readable image"),
+    ],
+)
+def test_bad_files_are_one_clear_error(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(LoadError, match=message):
+        read(path)
+
+
+def test_encrypted_pdf(tmp_path):
+    import pikepdf
+
+    plain = tmp_path / "plain.pdf"
+    Image.new("RGB", (200, 200), "white").save(plain, "PDF")
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    with pytest.raises(LoadError, match="encrypted"):
+        read(locked)
+
+
+def test_blank_page_has_no_text(tmp_path):
+    path = tmp_path / "blank.png"
+    Image.new("RGB", (1240, 1754), "white").save(path)
+    with pytest.raises(NoTextError, match="no text found"):
+        read(path)
+
+
+def test_huge_page_is_scaled_down_not_refused(tmp_path):
+    path = tmp_path / "huge.png"
+    Image.new("L", (11000, 11000), 255).save(path)
+    (page,) = list(iter_pages(path))
+    assert page.image.shape[0] * page.image.shape[1] <= 60_000_000

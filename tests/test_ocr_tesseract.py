@@ -1,0 +1,61 @@
+"""OCR of generated scans (slow tests: each reads a page or two with Tesseract)."""
+
+import numpy as np
+import pytest
+
+from ocr.tesseract import raw_text, read_image
+
+from .scans import bgr, cer, pages
+
+
+@pytest.fixture(scope="module")
+def header_page():
+    return pages("961-VP-KGVX-quangngai.txt", dpi=300, seal=True, signature_box=True, stamp=True)[0]
+
+
+@pytest.fixture(scope="module")
+def header_read(header_page):
+    return read_image(bgr(header_page), dpi=300)
+
+
+def test_header_columns_are_not_interleaved(header_read):
+    lines = header_read.text.splitlines()
+    assert lines.index("Số: 961/VP-KGVX") < lines.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert "Quảng Ngãi, ngày 13 tháng 02 năm 2026" in lines
+
+
+def test_overlays_are_metadata_not_body_text(header_read):
+    kinds = {o.kind: o.text for o in header_read.overlays}
+    assert "Thời gian ký" in kinds["signature"] and "2352" in kinds["incoming"]
+    assert "Ký bởi" not in header_read.text and "CV ĐẾN" not in header_read.text
+
+
+def test_words_boxes_and_offsets(header_read):
+    assert len(header_read.words) == len(header_read.word_offsets) > 100
+    for word, (start, end) in zip(header_read.words, header_read.word_offsets):
+        assert header_read.text[start:end] == word.text
+        x0, y0, x1, y1 = word.bbox
+        assert 0 <= x0 < x1 <= header_read.width and 0 <= y0 < y1 <= header_read.height
+    assert header_read.mean_confidence > 80
+
+
+def test_better_than_raw_tesseract_on_a_sealed_skewed_page():
+    page = pages("058-KH-UBND-quangngai.txt", dpi=300, skew=3.0, seal=True)[0]
+    ours = cer(page.truth, read_image(bgr(page), dpi=300).text)
+    raw = cer(page.truth, raw_text(np.asarray(page.image.convert("RGB"))))
+    assert ours <= 0.01 and ours < raw / 2
+
+
+def test_a_seal_over_body_text_does_not_destroy_the_lines_it_crosses():
+    plain = pages("058-KH-UBND-quangngai.txt", dpi=300)[-1]
+    sealed = pages("058-KH-UBND-quangngai.txt", dpi=300, seal=True, seal_over_text=True)[-1]
+    assert plain.truth == sealed.truth
+    without = read_image(bgr(plain), dpi=300).text
+    with_seal = read_image(bgr(sealed), dpi=300).text
+    assert cer(plain.truth, with_seal) <= cer(plain.truth, without) + 0.004
+
+
+def test_upside_down_page_is_turned():
+    page = pages("7845-STC-QLNS-quangngai.txt", dpi=200, rotate=180)[0]
+    read = read_image(bgr(page), dpi=200)
+    assert read.rotation == 180 and cer(page.truth, read.text) < 0.02
