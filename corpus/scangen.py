@@ -253,10 +253,15 @@ class Renderer:
                 y = self.top
             y += self.line_height // 2
             y0 = y
-            for line in layout.closing_left:
+            closing_left: list[str] = []
+            for line in layout.closing_left:  # the "Nơi nhận" list stays in the left half (wrapped there)
                 font = self.small_bold if line.startswith("Nơi nhận") else self.small
-                draw.text((self.left, y), line, font=font, fill=0)
-                y += round(self.line_height * 0.85)
+                for part in self._wrap(line, font, round(column * 0.46)):
+                    draw.text((self.left, y), part, font=font, fill=0)
+                    closing_left.append(part)
+                    y += round(self.line_height * 0.85)
+            layout = Layout(layout.left, layout.right, layout.title, layout.body, closing_left,
+                            layout.closing_right, layout.plain)
             x0 = self.left + round(column * 0.5)
             yr = y0
             for line in layout.closing_right:

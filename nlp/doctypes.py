@@ -185,6 +185,11 @@ def canonical_code(segment: str, known: frozenset[str]) -> tuple[str | None, boo
     by_upper = {k.upper(): k for k in known}
     if upper in by_upper:
         return by_upper[upper], by_upper[upper] != segment and not _case_only(segment, by_upper[upper])
+    if len(upper) >= 3:  # a letter OCR printed twice ("QĐĐ"): one deletion that gives a single known code
+        shorter = {upper[:i] + upper[i + 1 :] for i in range(len(upper)) if upper[i] == upper[i - 1] and i > 0}
+        hits = [by_upper[c] for c in shorter if c in by_upper]
+        if len(hits) == 1:
+            return hits[0], True
     options = [(i, _LOOKALIKES[ch]) for i, ch in enumerate(upper) if ch in _LOOKALIKES]
     for count in (1, 2):
         for combo in itertools.combinations(options, count):

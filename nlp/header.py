@@ -203,13 +203,22 @@ _PROVINCE_MENTION = re.compile(r"(?<![a-z])(?:tinh|thanh pho|tp\.?)[ \t]+([a-z]+
 
 
 def province_in(phrase: str) -> str | None:
-    """A province named anywhere in a short phrase (`Ủy ban nhân dân tỉnh Quảng Ngãi` → Quảng Ngãi)."""
+    """A province named in a short phrase (`Ủy ban nhân dân tỉnh Quảng Ngãi` → Quảng Ngãi): right after a level
+    word (tỉnh, thành phố) a close match is enough; elsewhere the name must be nearly exact (so that "dân tỉnh" is
+    never taken for Hà Tĩnh, nor "ủy Quảng" for Tuyên Quang). The best-scoring name wins."""
+    from rapidfuzz import fuzz
+
     words = fold_lower(phrase).replace(" - ", " ").split()
+    best: tuple[float, str] | None = None
     for k in range(len(words)):
         found = match_province(words[k:])
-        if found:
-            return found[0]
-    return None
+        if not found:
+            continue
+        score = fuzz.ratio(" ".join(words[k : k + found[1]]), fold_lower(found[0]).replace(" - ", " "))
+        after_level = k > 0 and words[k - 1] in {"tinh", "pho", "tp", "tp."} and words[k] != "uy"
+        if (score >= 92 or after_level) and (best is None or score > best[0]):
+            best = (score, found[0])
+    return best[1] if best else None
 
 
 def _province(text: str, place: str | None, issuer: str | None, parent: str | None) -> str | None:

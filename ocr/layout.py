@@ -3,14 +3,16 @@
 Tesseract's page segmentation often reads the header's two columns ("ỦY BAN NHÂN DÂN" | "CỘNG HÒA XÃ HỘI CHỦ
 NGHĨA VIỆT NAM") as one line, and orders the blocks of the signature area in its own way. Here every engine line is
 first cut at its wide gaps into segments; segments are gathered into rows by height on the page; a run of rows
-that keep an empty vertical band at the same place (the column gap) is read column by column — left column top to
-bottom, then the right one — and so is the signature block ("Nơi nhận:" | "KT. CHỦ TỊCH"). Rows with a single
-segment on one side of the band ("V/v ..." under the left column, the signer's name) belong to the run.
+that are each split by a wide gap into a left and a right part is read column by column — left column top to
+bottom, then the right one — and so is the signature block ("Nơi nhận:" | "KT. CHỦ TỊCH"). Column texts are
+centred, so their edges need not line up; rows with text on one side only ("V/v ..." under the left column, the
+signer's name) belong to the run when they sit close under it.
 """
 
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -124,21 +126,41 @@ def _rows(segments: list[_Segment]) -> list[_Row]:
     return rows
 
 
-def _weak_gap(row: _Row, boundary: float) -> bool:
-    """A one-segment row whose widest space near `boundary` is clearly wider than its ordinary spaces (two
-    column texts that the engine read as one line with a narrow gap)."""
-    if len(row.segments) != 1 or len(row.segments[0].words) < 2:
-        return False
-    words = row.segments[0].words
-    gaps = [(b.left - a.right, (a.right + b.left) / 2) for a, b in zip(words, words[1:])]
-    ordinary = statistics.median(g for g, _ in gaps)
-    width, centre = min(gaps, key=lambda g: abs(g[1] - boundary))
-    return abs(centre - boundary) < 0.08 * (row.right - row.left) and width > max(1.5 * ordinary, ordinary + 8)
+def _widest_gap(row: _Row, small: float) -> tuple[int, int] | None:
+    gaps = [g for g in row.gaps() if g[1] - g[0] > small]
+    return max(gaps, key=lambda g: g[1] - g[0]) if gaps else None
 
 
-def _split_row(row: _Row, boundary: float) -> tuple[list[RawWord], list[RawWord]]:
+def _halves(row: _Row, gap: tuple[int, int]) -> tuple[list[RawWord], list[RawWord]]:
     words = [w for s in row.segments for w in s.words]
-    return [w for w in words if w.center < boundary], [w for w in words if w.center >= boundary]
+    return [w for w in words if w.right <= gap[0]], [w for w in words if w.left >= gap[1]]
+
+
+def _weak_split(row: _Row, right_edge_of_left: float, left_edge_of_right: float
+                ) -> tuple[list[RawWord], list[RawWord]] | None:
+    """A one-segment row above a run, whose two column texts the engine read as one line with a narrow gap: its
+    widest space, between the columns' edges, is clearly wider than its ordinary spaces."""
+    if len(row.segments) != 1 or len(row.segments[0].words) < 3:
+        return None
+    words = row.segments[0].words
+    gaps = [(b.left - a.right, k) for k, (a, b) in enumerate(zip(words, words[1:]))]
+    ordinary = statistics.median(g for g, _ in gaps)
+    width, k = max(gaps)
+    centre = (words[k].right + words[k + 1].left) / 2
+    low, high = sorted((right_edge_of_left, left_edge_of_right))
+    if width > max(1.5 * ordinary, ordinary + 8) and low - 0.08 * (row.right - row.left) < centre < high + \
+            0.08 * (row.right - row.left):
+        return words[: k + 1], words[k + 1 :]
+    return None
+
+
+def _has_text(token: str) -> bool:
+    """A real letter or digit (modifier letters such as ˆ, which OCR makes of specks, do not count)."""
+    return any(unicodedata.category(ch) in {"Lu", "Ll", "Lt", "Lo", "Nd"} for ch in token)
+
+
+_SMALL_MARKS = set("-–.,;:+*•=_")  # small glyphs that are text (list dashes, dots), unlike specks
+_PUNCTUATION = set("()[]“”\"'/!?%&…§")  # a word of these alone is still text; ˆ ` ~ ^ | alone are specks
 
 
 def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
@@ -146,6 +168,10 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
     words = [w for w in words if w.text.strip()]
     if not words:
         return []
+    # specks (a seal's remains, dust) read as tiny low-confidence "words" would break the rows they sit between
+    typical = statistics.median(w.height for w in words)
+    words = [w for w in words if (w.height >= 0.4 * typical or (w.conf >= 60 and set(w.text) <= _SMALL_MARKS))
+             and (_has_text(w.text) or set(w.text) <= _SMALL_MARKS | _PUNCTUATION)] or words
     char = _char_width(words, page_width)
     small = max(1.5 * char, 0.012 * page_width)  # wider than any word space
     big = max(4.0 * char, 0.03 * page_width)  # a column gap on its own
@@ -153,49 +179,49 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
     out: list[list[RawWord]] = []
     i = 0
     while i < len(rows):
-        gaps = [g for g in rows[i].gaps() if g[1] - g[0] > small]
-        if not gaps:
+        split = _widest_gap(rows[i], small)
+        if split is None:
             out.append([w for s in rows[i].segments for w in s.words])
             i += 1
             continue
-        # the column gap: the x range that stays empty in every row of the run
-        lo, hi = max(gaps, key=lambda g: g[1] - g[0])
-        split_rows, widest, j = 1, hi - lo, i + 1
-        while j < len(rows) and rows[j].top - rows[j - 1].top < 4 * rows[j - 1].height:
-            row = rows[j]
-            overlapping = [g for g in row.gaps() if g[0] < hi and g[1] > lo]
-            if overlapping:
-                g = max(overlapping, key=lambda g: min(hi, g[1]) - max(lo, g[0]))
-                lo, hi = max(lo, g[0]), min(hi, g[1])
+        # a run of two-column rows: each split at its widest gap; the columns' texts are centred, so their edges
+        # need not line up from row to row — only their sides do
+        sides: list[tuple[list[RawWord], list[RawWord]]] = [_halves(rows[i], split)]
+        left_edge_of_right = split[1]  # the leftmost start of right-column text so far
+        right_edge_of_left = split[0]  # the rightmost end of left-column text so far
+        split_rows, widest, j = 1, split[1] - split[0], i + 1
+        while j < len(rows):
+            row, above = rows[j], rows[j - 1]
+            step = row.top - above.top
+            gap = _widest_gap(row, small)
+            if gap is not None and step < 4 * max(typical, above.height) and \
+                    gap[0] < left_edge_of_right + 4 * small and gap[1] > right_edge_of_left - 4 * small:
+                sides.append(_halves(row, gap))
+                left_edge_of_right = min(left_edge_of_right, gap[1])
+                right_edge_of_left = max(right_edge_of_left, gap[0])
                 split_rows += 1
-                widest = max(widest, g[1] - g[0])
-            elif len(row.segments) == 1 and (row.right <= hi + small / 3 or row.left >= lo - small / 3) and \
-                    row.top - rows[j - 1].top < 1.8 * rows[j - 1].height:
-                pass  # one side of the gap only, closely under the row above
+                widest = max(widest, gap[1] - gap[0])
+            elif gap is None and step < 1.8 * max(typical, above.height):
+                words_of_row = [w for s in row.segments for w in s.words]
+                if row.right <= left_edge_of_right + small / 3:
+                    sides.append((words_of_row, []))  # under the left column ("V/v ...")
+                elif row.left >= right_edge_of_left - small / 3:
+                    sides.append(([], words_of_row))  # under the right column (the signer's name)
+                else:
+                    break
             else:
                 break
-            if hi - lo < small / 3:
-                break
             j += 1
-        boundary = (lo + hi) / 2
         if split_rows < 2 and widest <= big:
             out.append([w for s in rows[i].segments for w in s.words])
             i += 1
             continue
-        start = i
-        if out and i > 0 and rows[i].top - rows[i - 1].top < 1.8 * rows[i - 1].height and _weak_gap(rows[i - 1],
-                                                                                                      boundary):
-            out.pop()
-            start = i - 1
-        left_col: list[list[RawWord]] = []
-        right_col: list[list[RawWord]] = []
-        for row in rows[start:j]:
-            left, right = _split_row(row, boundary)
-            if left:
-                left_col.append(left)
-            if right:
-                right_col.append(right)
-        out.extend(left_col)
-        out.extend(right_col)
+        if out and i > 0 and rows[i].top - rows[i - 1].top < 1.8 * max(typical, rows[i - 1].height):
+            weak = _weak_split(rows[i - 1], right_edge_of_left, left_edge_of_right)
+            if weak is not None:
+                out.pop()
+                sides.insert(0, weak)
+        out.extend(left for left, _ in sides if left)
+        out.extend(right for _, right in sides if right)
         i = j
     return out

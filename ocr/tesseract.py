@@ -110,8 +110,8 @@ def _merge_overlays(lines: list[Overlay]) -> list[Overlay]:
     out = []
     for kind, items in merged.items():
         xs0, ys0, xs1, ys1 = zip(*(o.bbox for o in items if o.bbox))
-        out.append(Overlay(kind=kind, text="\n".join(o.text for o in items), bbox=(min(xs0), min(ys0), max(xs1),
-                                                                                      max(ys1))))
+        out.append(Overlay(kind=kind, text="\n".join(o.text for o in items),
+                           bbox=(int(min(xs0)), int(min(ys0)), int(max(xs1)), int(max(ys1)))))
     return out
 
 
@@ -133,7 +133,7 @@ def _ink_overlays(ink: np.ndarray) -> list[Overlay]:
             kind = _overlay_kind(text)
             if kind:
                 overlays.append(Overlay(kind="incoming" if kind == "incoming?" else kind, text=text,
-                                        bbox=(x, y, x + w, y + h)))
+                                        bbox=(int(x), int(y), int(x + w), int(y + h))))
     return _merge_overlays(overlays)
 
 
