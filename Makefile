@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the project needs at run time and in its tests.
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng chromium
 # Times-metric serif fonts with every Vietnamese glyph (corpus/scangen.py renders test scans with them);
 # OCRmyPDF and unpaper for the OCR benchmark's comparison.
 APT_PACKAGES += fonts-liberation2 fonts-croscore ocrmypdf unpaper
@@ -40,6 +40,7 @@ demo: install
 	@echo
 	@echo "The citation graph: outputs/graph.html (open it in a browser; works offline)"
 	@echo "  also outputs/graph.gexf (Gephi), graph.graphml, graph.json (Cytoscape.js), vanban.xlsx, *.csv"
+	@echo "  or browse the archive: $(BIN)/vanban serve --db outputs   (then open http://127.0.0.1:8765/)"
 	@echo
 	@echo '$$ vanban query "what cites Plan 58" --db outputs'
 	@$(BIN)/vanban query "what cites Plan 58" --db outputs

@@ -297,6 +297,24 @@ def graph_command(
     sys.stdout.write(f"{target}\n")
 
 
+@app.command("serve")
+def serve_command(
+    db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port (0: any free one).")] = 8765,
+) -> None:
+    """A local web page for searching the archive and exploring the graph (read-only; Ctrl+C stops it)."""
+    from .web import serve
+
+    try:
+        serve(db, host=host, port=port, announce=lambda line: sys.stdout.write(line + "\n") or sys.stdout.flush())
+    except KeyboardInterrupt:
+        return
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+
+
+
 def main() -> None:
     app()
 

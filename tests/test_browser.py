@@ -1,0 +1,307 @@
+"""graph.html and `vanban serve` in a real browser: Playwright driving Debian's chromium, with the network blocked.
+
+Screenshots go to a temporary folder; with VANBAN_SCREENSHOTS=docs they are written to docs/graph.png and
+docs/serve.png (the README's images):
+
+    VANBAN_SCREENSHOTS=docs .venv/bin/python -m pytest tests/test_browser.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from pipeline import exports, store
+from pipeline import graph as graphs
+from pipeline.web import serving
+
+from .conftest import ROOT
+from .test_web import EVIL_SUBJECT, PLAN_58_NA, PLAN_58_QN, cited_by, make_evil_archive
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: `make install` installs it "
+                    "(apt-get install chromium); the browser tests need it and are never skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def demo(demo_archive, tmp_path_factory) -> Path:
+    """The demo archive; for the README's screenshots, run again from the project folder so that files are named
+    as `vanban run corpus` names them (`corpus/...`, not the clone's absolute path)."""
+    from pipeline.batch import run
+
+    if os.environ.get("VANBAN_SCREENSHOTS") != "docs":
+        return demo_archive
+    out = tmp_path_factory.mktemp("browser-archive")
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        summary = run(["corpus"], out)
+    finally:
+        os.chdir(cwd)
+    assert summary.failed == 0
+    return out
+
+
+@pytest.fixture()
+def shots(tmp_path) -> Path:
+    """Where screenshots go: docs/ when VANBAN_SCREENSHOTS=docs, else the test's temporary folder."""
+    return ROOT / "docs" if os.environ.get("VANBAN_SCREENSHOTS") == "docs" else tmp_path
+
+
+@dataclass
+class Watched:
+    """A page whose requests outside `allowed` are aborted and recorded, with its dialogs and script errors."""
+
+    page: object
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.blocked == [], f"the page tried to reach the network: {self.blocked}"
+        assert self.dialogs == [], f"script from the data ran: {self.dialogs}"
+        assert self.errors == [], f"script errors: {self.errors}"
+
+
+def open_page(browser, allowed: str = "file://") -> Watched:
+    # The pages' Content-Security-Policy is bypassed: escaping alone must keep data from running as script, and any
+    # request the page attempts reaches the route below (test_web checks the policy headers themselves).
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    watched = Watched(page)
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(allowed):
+            request_route.continue_()
+        else:
+            watched.blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("dialog", lambda dialog: (watched.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: watched.errors.append(str(error)))
+    return watched
+
+
+def wait_ready(page) -> None:
+    page.wait_for_function("document.body.dataset.ready === '1'")
+
+
+def wait_still(page) -> None:
+    """Until the graph's animations (fit, centre) are over."""
+    page.wait_for_function("!window.vanban.cy.animated()")
+
+
+def node_point(page, node_id: str) -> dict:
+    """Where a node is drawn, in page coordinates."""
+    return page.evaluate("""id => { const n = vanban.cy.getElementById(id), p = n.renderedPosition();
+        const box = document.getElementById('cy').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y}; }""", node_id)
+
+
+def clear_edge_point(page, node_id: str) -> dict | None:
+    """The midpoint of one of the node's edges that no node covers, in page coordinates."""
+    return page.evaluate("""id => { const cy = vanban.cy, box = document.getElementById('cy').getBoundingClientRect();
+        for (const e of cy.getElementById(id).connectedEdges()) {
+          const m = e.renderedMidpoint();
+          const covered = cy.nodes().some(n => { const p = n.renderedPosition();
+            return Math.hypot(p.x - m.x, p.y - m.y) < n.renderedOuterWidth() / 2 + 8; });
+          if (!covered && m.x > 5 && m.y > 5 && m.x < box.width - 5 && m.y < box.height - 5)
+            return {x: box.left + m.x, y: box.top + m.y, id: e.id()};
+        }
+        return null; }""", node_id)
+
+
+def test_graph_html_offline_search_and_click(browser, demo, shots):
+    watched = open_page(browser)
+    page = watched.page
+    page.goto((demo / "graph.html").as_uri())
+    wait_ready(page)
+    page.fill("#q", "ke hoach 58")
+    page.wait_for_function("vanban.cy.nodes('.hit').length > 0")
+    hits = page.evaluate("vanban.cy.nodes('.hit').map(n => n.id())")
+    assert sorted(hits) == sorted([PLAN_58_QN, PLAN_58_NA])
+    assert page.inner_text("#panel h2") == "Found 2"
+    assert "found" in page.inner_text("#stats")
+
+    wait_still(page)
+    point = node_point(page, PLAN_58_QN)
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_function("document.querySelector('#panel h2').textContent.includes('58/KH-UBND')")
+    panel = page.inner_text("#panel")
+    assert "Kế hoạch 58/KH-UBND" in panel and "Quảng Ngãi" in panel
+    with closing(store.connect(demo, readonly=True)) as conn:
+        citers = conn.execute("SELECT COUNT(DISTINCT source_id) FROM edges WHERE target_id = ?",
+                              (PLAN_58_QN,)).fetchone()[0]
+    assert citers >= 7 and re.search(rf"Cited by \({citers}\)", panel, re.IGNORECASE)
+    lines = page.locator("#panel ul.refs").first.locator("li")
+    assert lines.count() >= citers
+    first = lines.first
+    assert any("58/KH-UBND" in sentence for sentence in first.locator(".snip").all_inner_texts())
+    assert re.fullmatch(r"\S*corpus/\S+ · page \d+", first.locator(".src").inner_text())
+    page.screenshot(path=str(shots / "graph.png"))
+
+    edge = clear_edge_point(page, PLAN_58_QN)
+    assert edge, "no edge of Plan 58 is clear of nodes to click"
+    page.mouse.click(edge["x"], edge["y"])
+    page.wait_for_function("document.querySelector('#panel h2').textContent.includes('→')")
+    assert page.locator("#panel .snip").first.inner_text().strip()
+    assert page.locator("#panel .src").first.inner_text().strip()
+
+    page.select_option("#type", "Nghị quyết")
+    assert page.evaluate("vanban.cy.nodes().not('.hidden').every(n => vanban.info(n).type === 'Nghị quyết')")
+    watched.assert_clean()
+    page.context.close()
+
+
+def test_serve_in_the_browser(browser, demo, shots):
+    with serving(demo) as base:
+        watched = open_page(browser, allowed=base)
+        page = watched.page
+        page.goto(base)
+        page.fill("input[name=q]", "what cites Plan 58")
+        page.press("input[name=q]", "Enter")
+        page.wait_for_url(re.compile(r"\?q="))
+        titles = page.locator("article.match h2").all_inner_texts()
+        assert len(titles) == 2 and all("58/KH-UBND" in t for t in titles)
+        with closing(store.connect(demo, readonly=True)) as conn:
+            lines = cited_by(conn, PLAN_58_QN)
+        assert page.locator("article.match").first.locator("li").count() == lines
+        assert page.locator("article.match li .snip mark").first.inner_text() == "58/KH-UBND"
+        assert "ambiguous" in page.inner_text(".answer .notice")
+        page.screenshot(path=str(shots / "serve.png"))
+
+        page.locator("article.match").first.locator("li a.sym", has_text="819/SKHCN-BCVT&CĐS").click()
+        page.wait_for_url(re.compile(r"/doc/cv-819"))
+        references = page.locator("pre.doctext a.ref")
+        assert references.count() >= 10
+        plan = page.locator(f"pre.doctext a.ref[href='/doc/{PLAN_58_QN}']").first
+        assert "58/KH-UBND" in plan.inner_text()
+        page.screenshot(path=str(shots / "serve-document.png"))
+        plan.click()
+        page.wait_for_url(re.compile(PLAN_58_QN))
+        assert f"Cited by ({lines})" in page.text_content("aside")
+
+        page.goto(base + "graph")
+        wait_ready(page)
+        page.evaluate(f"vanban.select(vanban.cy.getElementById('{PLAN_58_QN}'))")
+        page.locator("#panel a", has_text="Open the document").click()
+        page.wait_for_url(re.compile(f"/doc/{PLAN_58_QN}"))
+        watched.assert_clean()
+        page.context.close()
+
+
+def _no_injected_markup(page) -> None:
+    assert page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
+
+
+def test_document_text_never_runs_as_script(browser, tmp_path):
+    node_id = make_evil_archive(tmp_path)
+    conn = store.connect(tmp_path, readonly=True)
+    (tmp_path / "graph.html").write_text(exports.render_html(graphs.build(conn)), encoding="utf-8")
+    conn.close()
+
+    watched = open_page(browser)
+    page = watched.page
+    page.goto((tmp_path / "graph.html").as_uri())
+    wait_ready(page)
+    page.fill("#q", "9/UBND-VP")
+    page.wait_for_function("vanban.cy.nodes('.hit').length === 1")
+    assert EVIL_SUBJECT in page.inner_text("#panel")  # shown as text
+    page.evaluate(f"vanban.select(vanban.cy.getElementById('{node_id}'))")
+    assert EVIL_SUBJECT in page.inner_text("#panel") and "onerror=alert(3)" in page.inner_text("#panel")
+    page.wait_for_timeout(300)
+    _no_injected_markup(page)
+    assert page.evaluate("document.scripts.length") == 3
+    watched.assert_clean()
+    page.context.close()
+
+    with serving(tmp_path) as base:
+        watched = open_page(browser, allowed=base)
+        page = watched.page
+        for path in (f"?q={quote(EVIL_SUBJECT)}", "?q=onerror", "?q=what+does+9/UBND-VP+cite", f"doc/{node_id}"):
+            page.goto(base + path)
+            page.wait_for_timeout(100)
+            _no_injected_markup(page)
+            assert page.evaluate("document.scripts.length") == 0
+        assert EVIL_SUBJECT in page.inner_text("main")
+        page.goto(base + "graph")
+        wait_ready(page)
+        page.evaluate(f"vanban.select(vanban.cy.getElementById('{node_id}'))")
+        page.wait_for_timeout(200)
+        _no_injected_markup(page)
+        watched.assert_clean()
+        page.context.close()
+
+
+def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys):
+    """A generated archive of 5,000 documents and 20,000 citations; timings printed, not asserted."""
+    sys.path.insert(0, str(ROOT))
+    from bench.query import generate
+
+    generate(tmp_path, 5000, 20000)
+    conn = store.connect(tmp_path, readonly=True)
+    graph = graphs.build(conn)
+    conn.close()
+    started = time.perf_counter()
+    positions = exports.layout(graph)
+    layout_s = time.perf_counter() - started
+    assert len(positions) == 5000
+    (tmp_path / "graph.html").write_text(exports.render_html(graph), encoding="utf-8")
+    size_mb = (tmp_path / "graph.html").stat().st_size / 1e6
+
+    watched = open_page(browser)
+    page = watched.page
+    started = time.perf_counter()
+    page.goto((tmp_path / "graph.html").as_uri())
+    wait_ready(page)
+    load_s = time.perf_counter() - started
+    clicks = {}
+    for label, pick in (("most-cited", "max"), ("typical", "median")):
+        node_id = page.evaluate(f"""() => {{ const ns = vanban.cy.nodes().sort((a, b) =>
+            vanban.info(a).cited_by - vanban.info(b).cited_by);
+            return ('{pick}' === 'max' ? ns.last() : ns[Math.floor(ns.length / 2)]).id(); }}""")
+        page.evaluate("vanban.lastClickMs = null")
+        point = node_point(page, node_id)
+        started = time.perf_counter()
+        page.mouse.click(point["x"], point["y"])
+        page.wait_for_function("window.vanban.lastClickMs !== null")
+        clicks[label] = (time.perf_counter() - started, page.evaluate("vanban.lastClickMs"), node_id)
+        assert page.evaluate(f"vanban.cy.getElementById('{node_id}').isNode()")
+        assert re.search(r"Cited by \(\d+\)", page.inner_text("#panel"), re.IGNORECASE)
+    started = time.perf_counter()
+    page.fill("#q", "ke hoach 58")
+    page.wait_for_function("vanban.cy.nodes('.hit').length > 0")
+    search_s = time.perf_counter() - started
+    watched.assert_clean()
+    page.context.close()
+    with capsys.disabled():
+        print(f"\n5,000 documents / {graph.number_of_edges():,} citations: layout {layout_s:.2f} s, graph.html "
+              f"{size_mb:.1f} MB, page ready {load_s:.2f} s; click on the most-cited document "
+              f"({clicks['most-cited'][2]}) {clicks['most-cited'][0]:.2f} s (page {clicks['most-cited'][1]:.0f} ms), "
+              f"on a typical one {clicks['typical'][0]:.2f} s (page {clicks['typical'][1]:.0f} ms); "
+              f"search 'ke hoach 58' {search_s:.2f} s")

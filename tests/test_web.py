@@ -1,0 +1,239 @@
+"""`vanban serve` (pipeline.web) over HTTP, with Starlette's TestClient; the CLI command in a subprocess."""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from pipeline.web import Archive, create_app, highlight
+
+VANBAN = [sys.executable, "-m", "pipeline.cli"]
+EVIL_SUBJECT = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
+EVIL_SENTENCE_TAIL = "<img src=x onerror=alert(3)>"
+EVIL_SOURCE = "evil<img src=x onerror=alert(4)>.txt"
+PLAN_58_QN = "kh-58-kh-ubnd-quang-ngai-2025-10-10"
+PLAN_58_NA = "kh-58-kh-ubnd-nghe-an-2025-01-24"
+DECISION_1588 = "qd-1588-qd-ttg-2024-12-17"
+
+
+def cited_by(conn, node_id: str) -> int:
+    """How many lines 'cited by' lists for a node (one per citing document and evidence file): the demo corpus
+    grows, so counts are read from the archive rather than written here."""
+    from pipeline.query import neighbours
+
+    return len(neighbours(conn, node_id, "cited_by"))
+
+
+def make_evil_archive(folder: Path) -> str:
+    """An archive with one letter whose subject, sentence and file name are HTML/script; returns its node id."""
+    from nlp.extract import extract
+    from pipeline import store
+    from pipeline.ingest import store_record
+    from pipeline.process import DocumentRecord
+
+    text = ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\nSố: 9/UBND-VP\nQuảng Ngãi, ngày 01 tháng 02 năm 2026\n"
+            f"V/v {EVIL_SUBJECT}\n\n"
+            f"Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh {EVIL_SENTENCE_TAIL}.\n")
+    conn = store.connect(folder)
+    store_record(conn, DocumentRecord(EVIL_SOURCE, "x", len(text), text, 1, extract(text), "ok"))
+    node_id = conn.execute("SELECT node_id FROM documents").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return node_id
+
+
+@pytest.fixture(scope="module")
+def client(demo_archive):
+    with TestClient(create_app(demo_archive)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def evil(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("evil")
+    node_id = make_evil_archive(folder)
+    with TestClient(create_app(folder)) as c:
+        yield c, node_id
+
+
+def test_search_answers_what_cites_plan_58_with_sentences_and_files(client, demo_conn):
+    page = client.get("/", params={"q": "what cites Plan 58"})
+    assert page.status_code == 200
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    body = page.text
+    assert f'href="/doc/{PLAN_58_QN}"' in body and f'href="/doc/{PLAN_58_NA}"' in body
+    assert "ambiguous" in body
+    assert "<mark>58/KH-UBND</mark>" in body  # the sentence, with the reference marked
+    assert "819-SKHCN.txt" in body and "961-VP-KGVX-quangngai.txt" in body
+    assert f"Cited by ({cited_by(demo_conn, PLAN_58_QN)})" in body
+    assert f"Cited by ({cited_by(demo_conn, PLAN_58_NA)})" in body
+    assert cited_by(demo_conn, PLAN_58_QN) >= 7 and "/source?path=" in body
+
+
+@pytest.mark.parametrize("question", ["văn bản nào trích dẫn Kế hoạch 58", "van ban nao trich dan ke hoach 58",
+                                      "KH 58", "58/KH-UBND"])
+def test_vietnamese_questions_and_bare_references(client, demo_conn, question):
+    body = client.get("/", params={"q": question}).text
+    assert f'href="/doc/{PLAN_58_QN}"' in body and f"Cited by ({cited_by(demo_conn, PLAN_58_QN)})" in body
+
+
+def test_bare_decision_shows_both_directions(client, demo_conn):
+    body = client.get("/", params={"q": "QD 1588"}).text
+    assert f'href="/doc/{DECISION_1588}"' in body
+    assert f"Cited by ({cited_by(demo_conn, DECISION_1588)})" in body and "Cites (0)" in body
+    assert "cited only" in body and cited_by(demo_conn, DECISION_1588) >= 6
+
+
+def test_free_text_search_finds_letters_without_diacritics(client):
+    body = client.get("/", params={"q": "chuyen doi so"}).text
+    assert "Letters whose text mentions" in body
+    assert re.search(r"<mark>chuyển đổi số</mark>", body, re.IGNORECASE)
+
+
+def test_empty_search_shows_examples_and_most_cited(client):
+    body = client.get("/").text
+    assert "what cites 57-NQ/TW" in body and "Most cited" in body
+    assert body.index("57-NQ/TW") < body.index("1588/QĐ-TTg")
+
+
+def test_unknown_words_say_nothing_was_found(client):
+    body = client.get("/", params={"q": "zzqx"}).text
+    assert "No letter in the archive contains these words" in body
+
+
+def _document_text(body: str) -> str:
+    pages = re.findall(r'<pre class="doctext">(.*?)</pre>', body, re.S)
+    return "\f".join(html.unescape(re.sub(r"<[^>]+>", "", p)) for p in pages)
+
+
+def test_document_page_highlights_every_reference_and_keeps_the_text(client, demo_conn):
+    doc = demo_conn.execute("SELECT * FROM documents WHERE symbol = '819/SKHCN-BCVT&CĐS'").fetchone()
+    body = client.get(f"/doc/{doc['node_id']}").text
+    assert _document_text(body) == doc["text"]
+    links = re.findall(r'<a class="ref rel-(\w+)" id="m\d+" href="/doc/([^"]+)"', body)
+    mentions = demo_conn.execute("SELECT COUNT(*) FROM mentions WHERE document_id = ?", (doc["id"],)).fetchone()[0]
+    assert 10 <= len(links) <= mentions
+    assert ("based_on", PLAN_58_QN) in links
+    assert {"cites", "based_on", "implements"} >= {relation for relation, _ in links}
+    from pipeline.query import neighbours
+
+    assert f"Cites ({len(neighbours(demo_conn, doc['node_id'], 'cites'))})" in body
+    assert "Người ký" in body and "KT. GIAM DOC" in body
+
+
+def test_stub_page_lists_what_cites_it(client, demo_conn):
+    body = client.get(f"/doc/{DECISION_1588}").text
+    assert "not in the archive" in body and f"Cited by ({cited_by(demo_conn, DECISION_1588)})" in body
+    assert '<pre class="doctext">' not in body
+
+
+def test_unknown_pages_are_404_pages(client):
+    for path in ("/doc/no-such-node", "/nowhere", "/source?path=nowhere.txt"):
+        page = client.get(path)
+        assert page.status_code == 404 and "Back to the search" in page.text
+
+
+def test_source_redirects_to_its_document(client, demo_conn):
+    source = demo_conn.execute("SELECT source FROM documents WHERE node_id = ?", (PLAN_58_QN,)).fetchone()[0]
+    page = client.get("/source", params={"path": source}, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == f"/doc/{PLAN_58_QN}"
+
+
+def test_graph_page_is_the_offline_page_linked_to_documents(client):
+    page = client.get("/graph")
+    assert page.status_code == 200
+    assert "script-src 'unsafe-inline'" in page.headers["content-security-policy"]
+    assert "<script src" not in page.text and "cytoscape" in page.text
+    assert '"docBase":"/doc/"' in page.text
+
+
+def test_api_query_returns_the_contract_answer(client):
+    data = client.get("/api/query", params={"q": "what cites Plan 58"}).json()
+    answer = data["answer"]
+    assert answer["direction"] == "cited_by" and answer["ambiguous"]
+    assert {m["id"] for m in answer["matches"]} == {PLAN_58_QN, PLAN_58_NA}
+    assert all(r["snippet"] and r["source"] for r in answer["results"])
+    assert client.get("/api/query", params={"q": "chuyen doi so"}).json()["texts"]
+
+
+def test_styles_are_served(client):
+    css = client.get("/static/vanban.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert ".rel-based_on" in css.text
+    assert client.get("/static/web.css").status_code == 200
+
+
+def test_the_store_is_opened_read_only(demo_archive):
+    archive = Archive.open(demo_archive)
+    with archive.connect() as conn, pytest.raises(sqlite3.OperationalError):
+        conn.execute("DELETE FROM nodes")
+
+
+def test_highlight_ignores_case_and_diacritics():
+    assert highlight("Theo Kế hoạch số 58/KH-UBND.", ["ke hoach"]) == [("Theo ", False), ("Kế hoạch", True),
+                                                                      (" số 58/KH-UBND.", False)]
+    assert highlight(None, ["x"]) == [("", False)]
+
+
+def test_document_text_is_escaped_everywhere(evil):
+    client, node_id = evil
+    pages = [client.get("/", params={"q": EVIL_SUBJECT}), client.get("/", params={"q": "onerror"}),
+             client.get("/", params={"q": "what does 9/UBND-VP cite"}), client.get(f"/doc/{node_id}"),
+             client.get("/doc/kh-58-kh-ubnd-quang-ngai-2025-10-10"), client.get("/graph")]
+    for page in pages:
+        assert page.status_code == 200, page.url
+        assert "<img src=x" not in page.text and "<script>alert" not in page.text, page.url
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pages[3].text  # shown as text
+    assert "&lt;img src=x onerror=alert(3)&gt;" in pages[2].text
+    assert quote(EVIL_SOURCE, safe="") in pages[2].text
+
+
+def _serve(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([*VANBAN, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_cli_serve_answers_then_stops(demo_archive):
+    process = _serve("--db", str(demo_archive), "--port", "0")
+    try:
+        line = process.stdout.readline()  # "vanban serve: http://127.0.0.1:PORT/ (...)"
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert url, line + process.stderr.read()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                page = httpx.get(url.group(0), params={"q": "what cites Plan 58"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert page.status_code == 200 and PLAN_58_QN in page.text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_cli_serve_errors(tmp_path, demo_archive):
+    missing = subprocess.run([*VANBAN, "serve", "--db", str(tmp_path / "none")], capture_output=True, text=True,
+                             timeout=30)
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1 and "no archive" in missing.stderr
+    bad = subprocess.run([*VANBAN, "serve", "--port", "many"], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        taken = subprocess.run([*VANBAN, "serve", "--db", str(demo_archive), "--port", str(port)],
+                               capture_output=True, text=True, timeout=30)
+    assert taken.returncode == 1 and taken.stderr.count("\n") == 1 and "cannot listen" in taken.stderr
