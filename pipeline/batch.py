@@ -12,7 +12,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from . import exports, store
 from .ingest import store_record
@@ -25,6 +25,7 @@ class RunSummary:
     paths: list[str]
     workers: int
     force: bool
+    scheduler: str | None = None
     started: str = ""
     finished: str = ""
     seconds: float = 0.0
@@ -33,6 +34,9 @@ class RunSummary:
     skipped: int = 0
     ok: int = 0
     failed: int = 0
+    pages: int = 0
+    pages_per_minute: float = 0.0
+    interrupted: bool = False
     failures: list[dict[str, str]] = field(default_factory=list)
     archive: dict[str, int] = field(default_factory=dict)
     exports: dict[str, str] = field(default_factory=dict)
@@ -40,6 +44,8 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted:
+            return 130
         return 3 if self.failed else 0
 
 
@@ -86,8 +92,42 @@ def _unchanged(conn, path: Path, source: str) -> tuple[bool, str | None, int | N
 
 
 def _work(item: tuple[str, str]) -> DocumentRecord:
+    """One file, in whatever process or cluster worker runs it (Tesseract on one thread there)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
     path, source = item
     return process_path(Path(path), source)
+
+
+def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None) -> Iterator[DocumentRecord]:
+    """Records as they finish: in this process, in `workers` local processes, or on a Dask cluster."""
+    items = [(str(path), source) for path, source in todo]
+    if scheduler:
+        from dask.distributed import Client, as_completed
+
+        with Client(scheduler, timeout="30s") as client:
+            futures = client.map(_work, items, pure=False)
+            for future in as_completed(futures):
+                yield future.result()
+                future.release()
+        return
+    if workers <= 1 or len(items) <= 1:
+        for item in items:
+            yield _work(item)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+        pending: set[Future[DocumentRecord]] = set()
+        queue = list(items)
+        try:
+            while queue or pending:
+                while queue and len(pending) < workers * 2:
+                    pending.add(pool.submit(_work, queue.pop(0)))
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
 
 
 def run(
@@ -96,10 +136,12 @@ def run(
     *,
     workers: int = 1,
     force: bool = False,
+    scheduler: str | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[DocumentRecord | None, str], None] | None = None,
 ) -> RunSummary:
-    summary = RunSummary(out=str(out), paths=list(paths), workers=workers, force=force, started=store.now())
+    summary = RunSummary(out=str(out), paths=list(paths), workers=workers, force=force, scheduler=scheduler,
+                         started=store.now())
     t0 = time.perf_counter()
     conn = store.connect(out)
     items = collect(paths)
@@ -132,30 +174,28 @@ def run(
             summary.failed += 1
             summary.failures.append({"source": record.source, "stage": record.stage or "", "error": record.error or ""})
         summary.processed += 1
+        summary.pages += record.pages
         if on_done:
             on_done(record, record.source)
 
     t1 = time.perf_counter()
-    if workers <= 1 or len(todo) <= 1:
-        for path, source in todo:
-            record_done(process_path(path, source), path)
-    else:
-        paths_by_source = {source: path for path, source in todo}
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-            pending: set[Future[DocumentRecord]] = set()
-            queue = list(todo)
-            while queue or pending:
-                while queue and len(pending) < workers * 2:
-                    path, source = queue.pop(0)
-                    pending.add(pool.submit(_work, (str(path), source)))
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    record = future.result()
-                    record_done(record, paths_by_source[record.source])
+    paths_by_source = {source: path for path, source in todo}
+    try:
+        for record in _records(todo, workers, scheduler):
+            record_done(record, paths_by_source[record.source])
+    except KeyboardInterrupt:
+        summary.interrupted = True  # what is stored stays stored; a rerun picks up the rest
     summary.timings["process"] = round(time.perf_counter() - t1, 3)
+    if summary.pages and summary.timings["process"]:
+        summary.pages_per_minute = round(summary.pages / summary.timings["process"] * 60, 1)
 
     t2 = time.perf_counter()
-    summary.exports = exports.export_all(conn, out)
+    outputs = ("graph.html", "graph.gexf", "graph.graphml", "graph.json", "documents.csv", "references.csv",
+               "errors.csv")
+    if summary.processed or not all((out / name).exists() for name in outputs):
+        summary.exports = exports.export_all(conn, out)
+    else:  # nothing changed: the exports on disk are those of this archive already
+        summary.exports = {name: str(out / name) for name in outputs}
     summary.timings["export"] = round(time.perf_counter() - t2, 3)
     summary.archive = archive_counts(conn)
     summary.finished = store.now()

@@ -146,10 +146,14 @@ def _print_extraction(data: dict) -> None:
 def run_command(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
     out: Annotated[Path, typer.Option("--out", help="The archive folder.")] = Path("outputs"),
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes on this machine.")] = 1,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="A Dask scheduler (tcp://host:8786): OCR and extraction run on its workers.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Process unchanged files again.")] = False,
 ) -> None:
     """Batch run over files and folders into the archive in --out (incremental by content hash)."""
+    import time
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
         TimeRemainingColumn
 
@@ -158,53 +162,50 @@ def run_command(
     for given in paths:
         if not Path(given).exists():
             _fail(VanbanError("read", f"{given}: no such file or folder"))
-    failures = 0
+    counts = {"failed": 0, "pages": 0}
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-        TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=not sys.stderr.isatty(), disable=not sys.stderr.isatty(),
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]}"),
+        TextColumn("{task.fields[rate]}"), TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(),
+        TimeRemainingColumn(), console=Console(stderr=True), transient=False, disable=not sys.stderr.isatty(),
     ) as progress:
-        task = progress.add_task("files", total=None, rate="", failed="")
-        started = [0.0]
+        task = progress.add_task("files", total=None, pages="", rate="", failed="")
+        started = [time.perf_counter()]
 
         def on_start(count: int) -> None:
-            import time
-
             started[0] = time.perf_counter()
             progress.update(task, total=count)
 
         def on_done(record, source: str) -> None:
-            nonlocal failures
-            import time
-
             if record is None:
                 return
-            if record.status != "ok":
-                failures += 1
+            counts["failed"] += record.status != "ok"
+            counts["pages"] += record.pages
             progress.advance(task)
-            done = progress.tasks[0].completed
             elapsed = max(1e-6, time.perf_counter() - started[0])
-            progress.update(task, rate=f"{done / elapsed * 60:.0f} files/min",
-                            failed=f"{failures} failed" if failures else "")
+            progress.update(task, pages=f"{counts['pages']} pages", rate=f"{counts['pages'] / elapsed * 60:.0f} pages/min",
+                            failed=f"{counts['failed']} failed" if counts["failed"] else "")
 
         try:
-            summary = run(paths, out, workers=workers, force=force, on_start=on_start, on_done=on_done)
+            summary = run(paths, out, workers=workers, force=force, scheduler=scheduler, on_start=on_start,
+                          on_done=on_done)
         except Exception as exc:  # noqa: BLE001
             _fail(exc)
             return
-    counts = summary.archive
-    out.mkdir(parents=True, exist_ok=True)
+    archive = summary.archive
     sys.stdout.write(
-        f"{summary.files} files: {summary.processed} processed, {summary.skipped} unchanged, "
-        f"{summary.failed} failed, in {summary.seconds:.1f} s\n"
-        f"archive {out}: {counts.get('documents', 0)} documents, {counts.get('nodes', 0)} nodes "
-        f"({counts.get('stubs', 0)} cited only, {counts.get('ambiguous', 0)} ambiguous), "
-        f"{counts.get('edges', 0)} citations\n"
+        f"{summary.files} files: {summary.processed} processed ({summary.pages} pages"
+        + (f", {summary.pages_per_minute:.0f} pages/min" if summary.pages_per_minute else "")
+        + f"), {summary.skipped} unchanged, {summary.failed} failed, in {summary.seconds:.1f} s\n"
+        f"archive {out}: {archive.get('documents', 0)} documents, {archive.get('nodes', 0)} nodes "
+        f"({archive.get('stubs', 0)} cited only, {archive.get('ambiguous', 0)} ambiguous), "
+        f"{archive.get('edges', 0)} citations\n"
     )
     for failure in summary.failures:
         sys.stderr.write(f"failed: {failure['source']} [{failure['stage']}] {failure['error']}\n")
     if summary.failures:
         sys.stderr.write(f"failures listed in {out / 'errors.csv'}\n")
+    if summary.interrupted:
+        sys.stderr.write("interrupted: what was processed is stored; run again to finish\n")
     raise typer.Exit(summary.exit_code)
 
 
@@ -312,7 +313,6 @@ def serve_command(
         return
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
-
 
 
 def main() -> None:

@@ -34,22 +34,39 @@ class VanbanError(Exception):
 
 
 def decode_text(data: bytes, source: str = "<input>") -> str:
-    """Bytes of a text file → str. UTF-8 (with or without BOM) and UTF-16 with BOM are read as they are."""
+    """Bytes of a text file → str: UTF-8 (with or without BOM), UTF-16 with BOM, or a legacy Vietnamese encoding
+    (Windows-1258, TCVN3, VNI) recognised by which reading gives Vietnamese words. UTF-8 text that is really
+    TCVN3/VNI font mojibake ("Qu¶ng Ng·i") is converted too."""
+    return decode_text_with_encoding(data, source)[0]
+
+
+def decode_text_with_encoding(data: bytes, source: str = "<input>") -> tuple[str, str]:
+    from nlp.legacy import decode
+
     if not data.strip():
         raise VanbanError("read", f"{source}: empty file")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise VanbanError(
-            "read", f"{source}: not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
-        ) from None
+        return data.decode("utf-16"), "utf-16"
+    decoded = decode(data)
+    if decoded.encoding not in {"utf-8"} and decoded.score < 0.5:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise VanbanError(
+                "read", f"{source}: not UTF-8 text nor a Vietnamese legacy encoding (byte {exc.start}: "
+                f"{data[exc.start:exc.start + 1]!r})"
+            ) from None
+    return decoded.text, decoded.encoding
 
 
 def read_text_file(path: Path) -> str:
+    return read_text_with_encoding(path)[0]
+
+
+def read_text_with_encoding(path: Path) -> tuple[str, str]:
+    """(text, the encoding it was in)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -62,7 +79,7 @@ def read_text_file(path: Path) -> str:
         raise VanbanError("read", f"{path}: {exc.strerror or exc}") from None
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise VanbanError("read", f"{path}: binary file, not text (scans and PDFs need the OCR stage)")
-    return decode_text(data, str(path))
+    return decode_text_with_encoding(data, str(path))
 
 
 def prepare(text: str) -> str:
@@ -132,6 +149,7 @@ class Loaded:
     word_spans: tuple[tuple[int, int, int, tuple[int, int, int, int]], ...] = ()  # (start, end, page, bbox)
     overlays: tuple[Any, ...] = ()  # ocr.models.Overlay
     pdf_signature: dict[str, str] | None = None
+    encoding: str | None = None  # of a text file: utf-8, windows-1258, tcvn3, vni ...
 
     def evidence(self, span: tuple[int, int]) -> tuple[int, list[list[int]]]:
         """(page, word boxes) of a span of the text: where on the scan a reference was read."""
@@ -143,7 +161,8 @@ class Loaded:
         pages = [{"page": p.page, "source": p.source, "mean_confidence": p.mean_confidence, "rotation": p.rotation,
                   "skew": p.skew, "dpi": p.dpi, "width": p.width, "height": p.height} for p in self.pages]
         overlays = [{"kind": o.kind, "text": o.text} for o in self.overlays]
-        return {"kind": self.kind, "pages": pages, "overlays": overlays, "pdf_signature": self.pdf_signature}
+        return {"kind": self.kind, "encoding": self.encoding, "pages": pages, "overlays": overlays,
+                "pdf_signature": self.pdf_signature}
 
 
 def load(path: Path) -> Loaded:
@@ -153,10 +172,11 @@ def load(path: Path) -> Loaded:
         return load_scan(path)
     if suffix not in TEXT_SUFFIXES:
         raise VanbanError("read", f"{path}: unsupported file type '{path.suffix}'")
-    text = prepare(read_text_file(path))
+    raw, encoding = read_text_with_encoding(path)
+    text = prepare(raw)
     if not text.strip():
         raise VanbanError("read", f"{path}: no text")
-    return Loaded(text=text, kind="text")
+    return Loaded(text=text, kind="text", encoding=encoding)
 
 
 def load_scan(path: Path) -> Loaded:

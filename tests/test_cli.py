@@ -55,3 +55,26 @@ def test_output_is_nfc_utf8(tmp_path):
     decomposed.write_text("Thư\u0323c hiê\u0323n Kê\u0301 hoa\u0323ch sô\u0301 58/KH-UBND ngày 10/10/2025", "utf-8")
     data = json.loads(run("extract", str(decomposed), "--json").stdout)
     assert data["references"][0]["text"].startswith("Kế hoạch số")
+
+
+def test_legacy_encodings_are_read(tmp_path):
+    from nlp.legacy import encode_windows_1258
+
+    text = "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của Ủy ban nhân dân tỉnh Quảng Ngãi về chuyển đổi số."
+    files = {
+        "cp1258.txt": encode_windows_1258(text),
+        "tcvn3.txt": "Thùc hiÖn KÕ ho¹ch sè 58/KH-UBND ngµy 10/10/2025 cña ñy ban nh©n d©n tØnh Qu¶ng Ng·i vÒ "
+                     "chuyÓn ®æi sè.".encode("latin-1"),
+        "vni.txt": "Thöïc hieän Keá hoaïch soá 58/KH-UBND ngaøy 10/10/2025 cuûa UÛy ban nhaân daân tænh Quaûng "
+                   "Ngaõi veà chuyeån ñoåi soá.".encode("cp1252"),
+        "tcvn3-as-utf8.txt": "Thùc hiÖn KÕ ho¹ch sè 58/KH-UBND ngµy 10/10/2025 cña ñy ban nh©n d©n tØnh Qu¶ng "
+                             "Ng·i vÒ chuyÓn ®æi sè.".encode("utf-8"),
+    }
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = run("extract", str(path), "--json")
+        assert result.returncode == 0, (name, result.stderr)
+        ref = json.loads(result.stdout)["references"][0]
+        assert (ref["symbol"], ref["date"]) == ("58/KH-UBND", "2025-10-10"), name
+        assert ref["issuer"].lower().endswith("tỉnh quảng ngãi"), (name, ref["issuer"])
