@@ -3,8 +3,8 @@
     .venv/bin/python bench/ocr.py [--quick] [--engines raw,ocrmypdf,vanban] [--out /tmp/ocr-bench]
 
 Pages come from corpus/scangen.py (letters of corpus/letters/ set in Tinos 13.5 pt on A4) across degradations:
-clean 300 dpi, skew ±3–6°, noise + JPEG, 150 and 200 dpi, blur, a red seal over the signature and over body text,
-a digital-signature box and an incoming-document stamp. Ground truth is the rendered text without the overlays.
+300 dpi, skew ±1–6°, noise + JPEG, 150 and 200 dpi, blur, a red seal over the signature and over body text, a
+digital-signature box, an incoming-document stamp, pages turned 90° and 180°, dark scanner borders. Ground truth is the rendered text without the overlays.
 
 Engines, each on one thread (OMP_THREAD_LIMIT=1):
 - raw: `tesseract -l vie` on the page image as it is;
@@ -51,6 +51,8 @@ DEGRADATIONS = [
     Degradation(dpi=200, blur=1.2, skew=1.5, seed=6),
     Degradation(dpi=300, seal=True, seal_over_text=True, signature_box=True, stamp=True, seed=7),
     Degradation(dpi=200, noise=8.0, jpeg=70, skew=-2.0, seal=True, stamp=True, seed=8),
+    Degradation(dpi=200, rotate=90, border=True, seal=True, seed=9),
+    Degradation(dpi=300, rotate=180, skew=1.0, seed=10),
 ]
 
 

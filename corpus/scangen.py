@@ -46,6 +46,7 @@ class Degradation:
     signature_box: bool = False  # "Ký bởi / Thời gian ký" overlay
     stamp: bool = False  # "CV ĐẾN Số ... Ngày ..." stamp in the margin
     rotate: int = 0  # 0, 90, 180, 270: a page scanned the wrong way round
+    border: bool = False  # dark bands along the edges, as a copier or scanner lid leaves
     seed: int = 0
 
     def label(self) -> str:
@@ -55,7 +56,7 @@ class Degradation:
                 parts.append(f"{name}{getattr(self, name):g}")
         if self.jpeg:
             parts.append(f"jpeg{self.jpeg}")
-        for name in ("seal", "seal_over_text", "signature_box", "stamp"):
+        for name in ("seal", "seal_over_text", "signature_box", "stamp", "border"):
             if getattr(self, name):
                 parts.append(name)
         if self.rotate:
@@ -371,6 +372,13 @@ def degrade(image: Image.Image, info: dict, deg: Degradation, renderer: Renderer
         arr = np.asarray(page).astype(np.float32)
         arr += np.random.default_rng(deg.seed).normal(0, deg.noise, arr.shape)
         page = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    if deg.border:
+        arr = np.asarray(page).copy()
+        h, w = arr.shape[:2]
+        arr[:, : max(8, w // 60)] = 25
+        arr[:, w - max(6, w // 80) :] = 35
+        arr[h - max(6, h // 90) :, :] = 30
+        page = Image.fromarray(arr)
     if deg.rotate:
         page = page.rotate(deg.rotate, expand=True)
     if deg.jpeg:

@@ -127,7 +127,11 @@ def _rows(segments: list[_Segment]) -> list[_Row]:
 
 
 def _widest_gap(row: _Row, small: float) -> tuple[int, int] | None:
-    gaps = [g for g in row.gaps() if g[1] - g[0] > small]
+    """The row's column gap: wider than `small` (itself at least 2.5% of the page width) and than 3.5 ordinary
+    spaces of the row (a noisy scan can widen one space of a body line; a column gap is wider still)."""
+    spaces = [b.left - a.right for s in row.segments for a, b in zip(s.words, s.words[1:]) if a.text and b.text]
+    ordinary = statistics.median(spaces) if spaces else 0.0
+    gaps = [g for g in row.gaps() if g[1] - g[0] > max(small, 3.5 * ordinary)]
     return max(gaps, key=lambda g: g[1] - g[0]) if gaps else None
 
 
@@ -140,9 +144,9 @@ def _weak_split(row: _Row, right_edge_of_left: float, left_edge_of_right: float
                 ) -> tuple[list[RawWord], list[RawWord]] | None:
     """A one-segment row above a run, whose two column texts the engine read as one line with a narrow gap: its
     widest space, between the columns' edges, is clearly wider than its ordinary spaces."""
-    if len(row.segments) != 1 or len(row.segments[0].words) < 3:
+    words = [w for s in row.segments for w in s.words if w.text]
+    if len(words) < 3:
         return None
-    words = row.segments[0].words
     gaps = [(b.left - a.right, k) for k, (a, b) in enumerate(zip(words, words[1:]))]
     ordinary = statistics.median(g for g, _ in gaps)
     width, k = max(gaps)
@@ -152,6 +156,11 @@ def _weak_split(row: _Row, right_edge_of_left: float, left_edge_of_right: float
             0.08 * (row.right - row.left):
         return words[: k + 1], words[k + 1 :]
     return None
+
+
+def _as_space(word: RawWord) -> RawWord | None:
+    """A speck becomes an empty stand-in that keeps its line's spacing (dropped when the text is composed)."""
+    return RawWord("", word.conf, word.left, word.top, word.width, 0, word.key)
 
 
 def _has_text(token: str) -> bool:
@@ -170,16 +179,30 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
         return []
     # specks (a seal's remains, dust) read as tiny low-confidence "words" would break the rows they sit between
     typical = statistics.median(w.height for w in words)
-    words = [w for w in words if (w.height >= 0.4 * typical or (w.conf >= 60 and set(w.text) <= _SMALL_MARKS))
-             and (_has_text(w.text) or set(w.text) <= _SMALL_MARKS | _PUNCTUATION)] or words
+    # specks kept out of the rows — but a speck between two words of a line must not open a gap in it: a speck
+    # is dropped only when it does not stand between words of its own line (within an ordinary space of both)
+    def speck(w: RawWord) -> bool:
+        return not ((w.height >= 0.4 * typical or (w.conf >= 60 and set(w.text) <= _SMALL_MARKS))
+                    and (_has_text(w.text) or set(w.text) <= _SMALL_MARKS | _PUNCTUATION))
+
+    specks = {id(w) for w in words if speck(w)}
+    if len(specks) < len(words):
+        words = [w if id(w) not in specks else _as_space(w) for w in words]
+        words = [w for w in words if w is not None]
     char = _char_width(words, page_width)
-    small = max(1.5 * char, 0.012 * page_width)  # wider than any word space
+    small = max(1.5 * char, 0.012 * page_width)  # wider than any word space: cuts segments
+    column = max(small, 0.025 * page_width)  # a column gap is at least this wide
     big = max(4.0 * char, 0.03 * page_width)  # a column gap on its own
-    rows = _rows(_segments(words, small))
+    segments = []
+    for segment in _segments(words, small):
+        real = [k for k, w in enumerate(segment.words) if w.text]
+        if real:  # stand-ins for specks keep spacing inside a segment, never at its ends nor alone
+            segments.append(_Segment(segment.words[real[0] : real[-1] + 1]))
+    rows = _rows(segments)
     out: list[list[RawWord]] = []
     i = 0
     while i < len(rows):
-        split = _widest_gap(rows[i], small)
+        split = _widest_gap(rows[i], column)
         if split is None:
             out.append([w for s in rows[i].segments for w in s.words])
             i += 1
@@ -193,7 +216,7 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
         while j < len(rows):
             row, above = rows[j], rows[j - 1]
             step = row.top - above.top
-            gap = _widest_gap(row, small)
+            gap = _widest_gap(row, column)
             if gap is not None and step < 4 * max(typical, above.height) and \
                     gap[0] < left_edge_of_right + 4 * small and gap[1] > right_edge_of_left - 4 * small:
                 sides.append(_halves(row, gap))
@@ -224,4 +247,4 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
         out.extend(left for left, _ in sides if left)
         out.extend(right for _, right in sides if right)
         i = j
-    return out
+    return [line for line in ([w for w in line if w.text] for line in out) if line]
