@@ -163,6 +163,12 @@ def _as_space(word: RawWord) -> RawWord | None:
     return RawWord("", word.conf, word.left, word.top, word.width, 0, word.key)
 
 
+def _aligned(row: _Row, sides: list[tuple[list[RawWord], list[RawWord]]], small: float) -> bool:
+    """Does the row start where the run's left column lines start (a list under "Nơi nhận:")?"""
+    starts = [left[0].left for left, _ in sides if left]
+    return bool(starts) and abs(row.left - starts[-1]) < small
+
+
 def _has_text(token: str) -> bool:
     """A real letter or digit (modifier letters such as ˆ, which OCR makes of specks, do not count)."""
     return any(unicodedata.category(ch) in {"Lu", "Ll", "Lt", "Lo", "Nd"} for ch in token)
@@ -179,11 +185,20 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
         return []
     # specks (a seal's remains, dust) read as tiny low-confidence "words" would break the rows they sit between
     typical = statistics.median(w.height for w in words)
-    # specks kept out of the rows — but a speck between two words of a line must not open a gap in it: a speck
-    # is dropped only when it does not stand between words of its own line (within an ordinary space of both)
+    # Specks (dust, a seal's remains) read as tiny or symbol-only "words" are kept out of the rows; a small mark is
+    # text only next to a word of its own line (a list dash "- Như trên", a full stop), not standing alone.
+    by_line: dict[tuple[int, int, int], list[RawWord]] = {}
+    for w in words:
+        by_line.setdefault(w.key, []).append(w)
+
+    def next_to_text(w: RawWord) -> bool:
+        return any(o is not w and o.height >= 0.4 * typical and _has_text(o.text)
+                   and -typical < max(o.left - w.right, w.left - o.right) < 1.5 * typical for o in by_line[w.key])
+
     def speck(w: RawWord) -> bool:
-        return not ((w.height >= 0.4 * typical or (w.conf >= 60 and set(w.text) <= _SMALL_MARKS))
-                    and (_has_text(w.text) or set(w.text) <= _SMALL_MARKS | _PUNCTUATION))
+        if w.height >= 0.4 * typical:
+            return not (_has_text(w.text) or set(w.text) <= _SMALL_MARKS | _PUNCTUATION)
+        return not (set(w.text) <= _SMALL_MARKS and w.conf >= 60 and next_to_text(w))
 
     specks = {id(w) for w in words if speck(w)}
     if len(specks) < len(words):
@@ -224,7 +239,7 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
                 right_edge_of_left = max(right_edge_of_left, gap[0])
                 split_rows += 1
                 widest = max(widest, gap[1] - gap[0])
-            elif gap is None and step < 1.8 * max(typical, above.height):
+            elif gap is None and step < (2.5 if _aligned(row, sides, small) else 1.8) * max(typical, above.height):
                 words_of_row = [w for s in row.segments for w in s.words]
                 if row.right <= left_edge_of_right + small / 3:
                     sides.append((words_of_row, []))  # under the left column ("V/v ...")
