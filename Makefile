@@ -8,9 +8,12 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng chromium
 # Times-metric serif fonts with every Vietnamese glyph (corpus/scangen.py renders test scans with them);
 # OCRmyPDF and unpaper for the OCR benchmark's comparison.
 APT_PACKAGES += fonts-liberation2 fonts-croscore ocrmypdf unpaper
+# More fonts with every Vietnamese glyph (with Liberation 2), to render the restorer's synthetic OCR
+# (make train-restore, bench/restore.py).
+APT_PACKAGES += fonts-dejavu-core fonts-freefont-ttf fonts-noto-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps test demo bench clean
+.PHONY: install system-deps test demo bench clean train-restore
 
 install: system-deps $(VENV)/.installed
 
@@ -48,7 +51,13 @@ demo: install
 bench: install
 	$(BIN)/python bench/refs.py
 	$(BIN)/python bench/ocr.py
+	$(BIN)/python bench/restore.py
 	$(BIN)/python bench/query.py
+
+# Retrain the diacritic restorer (language model + OCR channel) into nlp/restore/model/ from the corpus in
+# /work/shared/data/vi-text (or VANBAN_VI_TEXT); 4-7 minutes on 2 cores.
+train-restore: install
+	$(BIN)/python -m nlp.restore.train
 
 clean:
 	rm -rf $(VENV) outputs/*.sqlite outputs/*.csv outputs/*.json outputs/*.html outputs/*.gexf outputs/*.graphml

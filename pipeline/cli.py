@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from nlp.extract import extract
 
 from .process import VanbanError, decode_text, extraction_to_dict, prepare
 
@@ -82,19 +81,21 @@ def ocr_command(
 def extract_command(
     file: Annotated[Optional[str], typer.Argument(help="A text file, a scan or PDF, or - (default) for stdin.")] = "-",
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON instead of tables.")] = False,
+    restore: Annotated[bool, typer.Option("--restore/--no-restore",
+                                          help="Restore diacritics and OCR garble first (default).")] = True,
 ) -> None:
     """The document's own metadata and every document it refers to."""
-    from .process import extract_loaded, load
+    from .process import Loaded, extract_loaded, load
 
     loaded = None
     try:
         if file in (None, "-"):
             source = None
-            extraction = extract(_read_stdin())
+            extraction = extract_loaded(Loaded(text=_read_stdin(), kind="text"), restore=restore)
         else:
             source = file
             loaded = load(Path(file))
-            extraction = extract_loaded(loaded)
+            extraction = extract_loaded(loaded, restore=restore)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line
         _fail(exc)
         return
@@ -313,6 +314,32 @@ def serve_command(
         return
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[Optional[str], typer.Argument(help="A text file, or - (default) for standard input.")] = "-",
+    mode: Annotated[str, typer.Option("--mode", help="auto (line by line), strip (no marks at all) or garbled "
+                                                     "(generic OCR output).")] = "auto",
+) -> None:
+    """Restore Vietnamese diacritics and repair OCR garble; prints the restored text (same lines)."""
+    from nlp.restore import MODES, restore
+
+    if mode not in MODES:
+        sys.stderr.write(f"error: unknown mode {mode!r} ({', '.join(MODES)})\n")
+        raise typer.Exit(2)
+    try:
+        if file in (None, "-"):
+            text = decode_text(sys.stdin.buffer.read(), "<stdin>")
+        else:
+            from .process import read_text_file
+
+            text = read_text_file(Path(file))
+        result = restore(text, mode=mode)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line
+        _fail(exc)
+        return
+    sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
 
 
 def main() -> None:

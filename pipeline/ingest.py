@@ -24,6 +24,7 @@ def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
             "error": record.error,
             "pages": record.pages,
             "text": record.text,
+            "restored_text": record.restored,
             "processed_at": store.now(),
         }
         if record.loaded is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 from dataclasses import asdict, dataclass
+from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
@@ -217,9 +218,16 @@ def load_scan(path: Path) -> Loaded:
                   pdf_signature=document.pdf_signature)
 
 
-def extract_loaded(loaded: Loaded) -> Extraction:
-    """Extraction of a loaded file, its header completed from the overlays (signature time) when needed."""
-    extraction = extract(loaded.text)
+def extract_loaded(loaded: Loaded, *, restore: bool = True) -> Extraction:
+    """Extraction of a loaded file: restoration where the text is garbled, the header completed from the
+    overlays (signature time) when needed. `restore=False` reads the text only as it came."""
+    return analyse(loaded, restore=restore)[0]
+
+
+def analyse(loaded: Loaded, *, restore: bool = True) -> tuple[Extraction, str | None]:
+    """(extraction, the restored text or None when restoration changed nothing)."""
+    restored = restore_text(loaded) if restore else None
+    extraction = extract_restored(loaded.text, restored)
     signature = "\n".join(o.text for o in loaded.overlays if o.kind == "signature")
     if loaded.pdf_signature and loaded.pdf_signature.get("time"):
         stamp = loaded.pdf_signature["time"]  # "D:20250203104725+07'00'"
@@ -228,10 +236,62 @@ def extract_loaded(loaded: Loaded) -> Extraction:
             signature += f"\nThời gian ký: {digits[6:8]}/{digits[4:6]}/{digits[0:4]}"
     header = with_signature(extraction.header, signature or None)
     if header is not extraction.header:
-        from dataclasses import replace
+        extraction = dc_replace(extraction, header=header)
+    return extraction, (restored.text if restored is not None else None)
 
-        extraction = replace(extraction, header=header)
-    return extraction
+
+def restore_text(loaded: Loaded) -> Any:
+    """nlp.restore over the loaded text (OCR word confidences guide it on scans); None when it changes nothing."""
+    from nlp.restore import restore
+
+    confidences = None
+    if loaded.word_spans and loaded.pages:
+        confs = [w.conf for page in loaded.pages for w in page.words]
+        if len(confs) == len(loaded.text.split()):
+            confidences = [max(0.0, c) for c in confs]
+    restored = restore(loaded.text, mode="auto", confidences=confidences)
+    return restored if restored.changes else None
+
+
+_HEADER_TEXT_FIELDS = ("subject", "recipients", "signer_authority", "signer_title", "signer_name")
+
+
+def extract_restored(text: str, restored: Any | None) -> Extraction:
+    """References read from the text as it came (the grammar repairs garbled symbols itself, and every span stays
+    an offset of that text), plus any that only the restored text shows (mapped back); the header's prose fields
+    and every snippet taken from the restored text, which people can read."""
+    original = extract(text)
+    if restored is None:
+        return original
+    better = extract(restored.text)
+    header = original.header
+    fields = {f: getattr(better.header, f) for f in _HEADER_TEXT_FIELDS if getattr(better.header, f)}
+    for name in ("place", "issuer", "issuer_parent", "province", "type", "date", "date_partial"):
+        if getattr(header, name) is None and getattr(better.header, name) is not None:
+            fields[name] = getattr(better.header, name)
+    header = dc_replace(header, **fields)
+
+    def readable(mention):  # the same sentence, restored
+        start, end = mention.sentence_span
+        sentence = " ".join(restored.text[restored.to_restored(start) : restored.to_restored(end)].split())
+        return dc_replace(mention, sentence=sentence or mention.sentence)
+
+    references = [dc_replace(r, sentence=readable(r.mention_list[0]).sentence,
+                             mention_list=tuple(readable(m) for m in r.mention_list)) for r in original.references]
+    known = {r.symbol for r in references} | {m.symbol for m in original.self_mentions}
+    for ref in better.references:
+        if ref.symbol in known:
+            continue
+        back = tuple(dc_replace(m, span=(restored.to_original(m.span[0]), restored.to_original(m.span[1])),
+                                symbol_span=(restored.to_original(m.symbol_span[0]),
+                                             restored.to_original(m.symbol_span[1])),
+                                text=text[restored.to_original(m.span[0]) : restored.to_original(m.span[1])])
+                     for m in ref.mention_list)
+        references.append(dc_replace(ref, spans=tuple(m.span for m in back), text=back[0].text, mention_list=back))
+    references.sort(key=lambda r: r.spans[0][0])
+    named = tuple(dc_replace(n, span=(restored.to_original(n.span[0]), restored.to_original(n.span[1])))
+                  for n in better.named)  # titles as restored, spans into the text as it came
+    return dc_replace(original, header=header, references=tuple(references), named=named)
 
 
 def registration(loaded: Loaded) -> tuple[str | None, str | None]:
@@ -260,6 +320,7 @@ class DocumentRecord:
     stage: str | None = None
     error: str | None = None
     loaded: Loaded | None = None
+    restored: str | None = None  # the text with diacritics restored and garble repaired, when that changed it
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -283,7 +344,7 @@ def process_path(path: Path, source: str | None = None) -> DocumentRecord:
             raise VanbanError("read", f"{path}: {exc.strerror or exc}") from None
         loaded = load(path)
         try:
-            extraction = extract_loaded(loaded)
+            extraction, restored = analyse(loaded)
         except Exception as exc:  # noqa: BLE001
             raise VanbanError("extract", f"{path}: {type(exc).__name__}: {exc}") from None
     except VanbanError as exc:
@@ -292,4 +353,4 @@ def process_path(path: Path, source: str | None = None) -> DocumentRecord:
         return DocumentRecord(source, sha, size, None, 0, None, "failed", "extract",
                               " ".join(f"{type(exc).__name__}: {exc}".split()))
     return DocumentRecord(source, sha, size, loaded.text, loaded.text.count("\f") + 1, extraction, "ok",
-                          loaded=loaded)
+                          loaded=loaded, restored=restored)

@@ -92,6 +92,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN registration_date TEXT;
     ALTER TABLE mentions ADD COLUMN boxes TEXT;
     """,
+    # 3: the text as restored (diacritics, OCR garble) beside the text as it came
+    """
+    ALTER TABLE documents ADD COLUMN restored_text TEXT;
+    """,
 ]
 
 
@@ -190,7 +194,10 @@ def upsert_document(conn: sqlite3.Connection, fields: dict[str, Any]) -> int:
         doc_id = int(cursor.lastrowid or 0)
     conn.execute("DELETE FROM document_text WHERE rowid = ?", (doc_id,))
     if fields.get("text"):
-        conn.execute("INSERT INTO document_text(rowid, body) VALUES(?, ?)", (doc_id, fold_lower(fields["text"])))
+        # both readings are searchable: a query finds the letter whether it matches the OCR's words or the restored
+        body = fold_lower(fields["text"]) + ("\n" + fold_lower(fields["restored_text"])
+                                             if fields.get("restored_text") else "")
+        conn.execute("INSERT INTO document_text(rowid, body) VALUES(?, ?)", (doc_id, body))
     return doc_id
 
 
@@ -217,7 +224,8 @@ def search_text(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[d
         return []
     match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
     rows = conn.execute(
-        "SELECT d.id, d.source, d.node_id, d.symbol, d.type, d.date, d.subject, d.text "
+        "SELECT d.id, d.source, d.node_id, d.symbol, d.type, d.date, d.subject, "
+        "COALESCE(d.restored_text, d.text) AS text "
         "FROM document_text JOIN documents d ON d.id = document_text.rowid "
         "WHERE document_text MATCH ? ORDER BY rank LIMIT ?",
         (match, limit),

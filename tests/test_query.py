@@ -48,7 +48,8 @@ def test_what_cites_plan_58(demo_conn):
     row = next(r for r in qn if r["symbol"] == "819/SKHCN-BCVT&CĐS")
     assert "58/KH-UBND" in row["snippet"] and row["relation"] in {"based_on", "implements"}
     na = {r["symbol"] for r in result.results if r["via"] == result.matches[1]["id"]}
-    assert na == {"47/KH-UBND", "2150/SKHCN-CĐS"}
+    assert na == {"47/KH-UBND", "2150/SKHCN-CĐS", "96/QĐ-UBND"}  # the last one a scanned JPEG
+    assert "415/STP-PBGDPL" in {r["symbol"] for r in qn}  # a scanned PDF of Quảng Ngãi
 
 
 def test_vietnamese_question_gives_the_same_answer(demo_conn):

@@ -1,0 +1,259 @@
+"""Diacritic restoration and OCR repair for Vietnamese text: a noisy-channel model with a syllable trigram LM.
+
+    from nlp.restore import restore
+    r = restore("Chuyén dbi s6 qubc gia")      # mode="auto" | "strip" | "garbled"
+    r.text                                      # 'Chuyển đổi số quốc gia'
+    r.changes                                   # (Change(0, 6, 0, 6, 'Chuyén', 'Chuyển', 1.0), …)
+    r.to_original(7), r.to_restored(7)          # map offsets between the two texts
+
+Only word tokens are rewritten: numbers, dates, document symbols (`57-NQ/TW`), codes, e-mail addresses, URLs and
+acronyms (`UBND`, `VNeID`) pass through, and so do whitespace, line breaks and punctuation; letter case follows
+the input word (`Quang` → `Quảng`, `GIAM` → `GIÁM`). `auto` decides line by line whether the text is garbled OCR,
+text typed without diacritics, or good Vietnamese; on good text it changes only words the model finds unlikely
+(or that the OCR scored low, when word confidences are given).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .decode import Cand, candidates, decode_all, good_identity, unlikely
+from .lm import COMMA_ID, NUM_ID
+from .lexicon import lm_word
+from .model import MODEL_DIR, Model, cached
+from .tokens import Token, is_junky, tokenize
+from .vietnamese import apply_case, canonical, case_pattern, copy_case, fold, has_marks, is_valid_syllable, nfc
+
+__all__ = ["Change", "Restored", "restore", "load_model", "MODES"]
+
+MODES = ("auto", "strip", "garbled")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One replaced token: its span in the input and in the output, and how sure the model is: the replacement's
+    share of the max-marginals at its position (the best whole-sentence reading through it against the best
+    through each rival; 0–1; 1.0 for a change that only normalises Unicode)."""
+
+    start: int
+    end: int
+    new_start: int
+    new_end: int
+    original: str
+    replacement: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Restored:
+    text: str
+    changes: tuple[Change, ...]
+    modes: tuple[str, ...] = ()  # per input line: "garbled", "strip" or "good" (a line without words: the majority)
+
+    def to_restored(self, pos: int) -> int:
+        """An offset of the input → the matching offset of `text` (inside a replaced token: same letter index,
+        clamped to the replacement)."""
+        starts = [c.start for c in self.changes]
+        i = bisect.bisect_right(starts, pos) - 1
+        if i < 0:
+            return pos
+        c = self.changes[i]
+        if pos < c.end:
+            return c.new_start + min(pos - c.start, c.new_end - c.new_start)
+        return pos + (c.new_end - c.end)
+
+    def to_original(self, pos: int) -> int:
+        """An offset of `text` → the matching offset of the input."""
+        starts = [c.new_start for c in self.changes]
+        i = bisect.bisect_right(starts, pos) - 1
+        if i < 0:
+            return pos
+        c = self.changes[i]
+        if pos < c.new_end:
+            return c.start + min(pos - c.new_start, c.end - c.start)
+        return pos - (c.new_end - c.end)
+
+
+def load_model(folder: str | None = None) -> Model:
+    """The model (loaded once per process)."""
+    return cached(str(folder or MODEL_DIR))
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’)\]]*)(?:\s|$)|\n[ \t]*\n")
+_COMMA = re.compile(r"[,;:]")
+
+
+def _vietnamese_ocr_lines(text: str) -> list[bool]:
+    """Lines holding letters only a Vietnamese-aware OCR (or typist) writes (ơ ư ă đ ạ ả ấ …, beyond Latin-1):
+    their garble comes from the `vie` channel rather than from a generic engine's."""
+    out = []
+    for line in text.split("\n"):
+        count = sum(1 for ch in nfc(line) if ord(ch) > 0xFF and ch.isalpha() and fold(ch) != ch)
+        out.append(count >= 2)
+    return out
+
+
+def _line_modes(tokens: list[Token], n_lines: int, model: Model) -> list[str]:
+    """garbled / strip / good per line, from its word tokens; lines without words take the text's majority."""
+    # per line: words, marked, marked and known, junk, unknown even without marks, unknown as written
+    stats = [[0, 0, 0, 0, 0, 0] for _ in range(n_lines)]
+    for tok in tokens:
+        if tok.kind != "word" or sum(ch.isalpha() for ch in tok.text) < 2 and not is_junky(tok.text):
+            continue
+        s = stats[tok.line]
+        lower = nfc(tok.text.lower())
+        known = lower.isalpha() and is_valid_syllable(lower) and canonical(lower) in model.lm.ids
+        s[0] += 1
+        if has_marks(lower):
+            s[1] += 1
+            s[2] += known
+        if is_junky(tok.text):
+            s[3] += 1
+        if fold(lower) not in model.by_fold and lower not in model.lm.ids:
+            s[4] += 1
+        if not known and lower not in model.lm.ids:
+            s[5] += 1
+    modes = []
+    for words, marks, marks_known, junk, fold_unknown, unknown in stats:
+        if words == 0:
+            modes.append("empty")
+        elif marks_known >= 0.5 * words or (marks and marks == marks_known and not junk and unknown <= 0.2 * words):
+            modes.append("good")  # written or read with its marks: touch only what the model finds unlikely
+        elif marks == 0 and junk == 0 and fold_unknown <= 0.1 * words:
+            modes.append("strip")
+        else:
+            modes.append("garbled")
+    counted = [m for m in modes if m != "empty"]
+    majority = max(("garbled", "strip", "good"), key=counted.count) if counted else "good"
+    garbled_share = counted.count("garbled") / len(counted) if counted else 0.0
+    out = []
+    for m, (words, *_rest) in zip(modes, stats):
+        if m == "empty" or (words < 3 and counted):
+            m = majority  # too little to judge
+        if m != "garbled" and garbled_share >= 0.5:
+            m = "garbled"  # mostly garbled OCR: a line that looks clean may still have wrong letters
+        elif m == "strip" and garbled_share >= 0.3:
+            m = "garbled"
+        out.append(m)
+    return out
+
+
+def _confidence_of_words(text: str, confidences: list[float] | None) -> list[tuple[int, int, float]] | None:
+    if confidences is None:
+        return None
+    words = [m.span() for m in re.finditer(r"\S+", text)]
+    if len(words) != len(confidences):
+        raise ValueError(f"{len(confidences)} confidences for {len(words)} whitespace-separated words")
+    scale = 100.0 if any(c > 1.0 for c in confidences) else 1.0
+    return [(a, b, c / scale) for (a, b), c in zip(words, confidences)]
+
+
+def restore(text: str, mode: str = "auto", confidences: list[float] | None = None,
+            model: Model | None = None) -> Restored:
+    """Restore diacritics and repair OCR garble; see the module docstring.
+
+    `confidences`: one OCR confidence per whitespace-separated word of `text` (0–1 or 0–100); words scored below
+    0.6 are read as garbled, words scored 0.9 or more are kept unless they are no Vietnamese word.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r} (auto, strip, garbled)")
+    model = model or load_model()
+    tokens = tokenize(text, model.knows)
+    n_lines = text.count("\n") + 1
+    if mode == "auto":
+        modes = _line_modes(tokens, n_lines, model)
+        # a line that a Vietnamese-aware OCR produced keeps what it read right: only unknown or unlikely words
+        # change, through the `vie` channel
+        vie_lines = _vietnamese_ocr_lines(text)
+        modes = ["good" if m == "garbled" and vie else m for m, vie in zip(modes, vie_lines)]
+    else:
+        modes = [mode] * n_lines
+    conf_words = _confidence_of_words(text, confidences)
+    conf_starts = [a for a, _, _ in conf_words] if conf_words else []
+
+    # lattice positions, sentence by sentence
+    sentences: list[list[tuple[Token | None, tuple[Cand, ...]]]] = [[]]
+    checks: list[tuple[int, int]] = []
+    prev_end = 0
+    for tok in tokens:
+        gap = text[prev_end:tok.start]
+        if prev_end and _SENTENCE_END.search(gap):
+            sentences.append([])
+        elif prev_end and _COMMA.search(gap):
+            sentences[-1].append((None, (Cand(COMMA_ID, None, 0.0),)))
+        prev_end = tok.end
+        if tok.kind == "number":
+            sentences[-1].append((tok, (Cand(NUM_ID, None, 0.0),)))
+            continue
+        word_id = model.word_id(lm_word(tok.text))
+        if tok.kind == "fixed":
+            sentences[-1].append((tok, (Cand(word_id, None, 0.0),)))
+            continue
+        line_mode = modes[tok.line]
+        if conf_words:
+            i = bisect.bisect_right(conf_starts, tok.start) - 1
+            conf = conf_words[i][2] if i >= 0 else 1.0
+            if conf < 0.6:
+                line_mode = "garbled"
+            elif conf >= 0.9 and line_mode == "good" and is_valid_syllable(nfc(tok.text.lower())):
+                sentences[-1].append((tok, (Cand(word_id, None, 0.0),)))
+                continue
+        if line_mode == "good":
+            own = good_identity(model, tok.text)
+            if own is not None:  # a known word of good text: reconsidered only if it fits its context badly
+                checks.append((len(sentences) - 1, len(sentences[-1])))
+                sentences[-1].append((tok, own))
+                continue
+        sentences[-1].append((tok, candidates(model, tok.text, line_mode)))
+
+    for si, pi in unlikely(model, [[cands for _, cands in sentence] for sentence in sentences], checks):
+        tok = sentences[si][pi][0]
+        assert tok is not None
+        sentences[si][pi] = (tok, candidates(model, tok.text, "good"))
+
+    replacements: list[tuple[Token, str, float]] = []
+    sentences = [sentence for sentence in sentences if sentence]
+    lattices, paths, shares = decode_all(model, [[cands for _, cands in sentence] for sentence in sentences])
+    for sentence, lattice, choice, share in zip(sentences, lattices, paths, shares):
+        for (tok, _), cands, k, confidence in zip(sentence, lattice, choice, share):
+            if tok is None:
+                continue
+            cand = cands[k]
+            if cand.word is None:
+                continue
+            if modes[tok.line] == "strip":  # only marks are added: every letter keeps its case
+                new = copy_case(cand.word, nfc(tok.text))
+            else:
+                new = apply_case(cand.word, case_pattern(tok.text))
+            if new != tok.text:
+                replacements.append((tok, new, round(confidence, 3)))
+
+    return _assemble(text, replacements, modes)
+
+
+def _assemble(text: str, replacements: list[tuple[Token, str, float]], modes: list[str]) -> Restored:
+    out: list[str] = []
+    changes: list[Change] = []
+    cursor = 0
+    new_pos = 0
+    edits = sorted((tok.start, tok.end, new, score) for tok, new, score in replacements)
+    for start, end, new, score in edits:
+        between = text[cursor:start]
+        between_nfc = nfc(between)
+        if between_nfc != between:  # keep offsets exact: a non-NFC stretch is a change of its own
+            changes.append(Change(cursor, start, new_pos, new_pos + len(between_nfc), between, between_nfc, 1.0))
+        out.append(between_nfc)
+        new_pos += len(between_nfc)
+        new = nfc(new)
+        changes.append(Change(start, end, new_pos, new_pos + len(new), text[start:end], new, score))
+        out.append(new)
+        new_pos += len(new)
+        cursor = end
+    tail = text[cursor:]
+    tail_nfc = nfc(tail)
+    if tail_nfc != tail:
+        changes.append(Change(cursor, len(text), new_pos, new_pos + len(tail_nfc), tail, tail_nfc, 1.0))
+    out.append(tail_nfc)
+    return Restored("".join(out), tuple(changes), tuple(modes))
