@@ -331,7 +331,14 @@ def _subject(head: str, folded: str) -> str | None:
     if heading:
         start = heading.end()
         end = _block_end(folded, start + 1)
-        return _clean(head[start:end]) or None
+        lines, kept = head[start:end].split("\n"), []
+        for line in lines:
+            letters = [ch for ch in line if ch.isalpha()]
+            # the authority line under a decision's title ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ...") ends the title
+            if kept and len(letters) > 8 and all(ch.isupper() for ch in letters):
+                break
+            kept.append(line)
+        return _clean("\n".join(kept)) or None
     return None
 
 

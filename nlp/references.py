@@ -111,7 +111,8 @@ def reference_id(type_code: str, symbol: str, date: str | None) -> str:
 # Symbol grammar (on the text as it came)
 
 _UP = "A-ZĐÐƉ"
-_SEG = rf"[{_UP}][{_UP}a-zđ0-9&]{{0,15}}"
+# a code segment; OCR sometimes puts a speck after the "&" of a joint unit ("BCVT&(CĐS"): read through it
+_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9]|&[(€]?){{0,15}}"
 _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
 _SL = rf"[ \t]?/{_WS}"
@@ -134,7 +135,7 @@ def _plausible_segment(seg: str) -> bool:
 
 
 def _segments(raw: str) -> list[str]:
-    segs = _SPLIT.split(raw)
+    segs = [re.sub(r"&[(€]", "&", seg) for seg in _SPLIT.split(raw)]
     out = []
     for seg in segs:
         if not _plausible_segment(seg):
