@@ -78,7 +78,7 @@ def syllable_error(truth: str, text: str) -> float:
     return Levenshtein.distance(t, text.split()) / max(1, len(t))
 
 
-def samples(quick: bool) -> list[Sample]:
+def samples(quick: bool, first_pages: bool = False) -> list[Sample]:
     out = []
     letters = LETTERS[:2] if quick else LETTERS
     degradations = DEGRADATIONS[:4] if quick else DEGRADATIONS
@@ -88,7 +88,7 @@ def samples(quick: bool) -> list[Sample]:
                 continue
             text = (ROOT / "corpus" / "letters" / letter).read_text(encoding="utf-8")
             pages = make_scan(text, Degradation(**{**deg.__dict__, "seed": deg.seed * 10 + j}))
-            for p, page in enumerate(pages, start=1):
+            for p, page in enumerate(pages[:1] if first_pages else pages, start=1):
                 image = np.asarray(page.image.convert("RGB"))[:, :, ::-1].copy()
                 out.append(Sample(f"{letter[:-4]}-p{p}-{deg.label()}", image, page.truth, deg.dpi))
     return out
@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a few pages only")
     parser.add_argument("--engines", default="raw,ocrmypdf,vanban")
     parser.add_argument("--pages", action="store_true", help="print every page's figures")
+    parser.add_argument("--first-pages", action="store_true", help="only the first page of each scan (30 pages)")
     parser.add_argument("--ablation", action="store_true",
                         help="also run vanban with each preprocessing step left out (does every step earn its place?)")
     args = parser.parse_args()
@@ -135,7 +136,7 @@ def main() -> None:
             ENGINES[f"vanban-no-{step}"] = (lambda skip: lambda sample, workdir: read_image(
                 sample.image, dpi=sample.dpi, skip=frozenset([skip])).text)(step)
             engines.append(f"vanban-no-{step}")
-    pages = samples(args.quick)
+    pages = samples(args.quick, args.first_pages)
     results: dict[str, list[tuple[float, float, float]]] = {e: [] for e in engines}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

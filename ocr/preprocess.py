@@ -188,6 +188,8 @@ def prepare(image: np.ndarray, dpi: int | None = None, skip: frozenset[str] = fr
         gray, ink, fraction = split_colour(bgr)
     if ink is not None:
         notes.append(f"colour ink {fraction:.2%} lifted")
+    if "borders" not in skip:  # first: dark bands along the edges would dominate the orientation and skew profiles
+        gray = remove_borders(gray)
     rotation = 0
     if "orientation" not in skip and lines_vertical(gray):
         gray = turn(gray, 1)
@@ -210,6 +212,4 @@ def prepare(image: np.ndarray, dpi: int | None = None, skip: frozenset[str] = fr
     if sigma > 6:
         gray = cv2.medianBlur(gray, 3)
         notes.append(f"denoised (σ≈{sigma:.0f})")
-    if "borders" not in skip:
-        gray = remove_borders(gray)
     return Prepared(gray=gray, colour_ink=ink, scale=scale, skew=skew, rotation=rotation, notes=tuple(notes))
