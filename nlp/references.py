@@ -135,7 +135,7 @@ def _plausible_segment(seg: str) -> bool:
 
 
 def _segments(raw: str) -> list[str]:
-    segs = [re.sub(r"&[(€]", "&", seg) for seg in _SPLIT.split(raw)]
+    segs = [re.sub(r"&[(€]", "&", seg) if "&" in seg else seg for seg in _SPLIT.split(raw)]
     out = []
     for seg in segs:
         if not _plausible_segment(seg):

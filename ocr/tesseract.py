@@ -3,7 +3,9 @@ overlays (digital-signature boxes, incoming-document stamps) read apart from the
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import time
 
 import cv2
@@ -32,7 +34,11 @@ def _strip_marks(text: str) -> str:
 
 
 def ocr_words(gray: np.ndarray, *, lang: str = LANG, config: str = CONFIG) -> list[RawWord]:
-    data = pytesseract.image_to_data(gray, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+    # handed to Tesseract as an uncompressed PGM file: pytesseract would otherwise PNG-compress the page first
+    with tempfile.TemporaryDirectory(prefix="vanban-ocr-") as folder:
+        path = os.path.join(folder, "page.pgm")
+        cv2.imwrite(path, gray)
+        data = pytesseract.image_to_data(path, lang=lang, config=config, output_type=pytesseract.Output.DICT)
     words = []
     for i, text in enumerate(data["text"]):
         if not text or not text.strip():
@@ -125,6 +131,8 @@ def _ink_overlays(ink: np.ndarray) -> list[Overlay]:
         x, y, w, h, area = stats[k]
         if w < 80 or h < 30 or area < 3000:
             continue
+        if 0.8 < w / h < 1.25 and min(w, h) > 0.2 * max(ink.shape):
+            continue  # a round seal, not a box of text: not worth an OCR pass
         crop = ink[y : y + h, x : x + w]
         words = ocr_words(crop, config="--oem 1 --psm 6")
         lines = arrange(words, crop.shape[1])
