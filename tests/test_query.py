@@ -36,10 +36,6 @@ def test_full_symbol():
     assert parse_direction("what does 819/SKHCN-BCVT&CĐS cite", target) == "cites"
 
 
-def sources(result, via_symbol=None):
-    return {r["source"].split("/")[-1] for r in result.results}
-
-
 def test_what_cites_plan_58(demo_conn):
     result = answer(demo_conn, "what cites Plan 58")
     assert result.ambiguous and [m["province"] for m in result.matches] == ["Quảng Ngãi", "Nghệ An"]
