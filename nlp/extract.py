@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .header import Header, parse_header
 from .named import find_named
 from .references import Mention, NamedMention, Reference, find_mentions, merge
-from .relations import Link, classify
+from .relations import classify
 from .text import slug
 
 

@@ -169,11 +169,10 @@ def parse_header(text: str) -> Header:
     date_iso = date.iso if date else None
     date_partial = date.partial if date and not date.date else None
     date_source = "header" if date_iso else None
-    signed = _SIGNATURE_TIME.search(fold_lower(text))
-    if signed and not date_iso:
-        sig = parse_date(signed.group(1))
-        if sig and sig.date:
-            date_iso, date_source = sig.iso, "signature"
+    if not date_iso:
+        signed = signature_date(text)
+        if signed:
+            date_iso, date_source = signed, "signature"
 
     authority, title, name = _signature(text)
     return Header(

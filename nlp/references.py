@@ -301,12 +301,9 @@ def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
 
 def _raw_length(raw: str, kept: int) -> int:
     """Length of the first `kept` hyphen-separated segments of `raw`, separators included."""
-    pos, count = 0, 0
-    for match in _SPLIT.finditer(raw):
-        count += 1
+    for count, match in enumerate(_SPLIT.finditer(raw), start=1):
         if count == kept:
             return match.start()
-        pos = match.end()
     return len(raw)
 
 
@@ -691,6 +688,3 @@ def merge(mentions: list[Mention]) -> list[Reference]:
     out.sort(key=lambda r: r.spans[0][0])
     return out
 
-
-def with_relation(mention: Mention, relation: str) -> Mention:
-    return replace(mention, relation=relation)

@@ -30,34 +30,32 @@ class RawWord:
     def right(self) -> int:
         return self.left + self.width
 
-    @property
-    def center(self) -> float:
-        return self.left + self.width / 2
 
+class _Extent:
+    """The box around a group of words: a segment of a line, or a row of segments."""
 
-@dataclass
-class _Segment:
-    words: list[RawWord]
+    def _words(self) -> list[RawWord]:
+        raise NotImplementedError
 
     @property
     def left(self) -> int:
-        return min(w.left for w in self.words)
+        return min(w.left for w in self._words())
 
     @property
     def right(self) -> int:
-        return max(w.right for w in self.words)
+        return max(w.right for w in self._words())
 
     @property
     def top(self) -> int:
-        return min(w.top for w in self.words)
+        return min(w.top for w in self._words())
 
     @property
     def bottom(self) -> int:
-        return max(w.top + w.height for w in self.words)
+        return max(w.top + w.height for w in self._words())
 
     @property
     def height(self) -> int:
-        return max(w.height for w in self.words)
+        return max(w.height for w in self._words())
 
     @property
     def middle(self) -> float:
@@ -65,24 +63,19 @@ class _Segment:
 
 
 @dataclass
-class _Row:
+class _Segment(_Extent):
+    words: list[RawWord]
+
+    def _words(self) -> list[RawWord]:
+        return self.words
+
+
+@dataclass
+class _Row(_Extent):
     segments: list[_Segment]
 
-    @property
-    def left(self) -> int:
-        return min(s.left for s in self.segments)
-
-    @property
-    def right(self) -> int:
-        return max(s.right for s in self.segments)
-
-    @property
-    def top(self) -> int:
-        return min(s.top for s in self.segments)
-
-    @property
-    def height(self) -> int:
-        return max(s.height for s in self.segments)
+    def _words(self) -> list[RawWord]:
+        return [w for s in self.segments for w in s.words]
 
     def gaps(self) -> list[tuple[int, int]]:
         return [(a.right, b.left) for a, b in zip(self.segments, self.segments[1:])]

@@ -9,7 +9,7 @@ import re
 import sqlite3
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -385,6 +385,3 @@ def export_one(conn: sqlite3.Connection, fmt: str, path: Path) -> None:
     writers = {"gexf": write_gexf, "graphml": write_graphml, "json": write_cytoscape, "html": write_html}
     writers[fmt](graph, path)
 
-
-def iter_rows(frame: pd.DataFrame) -> Iterable[dict[str, Any]]:
-    return frame.to_dict(orient="records")

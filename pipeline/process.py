@@ -300,12 +300,6 @@ def registration(loaded: Loaded) -> tuple[str | None, str | None]:
     return incoming_stamp(stamp) if stamp else (None, None)
 
 
-def extract_file(path: Path) -> tuple[str, Extraction]:
-    """Any supported file → (prepared text, extraction)."""
-    loaded = load(path)
-    return loaded.text, extract_loaded(loaded)
-
-
 @dataclass(frozen=True)
 class DocumentRecord:
     """What one file gave: its text and extraction, or the stage and one-line error where it failed."""

@@ -13,7 +13,6 @@ import json
 import re
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -99,14 +98,6 @@ MIGRATIONS: list[str] = [
 ]
 
 
-@dataclass(frozen=True)
-class StoredDocument:
-    id: int
-    source: str
-    sha256: str | None
-    status: str
-
-
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     """Open (and migrate) the archive. `path` is the folder or the .sqlite file."""
     path = Path(path)
@@ -170,11 +161,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def find_document(conn: sqlite3.Connection, source: str) -> StoredDocument | None:
-    row = conn.execute("SELECT id, source, sha256, status FROM documents WHERE source = ?", (source,)).fetchone()
-    return StoredDocument(row["id"], row["source"], row["sha256"], row["status"]) if row else None
 
 
 def upsert_document(conn: sqlite3.Connection, fields: dict[str, Any]) -> int:

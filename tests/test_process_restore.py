@@ -3,7 +3,6 @@
 from pipeline import store
 from pipeline.process import Loaded, analyse, extract_loaded
 
-from .conftest import SAMPLE
 from .test_references import SAMPLE_REFERENCES
 
 
