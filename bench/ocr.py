@@ -6,10 +6,11 @@ Pages come from corpus/scangen.py (letters of corpus/letters/ set in Tinos 13.5 
 300 dpi, skew ±1–6°, noise + JPEG, 150 and 200 dpi, blur, a red seal over the signature and over body text, a
 digital-signature box, an incoming-document stamp, pages turned 90° and 180°, dark scanner borders. Ground truth is the rendered text without the overlays.
 
-Engines, each on one thread (OMP_THREAD_LIMIT=1):
-- raw: `tesseract -l vie` on the page image as it is;
-- ocrmypdf: `ocrmypdf --deskew --clean -l vie` (Debian's ocrmypdf; its sidecar text);
-- vanban: `ocr.tesseract.read_image` (preprocessing, layout, overlays).
+Each page is written to a PNG file first, as a scanner would leave it; every engine starts from that file and the
+time counts from there. Engines, each on one thread (OMP_THREAD_LIMIT=1):
+- raw: `tesseract PAGE.png - -l vie`;
+- ocrmypdf: `ocrmypdf --deskew --clean -l vie` on the page as a PDF (Debian's ocrmypdf; its sidecar text);
+- vanban: `ocr.read(PAGE.png)` (loading, preprocessing, OCR, layout, overlays).
 CER = Levenshtein distance / truth length with all runs of whitespace counted as one space; syllable error = the
 same over whitespace-separated tokens.
 """
@@ -33,10 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "corpus"))
 
-import numpy as np  # noqa: E402
 import pytesseract  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from ocr import read  # noqa: E402
+from ocr.load import iter_pages  # noqa: E402
 from ocr.tesseract import read_image  # noqa: E402
 from scangen import Degradation, make_scan  # noqa: E402
 
@@ -59,7 +61,7 @@ DEGRADATIONS = [
 @dataclass
 class Sample:
     name: str
-    image: np.ndarray  # BGR
+    path: Path  # the page as a PNG file
     truth: str
     dpi: int
 
@@ -78,7 +80,7 @@ def syllable_error(truth: str, text: str) -> float:
     return Levenshtein.distance(t, text.split()) / max(1, len(t))
 
 
-def samples(quick: bool, first_pages: bool = False) -> list[Sample]:
+def samples(folder: Path, quick: bool, first_pages: bool = False) -> list[Sample]:
     out = []
     letters = LETTERS[:2] if quick else LETTERS
     degradations = DEGRADATIONS[:4] if quick else DEGRADATIONS
@@ -89,20 +91,23 @@ def samples(quick: bool, first_pages: bool = False) -> list[Sample]:
             text = (ROOT / "corpus" / "letters" / letter).read_text(encoding="utf-8")
             pages = make_scan(text, Degradation(**{**deg.__dict__, "seed": deg.seed * 10 + j}))
             for p, page in enumerate(pages[:1] if first_pages else pages, start=1):
-                image = np.asarray(page.image.convert("RGB"))[:, :, ::-1].copy()
-                out.append(Sample(f"{letter[:-4]}-p{p}-{deg.label()}", image, page.truth, deg.dpi))
+                name = f"{letter[:-4]}-p{p}-{deg.label()}"
+                path = folder / f"{name}.png"
+                page.image.convert("RGB").save(path, dpi=(deg.dpi, deg.dpi))
+                out.append(Sample(name, path, page.truth, deg.dpi))
     return out
 
 
 def run_raw(sample: Sample, workdir: Path) -> str:
-    return pytesseract.image_to_string(sample.image[:, :, ::-1], lang="vie")
+    return subprocess.run(["tesseract", str(sample.path), "-", "-l", "vie"], check=True, capture_output=True,
+                          text=True).stdout
 
 
 def run_ocrmypdf(sample: Sample, workdir: Path) -> str:
     from PIL import Image
 
     src = workdir / "page.pdf"
-    Image.fromarray(sample.image[:, :, ::-1]).save(src, "PDF", resolution=sample.dpi)
+    Image.open(sample.path).save(src, "PDF", resolution=sample.dpi)
     sidecar = workdir / "page.txt"
     subprocess.run(["ocrmypdf", "--deskew", "--clean", "-l", "vie", "--force-ocr", "--jobs", "1", "--sidecar",
                     str(sidecar), "--output-type", "pdf", "--quiet", str(src), str(workdir / "out.pdf")],
@@ -110,8 +115,11 @@ def run_ocrmypdf(sample: Sample, workdir: Path) -> str:
     return sidecar.read_text(encoding="utf-8")
 
 
-def run_vanban(sample: Sample, workdir: Path) -> str:
-    return read_image(sample.image, dpi=sample.dpi).text
+def run_vanban(sample: Sample, workdir: Path, skip: frozenset[str] = frozenset()) -> str:
+    if not skip:
+        return "\n\n".join(page.text for page in read(sample.path).pages)
+    return "\n\n".join(read_image(item.image, page=item.page, dpi=item.dpi, skip=skip).text
+                         for item in iter_pages(sample.path))
 
 
 ENGINES = {"raw": run_raw, "ocrmypdf": run_ocrmypdf, "vanban": run_vanban}
@@ -133,13 +141,14 @@ def main() -> None:
         from ocr.preprocess import STEPS
 
         for step in STEPS:
-            ENGINES[f"vanban-no-{step}"] = (lambda skip: lambda sample, workdir: read_image(
-                sample.image, dpi=sample.dpi, skip=frozenset([skip])).text)(step)
+            ENGINES[f"vanban-no-{step}"] = (lambda skip: lambda sample, workdir: run_vanban(
+                sample, workdir, frozenset([skip])))(step)
             engines.append(f"vanban-no-{step}")
-    pages = samples(args.quick, args.first_pages)
     results: dict[str, list[tuple[float, float, float]]] = {e: [] for e in engines}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
+        (workdir / "pages").mkdir()
+        pages = samples(workdir / "pages", args.quick, args.first_pages)
         for sample in pages:
             row = []
             for engine in engines:
@@ -160,16 +169,23 @@ def main() -> None:
         cers = [r[0] for r in rows]
         print(f"| {engine} | {statistics.mean(cers):.2%} | {max(cers):.2%} | {sum(c > 0.008 for c in cers)} | "
               f"{statistics.mean(r[1] for r in rows):.2%} | {statistics.mean(r[2] for r in rows):.2f} |")
-    groups: dict[str, dict[str, list[float]]] = {}
+    groups: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for engine in engines:
-        for sample, (c, _s, _t) in zip(pages, results[engine]):
+        for sample, (c, _s, t) in zip(pages, results[engine]):
             label = sample.name.split("-p", 1)[1].split("-", 1)[1]
-            groups.setdefault(label, {}).setdefault(engine, []).append(c)
-    print("\n| degradation | " + " | ".join(f"{e} CER" for e in engines) + " |")
-    print("| --- |" + " ---: |" * len(engines))
+            groups.setdefault(label, {}).setdefault(engine, []).append((c, t))
+    print("\n| degradation | " + " | ".join(f"{e} CER" for e in engines) + " | "
+          + " | ".join(f"{e} s/page" for e in engines) + " |")
+    print("| --- |" + " ---: |" * (2 * len(engines)))
     for label, by_engine in groups.items():
-        print(f"| {label} | " + " | ".join(f"{statistics.mean(by_engine[e]):.2%}" for e in engines) + " |")
-
+        print(f"| {label} | " + " | ".join(f"{statistics.mean(c for c, _ in by_engine[e]):.2%}" for e in engines)
+              + " | " + " | ".join(f"{statistics.mean(t for _, t in by_engine[e]):.2f}" for e in engines) + " |")
+    if "raw" in engines and "vanban" in engines:
+        ratios = [v[2] / r[2] for v, r in zip(results["vanban"], results["raw"])]
+        total = sum(v[2] for v in results["vanban"]) / sum(r[2] for r in results["raw"])
+        print(f"\nvanban time / raw Tesseract time: {total:.2f}× over all pages; per page median "
+              f"{statistics.median(ratios):.2f}×, max {max(ratios):.2f}×, {sum(x > 1.15 for x in ratios)} of "
+              f"{len(ratios)} pages above 1.15×")
 
 if __name__ == "__main__":
     main()

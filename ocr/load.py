@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import cv2
 import numpy as np
 from PIL import Image, ImageSequence
 
@@ -83,9 +84,16 @@ def _image_pages(path: Path) -> Iterator[PageInput]:
             factor = math.ceil((pixels / MAX_RENDER_PIXELS) ** 0.5)
             frame = frame.reduce(factor)
             dpi = dpi / factor if dpi else 0
-        rgb = frame.convert("RGB")
-        array = np.asarray(rgb)[:, :, ::-1].copy()
-        yield PageInput(page=k, image=array, text=None, dpi=int(round(dpi)) or RENDER_DPI)
+        yield PageInput(page=k, image=_pixels(frame), text=None, dpi=int(round(dpi)) or RENDER_DPI)
+
+
+def _pixels(frame: Image.Image) -> np.ndarray:
+    """A gray page stays one channel (no colour to lift); anything else becomes BGR, converted by OpenCV
+    (numpy's reversed-axis copy costs four times as much on a 300 dpi page)."""
+    if frame.mode in ("1", "L", "LA", "I", "I;16", "F"):
+        return np.asarray(frame.convert("L"))
+    rgb = frame if frame.mode == "RGB" else frame.convert("RGB")
+    return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
 
 
 def _pdf_pages(path: Path) -> Iterator[PageInput]:
@@ -114,7 +122,7 @@ def _pdf_pages(path: Path) -> Iterator[PageInput]:
                 if width * height * scale * scale > MAX_RENDER_PIXELS:
                     scale = (MAX_RENDER_PIXELS / (width * height)) ** 0.5
                 bitmap = page.render(scale=scale, grayscale=False)
-                array = np.asarray(bitmap.to_pil().convert("RGB"))[:, :, ::-1].copy()
+                array = _pixels(bitmap.to_pil())
                 bitmap.close()
                 yield PageInput(page=index + 1, image=array, text=None, dpi=round(scale * 72))
             page.close()
