@@ -14,7 +14,7 @@ import pytesseract
 
 from .layout import RawWord, arrange
 from .models import Overlay, PageText, Word
-from .preprocess import prepare, turn
+from .preprocess import Region, ink_regions, prepare, turn
 
 # Tesseract's OpenMP threads fight each other on a small machine (a page took 9 s instead of 1.3 s on two cores);
 # parallelism comes from pages and worker processes instead. A limit set by the user is kept.
@@ -138,35 +138,9 @@ def _merge_overlays(lines: list[Overlay]) -> list[Overlay]:
     return out
 
 
-Region = tuple[int, int, int, int]  # x, y, width, height on the page
 def _ink_regions(ink: np.ndarray) -> list[Region]:
-    """Blocks of coloured ink that may hold text (stamps, signature boxes); round seals and what lies inside them
-    (the star, the emblem) are left out: their ring lettering is not the letter's text and costs OCR time."""
     _, binary = cv2.threshold(ink, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(binary, np.ones((25, 25), np.uint8)))
-    boxes = [tuple(int(v) for v in stats[k][:4]) for k in range(1, count)
-             if stats[k][2] >= 80 and stats[k][3] >= 30 and stats[k][4] >= 3000]
-    seals = [b for b in boxes if _round_seal(binary[b[1] : b[1] + b[3], b[0] : b[0] + b[2]])]
-
-    def in_seal(box: Region) -> bool:
-        cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
-        return any(x <= cx <= x + w and y <= cy <= y + h for x, y, w, h in seals)
-
-    return [b for b in boxes if b not in seals and not in_seal(b)]
-
-
-def _round_seal(binary: np.ndarray) -> bool:
-    """A round seal: its ink lies inside the circle of its bounding square, with much of it on the outer ring; the
-    frame or the text lines of a stamp or a signature box reach into the corners instead."""
-    ys, xs = np.nonzero(binary)
-    if len(xs) < 200:
-        return False
-    width, height = int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
-    if not 0.8 < width / height < 1.25:
-        return False
-    radius = (width + height) / 4
-    r = np.hypot(xs - (xs.min() + xs.max()) / 2, ys - (ys.min() + ys.max()) / 2) / radius
-    return float((r > 1.08).mean()) < 0.03 and float((r > 0.8).mean()) > 0.3
+    return ink_regions(binary)
 
 
 def _ocr_page(gray: np.ndarray, ink: np.ndarray | None) -> tuple[list[RawWord], list[Overlay]]:
