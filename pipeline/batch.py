@@ -92,8 +92,8 @@ def _unchanged(conn, path: Path, source: str) -> tuple[bool, str | None, int | N
 
 
 def _work(item: tuple[str, str]) -> DocumentRecord:
-    """One file, in whatever process or cluster worker runs it (Tesseract on one thread there)."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+    """One file, in whatever process or cluster worker runs it (Tesseract and OpenCV on one thread there)."""
+    _one_thread()
     path, source = item
     return process_path(Path(path), source)
 
@@ -213,8 +213,16 @@ def _mtime(path: Path) -> float | None:
 
 
 def _worker_init() -> None:
-    # One Tesseract thread per worker, so that N workers use N cores (OCR arrives with the scan stage).
+    _one_thread()
+
+
+def _one_thread() -> None:
+    """One Tesseract thread and one OpenCV thread per worker, so that N workers use N cores: OpenCV's own thread
+    pool would otherwise take the other workers' cores for its resizes and rotations."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    import cv2
+
+    cv2.setNumThreads(1)
 
 
 def archive_counts(conn) -> dict[str, int]:
