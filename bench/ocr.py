@@ -1,10 +1,11 @@
 """OCR benchmark: character and syllable error, and seconds per page, on generated scans.
 
-    .venv/bin/python bench/ocr.py [--quick] [--engines raw,ocrmypdf,vanban] [--out /tmp/ocr-bench]
+    .venv/bin/python bench/ocr.py [--quick] [--first-pages] [--engines raw,ocrmypdf,vanban] [--ablation] [--pages]
 
-Pages come from corpus/scangen.py (letters of corpus/letters/ set in Tinos 13.5 pt on A4) across degradations:
-300 dpi, skew ±1–6°, noise + JPEG, 150 and 200 dpi, blur, a red seal over the signature and over body text, a
-digital-signature box, an incoming-document stamp, pages turned 90° and 180°, dark scanner borders. Ground truth is the rendered text without the overlays.
+Pages come from corpus/scangen.py (letters of corpus/letters/ set in Liberation Serif 14 pt on A4) across
+degradations: 300 dpi, skew ±1–6°, light and heavy noise + JPEG, 100, 150 and 200 dpi, blur, a red seal over the
+signature and over body text, a digital-signature box, an incoming-document stamp, pages turned 90° and 180°, dark
+scanner borders. Ground truth is the rendered text without the overlays.
 
 Each page is written to a PNG file first, as a scanner would leave it; every engine starts from that file and the
 time counts from there. Engines, each on one thread (OMP_THREAD_LIMIT=1):
@@ -55,6 +56,8 @@ DEGRADATIONS = [
     Degradation(dpi=200, noise=8.0, jpeg=70, skew=-2.0, seal=True, stamp=True, seed=8),
     Degradation(dpi=200, rotate=90, border=True, seal=True, seed=9),
     Degradation(dpi=300, rotate=180, skew=1.0, seed=10),
+    Degradation(dpi=100, seal=True, seed=11),
+    Degradation(dpi=300, noise=28.0, jpeg=60, skew=-1.0, seed=12),
 ]
 
 
@@ -130,7 +133,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a few pages only")
     parser.add_argument("--engines", default="raw,ocrmypdf,vanban")
     parser.add_argument("--pages", action="store_true", help="print every page's figures")
-    parser.add_argument("--first-pages", action="store_true", help="only the first page of each scan (30 pages)")
+    parser.add_argument("--first-pages", action="store_true", help="only the first page of each scan (36 pages)")
     parser.add_argument("--ablation", action="store_true",
                         help="also run vanban with each preprocessing step left out (does every step earn its place?)")
     args = parser.parse_args()
