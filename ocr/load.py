@@ -74,7 +74,7 @@ def _image_pages(path: Path) -> Iterator[PageInput]:
         image = Image.open(path)  # the header only: size, mode, resolution
         fast = _fast_png(path, image)
         if fast is not None:
-            yield PageInput(page=1, image=fast, text=None, dpi=_dpi(image) or RENDER_DPI)
+            yield PageInput(page=1, image=fast, text=None, dpi=int(round(_dpi(image))) or RENDER_DPI)
             return
         image.load()
     except Image.DecompressionBombError:

@@ -38,6 +38,20 @@ def test_multipage_tiff(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("mode", "colour", "shape"),
+    [("RGB", (200, 30, 20), (50, 60, 3)), ("RGBA", (200, 30, 20, 255), (50, 60, 3)), ("L", 90, (50, 60)),
+     ("1", 0, (50, 60)), ("P", 3, (50, 60, 3)), ("I;16", 40000, (50, 60))],
+)
+def test_png_modes_load_as_bgr_or_gray(tmp_path, mode, colour, shape):
+    path = tmp_path / f"page-{mode.replace(';', '')}.png"
+    Image.new(mode, (60, 50), colour).save(path, dpi=(150, 150))
+    (page,) = list(iter_pages(path))
+    assert page.image.shape == shape and page.image.dtype.name == "uint8" and page.dpi == 150
+    if mode == "RGB":
+        assert tuple(page.image[0, 0]) == (20, 30, 200)  # blue, green, red
+
+
+@pytest.mark.parametrize(
     "name,data,message",
     [
         ("corrupt.pdf", b"%PDF-1.4\n1 0 obj garbage", "not a readable PDF"),
