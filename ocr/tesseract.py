@@ -37,10 +37,6 @@ def _strip_marks(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
-def ocr_words(gray: np.ndarray, *, lang: str = LANG, config: str = CONFIG) -> list[RawWord]:
-    return ocr_images([gray], lang=lang, config=config)[0]
-
-
 def ocr_images(images: list[np.ndarray], *, lang: str = LANG, config: str = CONFIG) -> list[list[RawWord]]:
     """The words of each image, from one Tesseract run: each run pays ~0.15 s of loading the `vie` model before it
     reads a word, so a page and its stamps are read together (Tesseract takes a list of image files as its input,
@@ -138,14 +134,12 @@ def _merge_overlays(lines: list[Overlay]) -> list[Overlay]:
     return out
 
 
-def _ink_regions(ink: np.ndarray) -> list[Region]:
-    _, binary = cv2.threshold(ink, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return ink_regions(binary)
-
-
 def _ocr_page(gray: np.ndarray, ink: np.ndarray | None) -> tuple[list[RawWord], list[Overlay]]:
     """The page's words, and the overlays read from its coloured ink (stamps, signature boxes), in one run."""
-    regions = _ink_regions(ink) if ink is not None else []
+    regions: list[Region] = []
+    if ink is not None:
+        _, binary = cv2.threshold(ink, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+        regions = ink_regions(binary)
     crops = [ink[y : y + h, x : x + w] for x, y, w, h in regions] if ink is not None else []
     page_words, *crop_words = ocr_images([gray, *crops])
     overlays: list[Overlay] = []
@@ -169,11 +163,11 @@ def read_image(image: np.ndarray, page: int = 1, dpi: int = 300, skip: frozenset
     confidence = _mean_conf(words)
     if confidence is not None and confidence < 60:
         # still upside down (or on its side the other way) after preprocessing: a half turn may read better
-        turned_ink = turn(ink, 2) if ink is not None else None
-        other, other_overlays = _ocr_page(turn(gray, 2), turned_ink)
+        turned = turn(gray, 2)
+        other, other_overlays = _ocr_page(turned, turn(ink, 2) if ink is not None else None)
         other_conf = _mean_conf(other)
         if other_conf is not None and other_conf > confidence + 10:
-            gray, words, confidence, ink_overlays = turn(gray, 2), other, other_conf, other_overlays
+            gray, words, confidence, ink_overlays = turned, other, other_conf, other_overlays
             rotation = (rotation + 180) % 360
     lines = arrange(words, gray.shape[1])
     text, page_words, offsets, overlays = _compose(lines)

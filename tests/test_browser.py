@@ -111,6 +111,16 @@ def wait_ready(page) -> None:
     page.wait_for_function("document.body.dataset.ready === '1'")
 
 
+def open_and_search(browser, html, query: str, hits: str):
+    """graph.html opened offline, `query` typed into its search box, until `hits` (a JS condition) holds."""
+    watched = open_page(browser)
+    watched.page.goto(html.as_uri())
+    wait_ready(watched.page)
+    watched.page.fill("#q", query)
+    watched.page.wait_for_function(hits)
+    return watched
+
+
 def wait_still(page) -> None:
     """Until the graph's animations (fit, centre) are over."""
     page.wait_for_function("!window.vanban.cy.animated()")
@@ -137,12 +147,8 @@ def clear_edge_point(page, node_id: str) -> dict | None:
 
 
 def test_graph_html_offline_search_and_click(browser, demo, shots):
-    watched = open_page(browser)
+    watched = open_and_search(browser, demo / "graph.html", "ke hoach 58", "vanban.cy.nodes('.hit').length > 0")
     page = watched.page
-    page.goto((demo / "graph.html").as_uri())
-    wait_ready(page)
-    page.fill("#q", "ke hoach 58")
-    page.wait_for_function("vanban.cy.nodes('.hit').length > 0")
     hits = page.evaluate("vanban.cy.nodes('.hit').map(n => n.id())")
     assert sorted(hits) == sorted([PLAN_58_QN, PLAN_58_NA])
     assert page.inner_text("#panel h2") == "Found 2"
@@ -225,12 +231,8 @@ def test_document_text_never_runs_as_script(browser, tmp_path):
     (tmp_path / "graph.html").write_text(exports.render_html(graphs.build(conn)), encoding="utf-8")
     conn.close()
 
-    watched = open_page(browser)
+    watched = open_and_search(browser, tmp_path / "graph.html", "9/UBND-VP", "vanban.cy.nodes('.hit').length === 1")
     page = watched.page
-    page.goto((tmp_path / "graph.html").as_uri())
-    wait_ready(page)
-    page.fill("#q", "9/UBND-VP")
-    page.wait_for_function("vanban.cy.nodes('.hit').length === 1")
     assert EVIL_SUBJECT in page.inner_text("#panel")  # shown as text
     page.evaluate(f"vanban.select(vanban.cy.getElementById('{node_id}'))")
     assert EVIL_SUBJECT in page.inner_text("#panel") and "onerror=alert(3)" in page.inner_text("#panel")

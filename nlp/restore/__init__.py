@@ -55,25 +55,22 @@ class Restored:
     def to_restored(self, pos: int) -> int:
         """An offset of the input → the matching offset of `text` (inside a replaced token: same letter index,
         clamped to the replacement)."""
-        starts = [c.start for c in self.changes]
-        i = bisect.bisect_right(starts, pos) - 1
-        if i < 0:
-            return pos
-        c = self.changes[i]
-        if pos < c.end:
-            return c.new_start + min(pos - c.start, c.new_end - c.new_start)
-        return pos + (c.new_end - c.end)
+        return _map_offset(pos, [((c.start, c.end), (c.new_start, c.new_end)) for c in self.changes])
 
     def to_original(self, pos: int) -> int:
         """An offset of `text` → the matching offset of the input."""
-        starts = [c.new_start for c in self.changes]
-        i = bisect.bisect_right(starts, pos) - 1
-        if i < 0:
-            return pos
-        c = self.changes[i]
-        if pos < c.new_end:
-            return c.start + min(pos - c.new_start, c.end - c.start)
-        return pos - (c.new_end - c.end)
+        return _map_offset(pos, [((c.new_start, c.new_end), (c.start, c.end)) for c in self.changes])
+
+
+def _map_offset(pos: int, spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> int:
+    """`pos` on one side of the changes (their (from, to) spans, in order) → the matching offset on the other."""
+    i = bisect.bisect_right([a for (a, _), _ in spans], pos) - 1
+    if i < 0:
+        return pos
+    (start, end), (new_start, new_end) = spans[i]
+    if pos < end:
+        return new_start + min(pos - start, new_end - new_start)
+    return pos + (new_end - end)
 
 
 def load_model(folder: str | None = None) -> Model:
