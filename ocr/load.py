@@ -71,41 +71,20 @@ def iter_pages(path: Path) -> Iterator[PageInput]:
 
 def _image_pages(path: Path) -> Iterator[PageInput]:
     try:
-        image = Image.open(path)  # the header only: size, mode, resolution
-        fast = _fast_png(path, image)
-        if fast is not None:
-            yield PageInput(page=1, image=fast, text=None, dpi=int(round(_dpi(image))) or RENDER_DPI)
-            return
+        image = Image.open(path)
         image.load()
     except Image.DecompressionBombError:
         raise LoadError(f"{path}: image too large to read safely") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise LoadError(f"{path}: not a readable image ({_first_line(exc)})") from None
     for k, frame in enumerate(ImageSequence.Iterator(image), start=1):
-        dpi = _dpi(frame)
+        dpi = frame.info.get("dpi", (0, 0))[0] or 0
         pixels = frame.width * frame.height
         if pixels > MAX_RENDER_PIXELS:  # a huge page: reduced before it is copied around (memory stays bounded)
             factor = math.ceil((pixels / MAX_RENDER_PIXELS) ** 0.5)
             frame = frame.reduce(factor)
             dpi = dpi / factor if dpi else 0
         yield PageInput(page=k, image=_pixels(frame), text=None, dpi=int(round(dpi)) or RENDER_DPI)
-
-
-def _dpi(image: Image.Image) -> float:
-    return image.info.get("dpi", (0, 0))[0] or 0
-
-
-def _fast_png(path: Path, image: Image.Image) -> np.ndarray | None:
-    """An 8-bit PNG of ordinary size decoded by OpenCV straight into BGR (or gray): ~35 ms sooner than Pillow and
-    a conversion on a 300 dpi page. Anything else (or a PNG OpenCV cannot read) goes to Pillow."""
-    if image.format != "PNG" or image.width * image.height > MAX_RENDER_PIXELS:
-        return None
-    array = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    if array is None or array.dtype != np.uint8 or array.ndim not in (2, 3):
-        return None
-    if array.ndim == 3 and array.shape[2] == 4:
-        return cv2.cvtColor(array, cv2.COLOR_BGRA2BGR)
-    return array if array.ndim == 2 or array.shape[2] == 3 else None
 
 
 def _pixels(frame: Image.Image) -> np.ndarray:

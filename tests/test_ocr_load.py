@@ -66,6 +66,20 @@ def test_bad_files_are_one_clear_error(tmp_path, name, data, message):
         read(path)
 
 
+def test_truncated_png_is_one_clear_error_and_nothing_else(tmp_path, capfd):
+    import io
+
+    import numpy as np
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 500, 3), dtype=np.uint8)).save(buffer, "PNG")
+    path = tmp_path / "truncated.png"
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(LoadError, match="truncated"):
+        read(path)
+    assert capfd.readouterr().err == ""  # no decoder chatter beside the error
+
+
 def test_encrypted_pdf(tmp_path):
     import pikepdf
 
