@@ -76,6 +76,23 @@ def nfc(text: str) -> str:
 
 _WORD = re.compile(r"[^\W\d_]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Control characters as they arrive from PDF text layers, OCR and old text files. A text layer's \x02 is the
+# hyphen its font encodes there (`6138/UBND\x02KGVX`); \x0b is a manual line break (word processors); the rest
+# carry nothing and are dropped. Tab, line feed and form feed (the page break) are kept.
+_CONTROL_MAP = {0x02: "-", 0x0B: "\n", 0x0D: "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
+_CONTROL_MAP.update({cp: None for cp in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
+                     if cp not in _CONTROL_MAP})
+_CONTROL_MAP.update({0xFFFE: None, 0xFFFF: None})
+_NONCHARACTER = re.compile("[\ud800-\udfff]")  # lone surrogates (bytes decoded with surrogateescape)
+
+
+def clean_controls(text: str) -> str:
+    """Text with its control characters mapped or removed, once, where it enters: `\\r\\n` → `\\n`, a text layer's
+    `\\x02` → `-`, `\\x0b` → `\\n`, the rest of C0/C1 (but tab, line feed, form feed) and lone surrogates dropped."""
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    text = text.translate(_CONTROL_MAP)
+    return _NONCHARACTER.sub("", text) if not text.isascii() else text
 
 
 @lru_cache(maxsize=1)
@@ -88,12 +105,12 @@ def _token_normalize():
 
 
 def normalize(text: str) -> str:
-    """NFC, zero-width characters removed, tone marks placed the modern way (`hoà` → `hòa`, `thuý` → `thúy`).
+    """Control characters cleaned (`clean_controls`), NFC, zero-width characters removed, tone marks placed the modern way (`hoà` → `hòa`, `thuý` → `thúy`).
 
     Tone-mark placement uses underthesea's token normaliser word by word, so that whitespace, line breaks,
     punctuation, numbers and document symbols are left exactly as they are.
     """
-    text = _ZERO_WIDTH.sub("", nfc(text))
+    text = _ZERO_WIDTH.sub("", nfc(clean_controls(text)))
     token_normalize = _token_normalize()
     if token_normalize is None:
         return text

@@ -53,8 +53,11 @@ class Archive:
         return self._graph
 
     def most_cited(self, limit: int = 10) -> pd.DataFrame:
-        table = exports.nodes_table(self.conn, self.graph())
-        return table.head(limit).reset_index(drop=True)
+        """The most-cited documents, with their PageRank in the citation graph."""
+        table = exports.nodes_table(self.conn, limit)
+        ranks = graphs.pagerank(self.graph())
+        table["pagerank"] = [round(ranks.get(node, 0.0), 6) for node in table["id"]]
+        return table
 
     def documents(self) -> pd.DataFrame:
         return exports.documents_table(self.conn)

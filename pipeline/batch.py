@@ -6,6 +6,7 @@ bad file is one failed record and the batch goes on; a run stopped at any point 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -40,12 +41,17 @@ class RunSummary:
     failures: list[dict[str, str]] = field(default_factory=list)
     archive: dict[str, int] = field(default_factory=dict)
     exports: dict[str, str] = field(default_factory=dict)
+    export_failures: dict[str, str] = field(default_factory=dict)
+    export_warnings: list[str] = field(default_factory=list)
+    stale_exports: list[str] = field(default_factory=list)  # not refreshed (a large archive): `vanban export`
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
         if self.interrupted:
             return 130
+        if self.export_failures:
+            return 1  # the run could not finish: an export is missing (the others are written)
         return 3 if self.failed else 0
 
 
@@ -102,13 +108,7 @@ def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None) 
     """Records as they finish: in this process, in `workers` local processes, or on a Dask cluster."""
     items = [(str(path), source) for path, source in todo]
     if scheduler:
-        from dask.distributed import Client, as_completed
-
-        with Client(scheduler, timeout="30s") as client:
-            futures = client.map(_work, items, pure=False)
-            for future in as_completed(futures):
-                yield future.result()
-                future.release()
+        yield from _cluster_records(items, scheduler)
         return
     if workers <= 1 or len(items) <= 1:
         for item in items:
@@ -130,6 +130,44 @@ def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None) 
             raise
 
 
+def _cluster_records(items: list[tuple[str, str]], scheduler: str) -> Iterator[DocumentRecord]:
+    """Records from a Dask cluster. A bounded window of tasks is in flight (a few per worker thread), so neither
+    the client nor the scheduler holds the records of a whole large folder at once: each record is stored and
+    released as it arrives, and the next file is submitted."""
+    from dask.distributed import Client, as_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        window = max(4, 3 * sum(client.nthreads().values()))
+        queue = iter(items)
+        first = [client.submit(_work, item, pure=False) for item in itertools.islice(queue, window)]
+        flow = as_completed(first)
+        for future in flow:
+            record = future.result()
+            future.release()
+            following = next(queue, None)
+            if following is not None:
+                flow.add(client.submit(_work, following, pure=False))
+            yield record
+
+
+# An archive with more citations than this has its full exports written by `vanban export` (or `run --exports
+# all`) rather than by every run: rewriting 1,000,000 citations into six files would cost minutes for each new
+# letter. graph.html (a bounded overview) and errors.csv are refreshed by every run whatever the size.
+AUTO_EXPORT_EDGES = 50_000
+EXPORT_MODES = ("auto", "all", "none")
+
+
+def exports_to_write(conn, mode: str) -> tuple[list[str], list[str]]:
+    """(exports to write now, exports left stale) for `run --exports MODE`."""
+    every = list(exports.EXPORTS)
+    if mode == "all":
+        return every, []
+    cheap = ["errors", "html"] if mode == "auto" else ["errors"]
+    if mode == "auto" and conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0] <= AUTO_EXPORT_EDGES:
+        return every, []
+    return cheap, [name for name in every if name not in cheap]
+
+
 def run(
     paths: list[str],
     out: Path,
@@ -137,6 +175,7 @@ def run(
     workers: int = 1,
     force: bool = False,
     scheduler: str | None = None,
+    exports_mode: str = "auto",
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[DocumentRecord | None, str], None] | None = None,
 ) -> RunSummary:
@@ -190,17 +229,24 @@ def run(
         summary.pages_per_minute = round(summary.pages / summary.timings["process"] * 60, 1)
 
     t2 = time.perf_counter()
-    outputs = ("graph.html", "graph.gexf", "graph.graphml", "graph.json", "documents.csv", "references.csv",
-               "errors.csv")
-    if summary.processed or not all((out / name).exists() for name in outputs):
-        summary.exports = exports.export_all(conn, out)
+    missing = [name for name, (file, _, _) in exports.EXPORTS.items() if not (out / file).exists()]
+    if summary.processed or missing or exports_mode == "all":
+        names, summary.stale_exports = exports_to_write(conn, exports_mode)
+        if not summary.processed and exports_mode != "all":
+            names = [name for name in names if name in missing]  # nothing changed: only what is not there yet
+        report = exports.export_all(conn, out, names)
+        summary.exports = report.written
+        summary.export_failures = report.failed
+        summary.export_warnings = report.warnings
+        summary.timings.update({f"export_{k}": v for k, v in report.seconds.items()})
     else:  # nothing changed: the exports on disk are those of this archive already
-        summary.exports = {name: str(out / name) for name in outputs}
+        summary.exports = {name: str(out / file) for name, (file, _, _) in exports.EXPORTS.items()}
     summary.timings["export"] = round(time.perf_counter() - t2, 3)
     summary.archive = archive_counts(conn)
     summary.finished = store.now()
     summary.seconds = round(time.perf_counter() - t0, 3)
-    (out / "run.json").write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
+    with exports.atomic_file(out / "run.json") as handle:
+        handle.write(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
     conn.close()
     return summary
 

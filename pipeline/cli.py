@@ -151,6 +151,10 @@ def run_command(
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", help="A Dask scheduler (tcp://host:8786): OCR and extraction run on its workers.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Process unchanged files again.")] = False,
+    exports_mode: Annotated[str, typer.Option(
+        "--exports", help="auto: every export while the archive is small (<= 50,000 citations), else graph.html "
+                          "and errors.csv only (`vanban export` writes the rest); all; none (errors.csv only).")
+    ] = "auto",
 ) -> None:
     """Batch run over files and folders into the archive in --out (incremental by content hash)."""
     import time
@@ -160,6 +164,11 @@ def run_command(
 
     from .batch import run
 
+    from .batch import EXPORT_MODES
+
+    if exports_mode not in EXPORT_MODES:
+        sys.stderr.write(f"error: unknown --exports {exports_mode!r} ({', '.join(EXPORT_MODES)})\n")
+        raise typer.Exit(2)
     for given in paths:
         if not Path(given).exists():
             _fail(VanbanError("read", f"{given}: no such file or folder"))
@@ -187,8 +196,8 @@ def run_command(
                             failed=f"{counts['failed']} failed" if counts["failed"] else "")
 
         try:
-            summary = run(paths, out, workers=workers, force=force, scheduler=scheduler, on_start=on_start,
-                          on_done=on_done)
+            summary = run(paths, out, workers=workers, force=force, scheduler=scheduler, exports_mode=exports_mode,
+                          on_start=on_start, on_done=on_done)
         except Exception as exc:  # noqa: BLE001
             _fail(exc)
             return
@@ -205,6 +214,13 @@ def run_command(
         sys.stderr.write(f"failed: {failure['source']} [{failure['stage']}] {failure['error']}\n")
     if summary.failures:
         sys.stderr.write(f"failures listed in {out / 'errors.csv'}\n")
+    for warning in summary.export_warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    for failure in summary.export_failures.values():
+        sys.stderr.write(f"error: export failed: {failure}\n")
+    if summary.stale_exports:
+        sys.stderr.write(f"exports not refreshed for a large archive ({', '.join(summary.stale_exports)}): "
+                         f"`vanban export --db {out}` writes them\n")
     if summary.interrupted:
         sys.stderr.write("interrupted: what was processed is stored; run again to finish\n")
     raise typer.Exit(summary.exit_code)
@@ -284,19 +300,49 @@ def graph_command(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Where to write it.")] = None,
 ) -> None:
     """Export the citation graph."""
-    from . import exports, store
+    from . import exports
 
-    if fmt not in {"html", "gexf", "graphml", "json"}:
-        sys.stderr.write(f"error: unknown format {fmt!r} (html, gexf, graphml, json)\n")
+    if fmt not in exports.FORMATS:
+        sys.stderr.write(f"error: unknown format {fmt!r} ({', '.join(exports.FORMATS)})\n")
         raise typer.Exit(2)
     target = output or db / f"graph.{fmt}"
+    report = _export(db, [(exports.FORMATS[fmt], target)])
+    sys.stdout.write(f"{target}\n")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command("export")
+def export_command(
+    db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),
+    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write them (default: the archive folder).")
+                   ] = None,
+) -> None:
+    """Write every export of the archive (graph.html, .gexf, .graphml, .json, the CSVs, vanban.xlsx), streamed
+    from the store; each file is replaced atomically and one that fails does not stop the others."""
+    from . import exports
+
+    folder = out or db
+    report = _export(db, [(name, folder / file) for name, (file, _, _) in exports.EXPORTS.items()])
+    for name, path in report.written.items():
+        sys.stdout.write(f"{path}  ({report.seconds.get(name, 0):.1f} s)\n")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+def _export(db: Path, targets: list[tuple[str, Path]]):
+    from . import exports, store
+
+    report = exports.ExportReport()
     try:
         conn = store.connect(db, readonly=True)
-        exports.export_one(conn, fmt, target)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
-        return
-    sys.stdout.write(f"{target}\n")
+    for name, path in targets:
+        exports.export(conn, name, path, report)
+    for warning in report.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    for failure in report.failed.values():
+        sys.stderr.write(f"error: export failed: {failure}\n")
+    return report
 
 
 @app.command("serve")
@@ -330,11 +376,11 @@ def restore_command(
         raise typer.Exit(2)
     try:
         if file in (None, "-"):
-            text = decode_text(sys.stdin.buffer.read(), "<stdin>")
+            text = _read_stdin()
         else:
             from .process import read_text_file
 
-            text = read_text_file(Path(file))
+            text = prepare(read_text_file(Path(file)))
         result = restore(text, mode=mode)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line
         _fail(exc)

@@ -18,10 +18,17 @@ EDGE_FIELDS = ("relation", "kind", "mentions", "confidence", "snippet", "page", 
                "document_id")
 
 
-def build(conn: sqlite3.Connection) -> nx.MultiDiGraph:
+def build(conn: sqlite3.Connection, node_ids_sql: str | None = None, *, max_edges: int | None = None,
+          ) -> nx.MultiDiGraph:
+    """The graph of the archive, or of the nodes a query selects (`SELECT id FROM ...`) and the edges between them
+    (at most `max_edges`, in the order they were stored)."""
+    where_node = f" WHERE n.id IN ({node_ids_sql})" if node_ids_sql else ""
+    where_edge = (f" WHERE e.source_id IN ({node_ids_sql}) AND e.target_id IN ({node_ids_sql})"
+                  if node_ids_sql else "")
+    limit = f" LIMIT {int(max_edges)}" if max_edges is not None else ""
     graph = nx.MultiDiGraph()
     for row in conn.execute(
-        "SELECT n.*, d.source AS file FROM nodes n LEFT JOIN documents d ON d.id = n.document_id"
+        "SELECT n.*, d.source AS file FROM nodes n LEFT JOIN documents d ON d.id = n.document_id" + where_node
     ):
         attrs = {k: row[k] for k in NODE_FIELDS}
         attrs["is_stub"] = bool(attrs["is_stub"])
@@ -29,7 +36,8 @@ def build(conn: sqlite3.Connection) -> nx.MultiDiGraph:
         attrs["candidates"] = json.loads(attrs["candidates"]) if attrs["candidates"] else []
         graph.add_node(row["id"], **attrs)
     for row in conn.execute(
-        "SELECT e.*, d.source AS file FROM edges e JOIN documents d ON d.id = e.document_id ORDER BY e.id"
+        "SELECT e.*, d.source AS file FROM edges e JOIN documents d ON d.id = e.document_id" + where_edge
+        + " ORDER BY e.id" + limit
     ):
         graph.add_edge(row["source_id"], row["target_id"], key=row["id"], **{k: row[k] for k in EDGE_FIELDS})
     return graph

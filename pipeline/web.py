@@ -35,8 +35,7 @@ from starlette.routing import Route
 
 from nlp.text import fold_lower
 
-from . import exports, store
-from . import graph as graphs
+from . import graphpage, store
 from .process import VanbanError
 from .query import Answer, QueryError, answer, neighbours
 
@@ -373,10 +372,10 @@ def create_app(db: Path | str) -> Starlette:
         return _secure(JSONResponse({"query": query, "answer": result, "error": error, "texts": texts}))
 
     def stylesheet(request: Request) -> Response:
-        return _secure(Response(exports.stylesheet(), media_type="text/css"))
+        return _secure(Response(graphpage.stylesheet(), media_type="text/css"))
 
     def web_stylesheet(request: Request) -> Response:
-        return _secure(Response(exports.static_text("web.css"), media_type="text/css"))
+        return _secure(Response(graphpage.static_text("web.css"), media_type="text/css"))
 
     def error_page(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
@@ -401,9 +400,8 @@ def create_app(db: Path | str) -> Starlette:
 
 def _graph_html(archive: Archive) -> str:
     with archive.connect() as conn:
-        graph = graphs.build(conn)
-    return exports.render_html(graph, doc_base="/doc/", file_base="/source?path=",
-                               links=[("/", "Search"), ("/graph", "Graph")])
+        return graphpage.archive_page(conn, doc_base="/doc/", file_base="/source?path=",
+                                      links=[("/", "Search"), ("/graph", "Graph")])
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 import pytest
 
-from pipeline import exports, store
+from pipeline import graphpage, store
+from pipeline.layout import layout
 from pipeline import graph as graphs
 from pipeline.web import serving
 
@@ -228,7 +229,7 @@ def _no_injected_markup(page) -> None:
 def test_document_text_never_runs_as_script(browser, tmp_path):
     node_id = make_evil_archive(tmp_path)
     conn = store.connect(tmp_path, readonly=True)
-    (tmp_path / "graph.html").write_text(exports.render_html(graphs.build(conn)), encoding="utf-8")
+    (tmp_path / "graph.html").write_text(graphpage.render_html(graphs.build(conn)), encoding="utf-8")
     conn.close()
 
     watched = open_and_search(browser, tmp_path / "graph.html", "9/UBND-VP", "vanban.cy.nodes('.hit').length === 1")
@@ -270,10 +271,10 @@ def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys):
     graph = graphs.build(conn)
     conn.close()
     started = time.perf_counter()
-    positions = exports.layout(graph)
+    positions = layout(graph)
     layout_s = time.perf_counter() - started
     assert len(positions) == 5000
-    (tmp_path / "graph.html").write_text(exports.render_html(graph), encoding="utf-8")
+    (tmp_path / "graph.html").write_text(graphpage.render_html(graph), encoding="utf-8")
     size_mb = (tmp_path / "graph.html").stat().st_size / 1e6
 
     watched = open_page(browser)

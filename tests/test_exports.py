@@ -61,7 +61,7 @@ def test_graph_html_is_self_contained_and_escaped(demo_archive, tmp_path):
     assert "cytoscape" in html and "58/KH-UBND" in html
 
     from nlp.extract import extract
-    from pipeline import exports, store
+    from pipeline import graphpage, store
     from pipeline.ingest import store_record
     from pipeline.process import DocumentRecord
 
@@ -69,7 +69,7 @@ def test_graph_html_is_self_contained_and_escaped(demo_archive, tmp_path):
     text = "Số: 9/UBND-VP\nV/v <img src=x onerror=alert(1)></script><script>alert(2)</script>\n" \
            "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025."
     store_record(conn, DocumentRecord("x.txt", "x", 1, text, 1, extract(text), "ok"))
-    page = exports.render_html(__import__("pipeline.graph", fromlist=["build"]).build(conn))
+    page = graphpage.archive_page(conn)
     assert "<img src=x" not in page and "</script><script>alert" not in page
 
 
@@ -78,7 +78,7 @@ def test_layout_is_fast_and_spread_at_5000_nodes():
     import random
     import time
 
-    from pipeline.exports import layout
+    from pipeline.layout import layout
 
     rng = random.Random(3)
     graph = nx.MultiDiGraph()

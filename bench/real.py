@@ -1,0 +1,238 @@
+"""Real-scan benchmark: vanban on real archive files against hand labels (`bench/data/real/`).
+
+    .venv/bin/python bench/real.py [--files PATTERN] [--no-raw] [--pages]
+
+Reads the real files in `../shared/real-scans/` (or $VANBAN_REAL_SCANS) — they are never in this repository — and
+the labels written for them by looking at the pages (`bench/data/real/labels/*.json`, transcriptions in
+`bench/data/real/transcripts/`). When the folder is not there it says so and stops.
+
+Figures:
+- references: precision / recall / F1 of (symbol, date) pairs per file — a reference counts only when its symbol
+  and its date are both exact (a date the text does not give must be absent); symbol-only figures beside them;
+- the letter's own symbol and date (files whose label has them);
+- CER of each transcribed page (whitespace runs count as one space), vanban's page text and raw Tesseract's;
+- seconds per page: vanban's whole per-file processing (loading, OCR, restoration, extraction) and its OCR stage,
+  against raw `tesseract PAGE.png - -l vie` on the same pages (for a PDF page, raw includes rendering it at 300 dpi
+  to PNG, which Tesseract cannot do itself). One thread each (OMP_THREAD_LIMIT=1), one file at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+LABELS = ROOT / "bench" / "data" / "real" / "labels"
+TRANSCRIPTS = ROOT / "bench" / "data" / "real" / "transcripts"
+
+
+def real_scans() -> Path:
+    return Path(os.environ.get("VANBAN_REAL_SCANS", ROOT.parent / "shared" / "real-scans"))
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def cer(truth: str, text: str) -> float:
+    t = norm(truth)
+    return Levenshtein.distance(t, norm(text)) / max(1, len(t))
+
+
+def symbol_key(symbol: str | None) -> str | None:
+    return "".join(unicodedata.normalize("NFC", symbol).split()) if symbol else None
+
+
+@dataclass
+class FileResult:
+    name: str
+    kind: str  # scan_pdf, born_digital_pdf, scan_image (real-scans/index.csv)
+    pages: int
+    truth: set[tuple[str, str | None]]
+    got: set[tuple[str, str | None]]
+    own_symbol: tuple[str | None, str | None]  # (label, vanban)
+    own_date: tuple[str | None, str | None]
+    seconds: float
+    ocr_seconds: float
+    raw_seconds: float | None
+    page_cer: dict[int, tuple[float, float | None]] = field(default_factory=dict)  # page → (vanban, raw)
+    error: str | None = None
+
+
+def counts(truth: set, got: set) -> tuple[int, int, int]:
+    return len(truth & got), len(got - truth), len(truth - got)
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def page_images(path: Path, folder: Path) -> list[tuple[Path, float]]:
+    """Each page as a 300 dpi PNG as a scanner or a PDF renderer would leave it, and the seconds it took."""
+    out = []
+    if path.suffix.lower() == ".pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(path))
+        pdf.init_forms()
+        for k in range(len(pdf)):
+            started = time.perf_counter()
+            image = pdf[k].render(scale=300 / 72, may_draw_forms=True).to_pil()
+            target = folder / f"page-{k + 1}.png"
+            image.save(target)
+            out.append((target, time.perf_counter() - started))
+        pdf.close()
+    else:
+        out.append((path, 0.0))
+    return out
+
+
+def raw_tesseract(image: Path) -> tuple[str, float]:
+    started = time.perf_counter()
+    text = subprocess.run(["tesseract", str(image), "-", "-l", "vie"], check=True, capture_output=True,
+                          text=True).stdout
+    return text, time.perf_counter() - started
+
+
+def run_file(label: dict, path: Path, raw: bool, kind: str) -> FileResult:
+    from pipeline.process import process_path
+
+    name = Path(label["file"]).name
+    truth = {(symbol_key(r["symbol"]), r.get("date")) for r in label.get("references", [])}
+    started = time.perf_counter()
+    record = process_path(path)
+    seconds = time.perf_counter() - started
+    doc = label.get("document") or {}
+    if record.status != "ok" or record.extraction is None:
+        return FileResult(name, kind, label.get("pages", 1), truth, set(), (doc.get("symbol"), None),
+                          (doc.get("date"), None), seconds, 0.0, None, error=f"{record.stage}: {record.error}")
+    extraction = record.extraction
+    got = {(symbol_key(r.symbol), r.date) for r in extraction.references}
+    loaded = record.loaded
+    ocr_seconds = sum(getattr(p, "seconds", 0.0) for p in (loaded.pages if loaded else ()))
+    page_texts = record.text.split("\f") if record.text else []
+    result = FileResult(name, kind, len(page_texts) or 1, truth, got, (doc.get("symbol"), extraction.header.symbol),
+                        (doc.get("date"), extraction.header.date), seconds, ocr_seconds, None)
+    transcripts = {int(p.stem.rsplit("-p", 1)[1]): p for p in TRANSCRIPTS.glob(f"{Path(label['file']).stem}-p*.txt")}
+    raw_texts: dict[int, str] = {}
+    if raw or transcripts:
+        with tempfile.TemporaryDirectory() as tmp:
+            total = 0.0
+            for k, (image, render_s) in enumerate(page_images(path, Path(tmp)), start=1):
+                text, tess_s = raw_tesseract(image)
+                raw_texts[k] = text
+                total += render_s + tess_s
+            result.raw_seconds = total if raw else None
+    for page, transcript in transcripts.items():
+        truth_text = transcript.read_text(encoding="utf-8")
+        mine = page_texts[page - 1] if page <= len(page_texts) else ""
+        result.page_cer[page] = (cer(truth_text, mine), cer(truth_text, raw_texts[page]) if page in raw_texts else None)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", default="*", help="only label files matching this pattern")
+    parser.add_argument("--no-raw", action="store_true", help="do not time raw Tesseract")
+    parser.add_argument("--pages", action="store_true", help="print every file's figures")
+    parser.add_argument("--json", type=Path, help="write the per-file results here")
+    args = parser.parse_args()
+    base = real_scans()
+    if not base.is_dir():
+        print(f"bench/real.py: no real scans at {base} (set VANBAN_REAL_SCANS): nothing measured")
+        return
+    labels = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS.glob("*.json"))
+              if fnmatch.fnmatch(p.name, args.files)]
+    import csv
+
+    with open(base / "index.csv", encoding="utf-8") as handle:
+        kinds = {row["file"]: row["kind"] for row in csv.DictReader(handle)}
+    results: list[FileResult] = []
+    for label in labels:
+        path = base / label["file"]
+        if not path.exists():
+            print(f"missing: {path}")
+            continue
+        result = run_file(label, path, not args.no_raw, kinds.get(label["file"], "?"))
+        results.append(result)
+        if args.pages:
+            tp, fp, fn = counts(result.truth, result.got)
+            print(f"{result.name}: refs tp {tp} fp {fp} fn {fn}; own {result.own_symbol[1]!r} "
+                  f"(label {result.own_symbol[0]!r}), date {result.own_date[1]} (label {result.own_date[0]}); "
+                  f"{result.seconds:.1f} s" + (f" (raw {result.raw_seconds:.1f} s)" if result.raw_seconds else "")
+                  + (f"; error {result.error}" if result.error else ""), flush=True)
+            for sym, date in sorted(result.truth - result.got, key=str):
+                print(f"    missed  {sym} {date}")
+            for sym, date in sorted(result.got - result.truth, key=str):
+                print(f"    extra   {sym} {date}")
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps([{**r.__dict__, "truth": sorted(map(list, r.truth), key=str),
+                                          "got": sorted(map(list, r.got), key=str)} for r in results],
+                                        ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+def report(results: list[FileResult]) -> None:
+    import pytesseract
+
+    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"tesseract {pytesseract.get_tesseract_version()}; {len(results)} files, "
+          f"{sum(r.pages for r in results)} pages, one thread\n")
+    groups = {"all": results,
+              "scanned PDFs": [r for r in results if r.kind == "scan_pdf"],
+              "born-digital PDFs": [r for r in results if r.kind == "born_digital_pdf"],
+              "scanned images": [r for r in results if r.kind == "scan_image"]}
+    print("| files | documents | references | P | R | F1 | symbol-only F1 | own symbol | own date |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, rows in groups.items():
+        if not rows:
+            continue
+        tp, fp, fn = (sum(x) for x in zip(*(counts(r.truth, r.got) for r in rows)))
+        sym = [counts({s for s, _ in r.truth}, {s for s, _ in r.got}) for r in rows]
+        stp, sfp, sfn = (sum(x) for x in zip(*sym))
+        p, r_, f1 = prf(tp, fp, fn)
+        own = [r for r in rows if r.own_symbol[0]]
+        own_ok = sum(symbol_key(r.own_symbol[0]) == symbol_key(r.own_symbol[1]) for r in own)
+        dated = [r for r in rows if r.own_date[0]]
+        date_ok = sum(r.own_date[0] == r.own_date[1] for r in dated)
+        print(f"| {label} | {len(rows)} | {tp + fn} | {p:.3f} | {r_:.3f} | {f1:.3f} | {prf(stp, sfp, sfn)[2]:.3f} | "
+              f"{own_ok} of {len(own)} | {date_ok} of {len(dated)} |")
+    pages = [(r.name, page, c) for r in results for page, c in sorted(r.page_cer.items())]
+    if pages:
+        print("\n| transcribed page | vanban CER | raw Tesseract CER |")
+        print("| --- | ---: | ---: |")
+        for name, page, (mine, raw) in pages:
+            print(f"| {name} p.{page} | {mine:.2%} | {raw:.2%} |" if raw is not None else
+                  f"| {name} p.{page} | {mine:.2%} | — |")
+    timed = [r for r in results if r.raw_seconds and r.kind != "born_digital_pdf"]
+    if timed:
+        total = sum(r.seconds for r in timed)
+        ocr = sum(r.ocr_seconds for r in timed)
+        raw = sum(r.raw_seconds or 0 for r in timed)
+        n = sum(r.pages for r in timed)
+        ratios = [r.seconds / r.raw_seconds for r in timed if r.raw_seconds]
+        print(f"\ntime over {n} pages of {len(timed)} files: vanban {total / n:.2f} s/page (OCR stage "
+              f"{ocr / n:.2f}), raw Tesseract {raw / n:.2f} s/page: {total / raw:.2f}× ({ocr / raw:.2f}× for the OCR "
+              f"stage); per file median {statistics.median(ratios):.2f}×")
+
+
+if __name__ == "__main__":
+    main()
