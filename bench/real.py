@@ -10,10 +10,12 @@ Figures:
 - references: precision / recall / F1 of (symbol, date) pairs per file — a reference counts only when its symbol
   and its date are both exact (a date the text does not give must be absent); symbol-only figures beside them;
 - the letter's own symbol and date (files whose label has them);
-- CER of each transcribed page (whitespace runs count as one space), vanban's page text and raw Tesseract's;
-- seconds per page: vanban's whole per-file processing (loading, OCR, restoration, extraction) and its OCR stage,
-  against raw `tesseract PAGE.png - -l vie` on the same pages (for a PDF page, raw includes rendering it at 300 dpi
-  to PNG, which Tesseract cannot do itself). One thread each (OMP_THREAD_LIMIT=1), one file at a time.
+- CER of each transcribed page (whitespace runs count as one space): vanban's page text as `vanban ocr` prints it
+  (corrected by the language model), before that correction, and raw Tesseract's;
+- seconds per page: vanban's whole per-file processing (loading, OCR, restoration, extraction, the handwriting) and
+  its OCR stage (loading, rendering, preprocessing, Tesseract, layout), against raw `tesseract PAGE.png - -l vie` on
+  the same pages plus, for a PDF page, rendering it at 300 dpi (which Tesseract cannot do itself; the PNG file it
+  reads is written outside the clock). One thread each (OMP_THREAD_LIMIT=1), one file at a time.
 """
 
 from __future__ import annotations
@@ -71,7 +73,8 @@ class FileResult:
     seconds: float
     ocr_seconds: float
     raw_seconds: float | None
-    page_cer: dict[int, tuple[float, float | None]] = field(default_factory=dict)  # page → (vanban, raw)
+    page_cer: dict[int, tuple[float, float, float | None]] = field(default_factory=dict)  # page → (vanban, vanban
+    # before correction, raw Tesseract)
     error: str | None = None
 
 
@@ -96,9 +99,10 @@ def page_images(path: Path, folder: Path) -> list[tuple[Path, float]]:
         for k in range(len(pdf)):
             started = time.perf_counter()
             image = pdf[k].render(scale=300 / 72, may_draw_forms=True).to_pil()
+            rendered = time.perf_counter() - started  # what any OCR of a PDF page costs first (not the PNG file)
             target = folder / f"page-{k + 1}.png"
             image.save(target)
-            out.append((target, time.perf_counter() - started))
+            out.append((target, rendered))
         pdf.close()
     else:
         out.append((path, 0.0))
@@ -113,12 +117,26 @@ def raw_tesseract(image: Path) -> tuple[str, float]:
 
 
 def run_file(label: dict, path: Path, raw: bool, kind: str) -> FileResult:
-    from pipeline.process import process_path
+    from pipeline import process
 
     name = Path(label["file"]).name
     truth = {(symbol_key(r["symbol"]), r.get("date")) for r in label.get("references", [])}
+    load = process.load
+    timed: list[float] = []
+
+    def timed_load(*args, **kwargs):  # the OCR stage: loading, rendering, preprocessing, Tesseract, layout
+        started = time.perf_counter()
+        try:
+            return load(*args, **kwargs)
+        finally:
+            timed.append(time.perf_counter() - started)
+
+    process.load = timed_load
     started = time.perf_counter()
-    record = process_path(path)
+    try:
+        record = process.process_path(path)
+    finally:
+        process.load = load
     seconds = time.perf_counter() - started
     doc = label.get("document") or {}
     if record.status != "ok" or record.extraction is None:
@@ -126,9 +144,9 @@ def run_file(label: dict, path: Path, raw: bool, kind: str) -> FileResult:
                           (doc.get("date"), None), seconds, 0.0, None, error=f"{record.stage}: {record.error}")
     extraction = record.extraction
     got = {(symbol_key(r.symbol), r.date) for r in extraction.references}
-    loaded = record.loaded
-    ocr_seconds = sum(getattr(p, "seconds", 0.0) for p in (loaded.pages if loaded else ()))
+    ocr_seconds = sum(timed)
     page_texts = record.text.split("\f") if record.text else []
+    corrected = (record.restored or record.text or "").split("\f")
     result = FileResult(name, kind, len(page_texts) or 1, truth, got, (doc.get("symbol"), extraction.header.symbol),
                         (doc.get("date"), extraction.header.date), seconds, ocr_seconds, None)
     transcripts = {int(p.stem.rsplit("-p", 1)[1]): p for p in TRANSCRIPTS.glob(f"{Path(label['file']).stem}-p*.txt")}
@@ -144,7 +162,9 @@ def run_file(label: dict, path: Path, raw: bool, kind: str) -> FileResult:
     for page, transcript in transcripts.items():
         truth_text = transcript.read_text(encoding="utf-8")
         mine = page_texts[page - 1] if page <= len(page_texts) else ""
-        result.page_cer[page] = (cer(truth_text, mine), cer(truth_text, raw_texts[page]) if page in raw_texts else None)
+        fixed = corrected[page - 1] if page <= len(corrected) else mine
+        result.page_cer[page] = (cer(truth_text, fixed), cer(truth_text, mine),
+                                 cer(truth_text, raw_texts[page]) if page in raw_texts else None)
     return result
 
 
@@ -217,11 +237,10 @@ def report(results: list[FileResult]) -> None:
               f"{own_ok} of {len(own)} | {date_ok} of {len(dated)} |")
     pages = [(r.name, page, c) for r in results for page, c in sorted(r.page_cer.items())]
     if pages:
-        print("\n| transcribed page | vanban CER | raw Tesseract CER |")
-        print("| --- | ---: | ---: |")
-        for name, page, (mine, raw) in pages:
-            print(f"| {name} p.{page} | {mine:.2%} | {raw:.2%} |" if raw is not None else
-                  f"| {name} p.{page} | {mine:.2%} | — |")
+        print("\n| transcribed page | vanban CER | vanban before correction | raw Tesseract CER |")
+        print("| --- | ---: | ---: | ---: |")
+        for name, page, (fixed, mine, raw) in pages:
+            print(f"| {name} p.{page} | {fixed:.2%} | {mine:.2%} | " + (f"{raw:.2%} |" if raw is not None else "— |"))
     timed = [r for r in results if r.raw_seconds and r.kind != "born_digital_pdf"]
     if timed:
         total = sum(r.seconds for r in timed)

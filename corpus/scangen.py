@@ -30,6 +30,13 @@ FONT_CANDIDATES = [  # Times New Roman's metric twins, with every Vietnamese gly
      "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"),
     ("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf", "/usr/share/fonts/truetype/croscore/Tinos-Bold.ttf"),
 ]
+ITALIC_CANDIDATES = ["/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf",
+                     "/usr/share/fonts/truetype/croscore/Tinos-Italic.ttf"]
+# Handwritten digits for the blanks: Humor Sans (fonts-humor-sans) is held out of the digit classifier's training
+# (ocr/digits_train.py), so a test written in it measures hands the classifier never saw.
+HAND_CANDIDATES = ["/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf"]
+_NUMBER_LINE = re.compile(r"^(Số:?\s*)(\d{1,5})(\s*[/-].*)$")
+_DAY_LINE = re.compile(r"^(.*ngày\s+)(\d{1,2})(\s+tháng.*)$")
 A4_MM = (210.0, 297.0)
 MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}  # Nghị định 30/2020, Phụ lục I
 
@@ -47,6 +54,10 @@ class Degradation:
     stamp: bool = False  # "CV ĐẾN Số ... Ngày ..." stamp in the margin
     rotate: int = 0  # 0, 90, 180, 270: a page scanned the wrong way round
     border: bool = False  # dark bands along the edges, as a copier or scanner lid leaves
+    handwritten: str | None = None  # "blue" or "black": the number and the day written by hand into the blanks
+    italic_preamble: bool = False  # the "Căn cứ ..." paragraphs set in italic, as decisions print them
+    publication_stamp: bool = False  # the provincial Công báo centre's stamp at the top of the first page
+    signed: str = "03/02/2025 10:47:25"  # the time the signature box and the Công báo stamp print
     seed: int = 0
 
     def label(self) -> str:
@@ -56,9 +67,12 @@ class Degradation:
                 parts.append(f"{name}{getattr(self, name):g}")
         if self.jpeg:
             parts.append(f"jpeg{self.jpeg}")
-        for name in ("seal", "seal_over_text", "signature_box", "stamp", "border"):
+        for name in ("seal", "seal_over_text", "signature_box", "stamp", "border", "italic_preamble",
+                     "publication_stamp"):
             if getattr(self, name):
                 parts.append(name)
+        if self.handwritten:
+            parts.append(f"hand-{self.handwritten}")
         if self.rotate:
             parts.append(f"rot{self.rotate}")
         return "-".join(parts)
@@ -153,6 +167,11 @@ class Renderer:
         self.small = ImageFont.truetype(regular, round(12.5 * dpi / 72))
         self.small_bold = ImageFont.truetype(bold, round(12 * dpi / 72))
         self.tiny = ImageFont.truetype(regular, round(9.5 * dpi / 72))
+        italic = next((p for p in ITALIC_CANDIDATES if Path(p).exists()), regular)
+        self.italic = ImageFont.truetype(italic, px)
+        hand = next((p for p in HAND_CANDIDATES if Path(p).exists()), None)
+        self.hand = ImageFont.truetype(hand, round(px * 1.25)) if hand else None
+        self.px = px
         self.line_height = round(px * 1.35)
         self.width = round(A4_MM[0] / 25.4 * dpi)
         self.height = round(A4_MM[1] / 25.4 * dpi)
@@ -176,8 +195,22 @@ class Renderer:
             lines.append(current)
         return lines
 
-    def render(self, layout: Layout) -> list[tuple[Image.Image, list[str], dict]]:
-        """Pages as (image, blocks of text, positions of the signature block and body lines)."""
+    def _blanked(self, draw: ImageDraw.ImageDraw, x: float, y: float, line: str, font: ImageFont.FreeTypeFont,
+                 pattern: re.Pattern[str], info: dict, key: str) -> bool:
+        """Draw `line` with its number left blank (its place noted in `info[key]`, for the hand to fill in)."""
+        match = pattern.match(line)
+        if not match:
+            return False
+        head, value, tail = match.groups()
+        gap = font.getlength("0" * max(3, len(value))) * 1.1
+        draw.text((x, y), head, font=font, fill=0)
+        draw.text((x + font.getlength(head) + gap, y), tail.lstrip(), font=font, fill=0)
+        info.setdefault("blanks", []).append((key, value, (x + font.getlength(head), y, gap)))
+        return True
+
+    def render(self, layout: Layout, handwritten: bool = False, italic_preamble: bool = False,
+               ) -> list[tuple[Image.Image, list[str], dict]]:
+        """Pages as (image, blocks of text, positions of the signature block, body lines and blanks)."""
         missing = check_glyphs("\n".join(layout.left + layout.right + layout.title + layout.body
                                          + layout.closing_left + layout.closing_right), self.font_paths[0])
         if missing:
@@ -201,7 +234,8 @@ class Renderer:
             for style, line in left_lines:
                 font = {"small": self.small, "bold": self.bold, "font": self.font}[style]
                 x = self.left + (left_w - font.getlength(line)) / 2
-                draw.text((x, y_left), line, font=font, fill=0)
+                if not (handwritten and self._blanked(draw, x, y_left, line, font, _NUMBER_LINE, info, "number")):
+                    draw.text((x, y_left), line, font=font, fill=0)
                 y_left += self.line_height if style != "small" else round(self.line_height * 0.9)
             layout = Layout([line for _, line in left_lines], layout.right, layout.title, layout.body,
                             layout.closing_left, layout.closing_right, layout.plain)
@@ -210,7 +244,8 @@ class Renderer:
                 font = self.bold if _MOTTO.search(line) else self.font
                 x0 = self.left + left_w + gap
                 x = x0 + (self.right - x0 - font.getlength(line)) / 2
-                draw.text((x, y_right), line, font=font, fill=0)
+                if not (handwritten and self._blanked(draw, x, y_right, line, font, _DAY_LINE, info, "day")):
+                    draw.text((x, y_right), line, font=font, fill=0)
                 y_right += self.line_height
             blocks += ["\n".join(layout.left), "\n".join(layout.right)]
             y = max(y_left, y_right) + self.line_height
@@ -225,12 +260,13 @@ class Renderer:
         info.setdefault("body_boxes", [])
         paragraphs = layout.body if layout.plain else _paragraphs(layout.body)
         for para in paragraphs:
+            font = self.italic if italic_preamble and para.startswith("Căn cứ") else self.font
             if layout.plain:
-                wrapped = [para] if self.font.getlength(para) <= column else self._wrap(para, self.font, column)
+                wrapped = [para] if font.getlength(para) <= column else self._wrap(para, font, column)
                 indent = 0
             else:
                 indent = round(self.dpi * 0.5)
-                wrapped = self._wrap(para, self.font, column, indent) if para.strip() else [""]
+                wrapped = self._wrap(para, font, column, indent) if para.strip() else [""]
             for k, line in enumerate(wrapped):
                 if y + self.line_height > self.bottom:
                     blocks.append("\n".join(body_lines))
@@ -240,8 +276,8 @@ class Renderer:
                     body_lines = []
                     y = self.top
                 x = self.left + (indent if k == 0 else 0)
-                draw.text((x, y), line, font=self.font, fill=0)
-                info["body_boxes"].append((x, y, x + self.font.getlength(line), y + self.line_height))
+                draw.text((x, y), line, font=font, fill=0)
+                info["body_boxes"].append((x, y, x + font.getlength(line), y + self.line_height))
                 body_lines.append(line)
                 y += self.line_height
         if body_lines:
@@ -349,9 +385,30 @@ def degrade(image: Image.Image, info: dict, deg: Degradation, renderer: Renderer
         box = info["body_boxes"][min(len(info["body_boxes"]) - 1, rng.randint(2, 8))]
         size = round(renderer.dpi * 1.3)
         page = _multiply(page, _red_seal(size, rng), (int(box[0] + rng.randint(100, 600)), int(box[1] - size / 3)))
+    if deg.handwritten and renderer.hand is not None:
+        ink = (35, 55, 175) if deg.handwritten == "blue" else (25, 25, 30)
+        for _key, value, (x, y, gap) in info.get("blanks", []):
+            word = Image.new("RGBA", (int(gap * 2) + 60, renderer.px * 3), (255, 255, 255, 0))
+            ImageDraw.Draw(word).text((20, renderer.px // 2), value, font=renderer.hand, fill=ink + (255,))
+            word = word.rotate(rng.uniform(-6, 6), resample=Image.BICUBIC, expand=False)
+            page = _multiply(page, word, (int(x + rng.uniform(-6, gap * 0.2) - 20),
+                                          int(y - renderer.px // 2 - rng.uniform(0, renderer.px * 0.25))))
+    if deg.publication_stamp:
+        lines = ["TRUNG TÂM CÔNG", "BÁO VÀ TIN HỌC", "ttcbth@quangngai.gov.vn",
+                 deg.signed.replace("/", ".") + " +07:00"]
+        seal = _red_seal(round(renderer.dpi * 0.55), rng)
+        step = int(renderer.small.size * 1.1)
+        box = Image.new("RGBA", (seal.width + int(renderer.small.getlength(lines[2])) + 40,
+                                 max(seal.height, len(lines) * step) + 20), (255, 255, 255, 0))
+        box.paste(seal, (0, 10), seal)
+        d = ImageDraw.Draw(box)
+        for k, line in enumerate(lines):
+            d.text((seal.width + 20, 10 + k * step), line, font=renderer.small,
+                   fill=(20, 20, 20, 255))
+        page = _multiply(page, box, (renderer.left + round(renderer.width * 0.2), 4))  # in the top margin
+        overlays.append("\n".join(lines))
     if deg.signature_box:
-        lines = ["Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi", "Cơ quan: Tỉnh Quảng Ngãi",
-                 "Thời gian ký: 03/02/2025 10:47:25"]
+        lines = ["Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi", "Cơ quan: Tỉnh Quảng Ngãi", f"Thời gian ký: {deg.signed}"]
         box = _overlay_text_box(lines, renderer.tiny, (30, 60, 160))  # small print, in the top margin
         page = _multiply(page, box, (renderer.right - box.width, renderer.top // 8))
         overlays.append("\n".join(lines))
@@ -403,10 +460,11 @@ def _multiply(page: Image.Image, overlay: Image.Image, at: tuple[int, int]) -> I
 def make_scan(text: str, deg: Degradation, size_pt: float = 14.0) -> list[Page]:
     renderer = Renderer(dpi=300, size_pt=size_pt)
     out = []
-    for k, (image, blocks, info) in enumerate(renderer.render(parse_letter(text))):
+    pages = renderer.render(parse_letter(text), handwritten=bool(deg.handwritten), italic_preamble=deg.italic_preamble)
+    for k, (image, blocks, info) in enumerate(pages):
         page_deg = Degradation(**{**deg.__dict__, "seed": deg.seed * 100 + k})
         if k > 0:
-            page_deg.signature_box = page_deg.stamp = False
+            page_deg.signature_box = page_deg.stamp = page_deg.publication_stamp = False
         degraded, overlays = degrade(image, info, page_deg, renderer)
         out.append(Page(degraded, "\n\n".join(blocks), overlays))
     return out
@@ -430,10 +488,15 @@ def main() -> None:
     parser.add_argument("--seal-over-text", action="store_true")
     parser.add_argument("--signature-box", action="store_true")
     parser.add_argument("--stamp", action="store_true")
+    parser.add_argument("--handwritten", choices=["blue", "black"], help="the number and day written by hand")
+    parser.add_argument("--italic-preamble", action="store_true")
+    parser.add_argument("--publication-stamp", action="store_true")
     parser.add_argument("--truth", type=Path, help="write the ground truth here (pages separated by form feeds)")
     args = parser.parse_args()
     deg = Degradation(dpi=args.dpi, skew=args.skew, noise=args.noise, blur=args.blur, jpeg=args.jpeg, seal=args.seal,
-                      seal_over_text=args.seal_over_text, signature_box=args.signature_box, stamp=args.stamp)
+                      seal_over_text=args.seal_over_text, signature_box=args.signature_box, stamp=args.stamp,
+                      handwritten=args.handwritten, italic_preamble=args.italic_preamble,
+                      publication_stamp=args.publication_stamp)
     pages = make_scan(args.letter.read_text(encoding="utf-8"), deg)
     suffix = args.output.suffix.lower()
     if suffix == ".pdf":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import doctypes
-from .dates import DATE_AFTER_NGAY, _from_match, parse_date
+from .dates import _NAM, _NGAY, _THANG, DATE_AFTER_NGAY, DateMatch, _from_match, _make, parse_date
 from .doctypes import fuzzy_pattern
 from .references import SYMBOL, _parse_symbol, _Symbol, _system_type, match_province, resolve_issuer
 from .text import fold_lower
@@ -42,13 +42,23 @@ class Header:
     signer_name: str | None
     symbol_span: tuple[int, int] | None
     date_span: tuple[int, int] | None
+    number_source: str | None = None  # where the number was read: print, handwriting, field, inferred
+    number_confidence: float | None = None
+    date_confidence: float | None = None
+    signed_at: str | None = None  # the digital signature's time, ISO ("2025-02-06T16:02:02")
+    published_at: str | None = None  # the Công báo centre's stamp time, ISO with its offset
 
 
 _HEADER_CHARS = 3000
 # "Số: 819/SKHCN-BCVT&CĐS" (state) or "Số 368-KH/TU" (Party) opening a line of the header — or after a run of
 # spaces where the two header columns were read onto one line. A "số" inside a sentence is a reference, not this.
-_SO_LABEL = re.compile(r"(?:^|\n|[ \t]{3,})[ \t*]*(?:S(?:[^\W\d_]|[06])?|5[oO06]?)[ \t]*[:.]?[ \t]*(?=\d|[._…\s]*/)")
-_BLANK_NUMBER = re.compile(r"[ \t]*[._…]*[ \t]*/[ \t]*(?P<rest>[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*)")
+_JUNK = r"(?![^\n/]{0,8}?[a-zà-ỹđ]{3})[^\n/]{0,8}?"
+_SO_LABEL = re.compile(r"(?:^|\n|[ \t]{3,})[ \t*]*(?:S(?:[^\W\d_]|[06])?|5[oO06]?)[ \t]*[:.]?[ \t]*"
+                       rf"(?=\d|[ \t]*{_JUNK}[ \t]*/)")
+_CODES = r"[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*"
+_BLANK_NUMBER = re.compile(rf"[ \t]*{_JUNK}[ \t]*(?:/[ \t]*(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*(?P<nrest>{_CODES})"
+                           rf"|/[ \t]*(?P<rest>{_CODES})"
+                           rf"|-[ \t]*(?P<ptype>[A-ZĐ][A-Za-zĐ]{{0,3}})[ \t]*/[ \t]*(?P<party>{_CODES}))")
 _MOTTO = re.compile(
     r"cong\s+h[o0]a\s+xa\s+h[o0]i\s+chu\s+ngh[i1]a\s+viet\s+nam|d[o0]c\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc"
     r"|dang\s+cong\s+san\s+viet\s+nam"
@@ -63,6 +73,23 @@ _SIGNATURE_TIME = re.compile(
 
 _INCOMING = re.compile(r"(?:cv|cong van)\s*den.*?so\s*:?\s*(\d{1,6}).*?ngay\s*:?\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4})",
                        re.IGNORECASE | re.DOTALL)
+
+
+# The place-and-date line with garble where a day or month was written by hand: the year must be printed.
+_LOOSE_DATE = re.compile(rf"(?<![a-z]){_NGAY}(?P<d>[^\n]{{0,8}}?){_THANG}(?P<m>[^\n]{{0,8}}?){_NAM}[ \t]*"
+                         r"(?P<y>(?:19|20)\d{2})(?!\d)")
+
+
+def _loose_date(match: re.Match[str]) -> DateMatch | None:
+    def number(text: str) -> int | None:
+        text = text.strip(" \t.,:")
+        return int(text) if text.isdigit() and len(text) <= 2 else None
+
+    day, month = number(match.group("d")), number(match.group("m"))
+    found = _make(int(match.group("y")), month, day, match.span())
+    if found is None and day is not None:  # a "day" that is no day of that month: the month alone
+        found = _make(int(match.group("y")), month, None, match.span())
+    return found
 
 
 def signature_date(text: str) -> str | None:
@@ -91,14 +118,47 @@ def incoming_stamp(text: str) -> tuple[str | None, str | None]:
     return match.group(1), date
 
 
-def with_signature(header: Header, signature_text: str | None) -> Header:
-    """The header completed by the digital signature's time when the printed date is missing or partial."""
-    if header.date or not signature_text:
+_STAMP_TIME = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)\d{2})[ \t]+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+                         r"(?:[ \t\n]*([+-])[ \t]*(\d{1,2}):?(\d{2}))?")
+
+
+def stamp_time(text: str) -> str | None:
+    """The first `06.02.2025 16:43:37 +07:00` / `06/02/2025 16:02:02` of a stamp or signature box, as ISO."""
+    for match in _STAMP_TIME.finditer(text or ""):
+        day, month, year, hour, minute, second, sign, off_h, off_m = match.groups()
+        try:
+            import datetime as _dt
+
+            moment = _dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+        except ValueError:
+            continue
+        iso = moment.isoformat()
+        return iso + (f"{sign}{int(off_h):02d}:{off_m}" if sign else "")
+    return None
+
+
+def with_overlays(header: Header, signature_text: str | None, publication_text: str | None,
+                  fallback: bool = True) -> Header:
+    """The header with the times of its digital signature and of the Công báo stamp, and (`fallback`) its date
+    completed by the signature's day when the printed date is missing or partial (date_source `signature`)."""
+    signed = stamp_time(signature_text or "")
+    if signed is None and signature_text:
+        day = signature_date(signature_text)
+        signed = day if day else None
+    published = stamp_time(publication_text or "")
+    if signed or published:
+        header = replace(header, signed_at=signed or header.signed_at, published_at=published or header.published_at)
+    if header.date or not signature_text or not fallback:
         return header
     date = signature_date(signature_text)
     if not date:
         return header
     return replace(header, date=date, date_source="signature")
+
+
+def with_signature(header: Header, signature_text: str | None) -> Header:
+    """The header completed by the digital signature's time when the printed date is missing or partial."""
+    return with_overlays(header, signature_text, None)
 
 
 def parse_header(text: str) -> Header:
@@ -123,8 +183,12 @@ def parse_header(text: str) -> Header:
                 break
         blank = _BLANK_NUMBER.match(head, pos)
         if blank:
-            rest = re.sub(r"\s+", "", blank.group("rest"))
-            fake = SYMBOL.match(f"0/{rest}")
+            if blank.group("year"):  # a normative number: "Số:   /2020/NĐ-CP"
+                fake = SYMBOL.match(f"0/{blank.group('year')}/" + re.sub(r"\s+", "", blank.group("nrest")))
+            elif blank.group("rest"):
+                fake = SYMBOL.match("0/" + re.sub(r"\s+", "", blank.group("rest")))
+            else:  # a Party number: "Số    -TB/TU"
+                fake = SYMBOL.match(f"0-{blank.group('ptype')}/" + re.sub(r"\s+", "", blank.group("party")))
             sym = _parse_symbol(fake) if fake else None
             if sym:
                 symbol = "?" + sym.symbol[1:]
@@ -132,15 +196,16 @@ def parse_header(text: str) -> Header:
                 symbol_span = (label.start(), blank.end())
                 break
 
-    # Place and date: "Quảng Ngãi, ngày 04 tháng 3 năm 2026" (day and month may be blank)
+    # Place and date: "Quảng Ngãi, ngày 04 tháng 3 năm 2026" (day and month may be blank, or hold OCR's reading of
+    # a handwritten day: "ngày 0` tháng 02 năm 2025")
     date = place = None
     date_span = None
-    for match in DATE_AFTER_NGAY.finditer(folded):
+    for match in [*DATE_AFTER_NGAY.finditer(folded), *_LOOSE_DATE.finditer(folded)]:
         before = folded[max(0, match.start() - 50) : match.start()]
         comma = re.search(r"([^\n,;:]{2,45}),[ \t]*\Z", before)
         if not comma:
             continue
-        found = _from_match(match)
+        found = _from_match(match) if match.re is DATE_AFTER_NGAY else _loose_date(match)
         if found is None:
             continue
         date, date_span = found, found.span
@@ -195,6 +260,7 @@ def parse_header(text: str) -> Header:
         signer_name=name,
         symbol_span=symbol_span,
         date_span=date_span,
+        number_source="print" if number else None,
     )
 
 

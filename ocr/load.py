@@ -13,11 +13,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
 from PIL import Image, ImageSequence
+
+from .widgets import Widget
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 PDF_SUFFIXES = {".pdf"}
@@ -36,6 +38,9 @@ class PageInput:
     image: np.ndarray | None  # BGR, when the page must be OCR'd
     text: str | None  # the text layer, when it is good
     dpi: int
+    widgets: tuple[Widget, ...] = ()  # what the PDF's annotations draw over the page (stamps, signatures, fields)
+    chars: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()  # the text layer's characters and their
+    # boxes in the pixels of a 300 dpi rendering, index for index with the layer as pdfium gives it
 
 
 # Characters that Vietnamese text in the legacy TCVN3 (ABC) or VNI fonts turns into when a PDF maps them to Latin-1
@@ -59,10 +64,13 @@ def good_text_layer(text: str) -> bool:
     return vietnamese >= 0.02 * len(letters) or legacy == 0
 
 
-def iter_pages(path: Path) -> Iterator[PageInput]:
+def iter_pages(path: Path, force_ocr: bool = False, accept_layer: Callable[[str], bool] | None = None,
+               ) -> Iterator[PageInput]:
+    """The pages of a scan or PDF, one at a time. `force_ocr`: every PDF page is rendered, its text layer unused;
+    `accept_layer`: a further judge of a text layer (the caller's language check), a page it refuses is rendered."""
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        yield from _pdf_pages(path)
+        yield from _pdf_pages(path, force_ocr, accept_layer)
     elif suffix in IMAGE_SUFFIXES:
         yield from _image_pages(path)
     else:
@@ -96,7 +104,8 @@ def _pixels(frame: Image.Image) -> np.ndarray:
     return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
 
 
-def _pdf_pages(path: Path) -> Iterator[PageInput]:
+def _pdf_pages(path: Path, force_ocr: bool = False, accept_layer: Callable[[str], bool] | None = None,
+               ) -> Iterator[PageInput]:
     import pypdfium2 as pdfium
 
     try:
@@ -109,30 +118,108 @@ def _pdf_pages(path: Path) -> Iterator[PageInput]:
     try:
         if len(pdf) == 0:
             raise LoadError(f"{path}: PDF has no pages")
+        try:
+            pdf.init_forms()  # so that the annotations' appearances can be drawn (stamps, signature boxes, fields)
+        except pdfium.PdfiumError:
+            pass
         for index in range(len(pdf)):
             page = pdf[index]
+            width, height = page.get_size()
+            scale = RENDER_DPI / 72
+            if width * height * scale * scale > MAX_RENDER_PIXELS:
+                scale = (MAX_RENDER_PIXELS / (width * height)) ** 0.5
+            widgets = tuple(_widgets(page, scale))
             textpage = page.get_textpage()
-            text = textpage.get_text_bounded() or ""
-            textpage.close()
-            if good_text_layer(text):
-                yield PageInput(page=index + 1, image=None, text=_tidy_layer(text), dpi=0)
+            text = _layer_text(textpage)
+            layer = None if force_ocr else text
+            if layer is not None and good_text_layer(layer) and (accept_layer is None or accept_layer(layer)):
+                chars = tuple(_char_boxes(textpage, text, height, RENDER_DPI / 72)) if widgets else ()
+                textpage.close()
+                yield PageInput(page=index + 1, image=None, text=layer, dpi=RENDER_DPI, widgets=widgets,
+                                chars=chars)
             else:
-                width, height = page.get_size()
-                scale = RENDER_DPI / 72
-                if width * height * scale * scale > MAX_RENDER_PIXELS:
-                    scale = (MAX_RENDER_PIXELS / (width * height)) ** 0.5
-                bitmap = page.render(scale=scale, grayscale=False)
+                textpage.close()
+                bitmap = page.render(scale=scale, grayscale=False, may_draw_forms=False)
                 array = _pixels(bitmap.to_pil())
                 bitmap.close()
-                yield PageInput(page=index + 1, image=array, text=None, dpi=round(scale * 72))
+                yield PageInput(page=index + 1, image=array, text=None, dpi=round(scale * 72), widgets=widgets)
             page.close()
     finally:
         pdf.close()
 
 
-def _tidy_layer(text: str) -> str:
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return re.sub(r"[ \t]+\n", "\n", text).strip("\n")
+def _widgets(page, scale: float) -> Iterator[Widget]:
+    """Each widget annotation drawn alone (the others hidden for the while), less the page under it."""
+    import pypdfium2.raw as raw
+
+    width, height = page.get_size()
+    count = raw.FPDFPage_GetAnnotCount(page.raw)
+    found: list[tuple[int, tuple[float, float, float, float]]] = []
+    flags: dict[int, int] = {}
+    for k in range(count):
+        annot = raw.FPDFPage_GetAnnot(page.raw, k)
+        try:
+            flags[k] = raw.FPDFAnnot_GetFlags(annot)
+            rect = raw.FS_RECTF()
+            if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_WIDGET and raw.FPDFAnnot_GetRect(annot, rect):
+                left, right = sorted((max(0.0, rect.left), min(width, rect.right)))
+                bottom, top = sorted((max(0.0, rect.bottom), min(height, rect.top)))
+                if right - left >= 4 and top - bottom >= 4 and not flags[k] & raw.FPDF_ANNOT_FLAG_HIDDEN:
+                    found.append((k, (left, bottom, right, top)))
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+
+    def set_flags(shown: int | None) -> None:
+        for k, value in flags.items():
+            annot = raw.FPDFPage_GetAnnot(page.raw, k)
+            raw.FPDFAnnot_SetFlags(annot, value if shown is None or k == shown else value | raw.FPDF_ANNOT_FLAG_HIDDEN)
+            raw.FPDFPage_CloseAnnot(annot)
+
+    def gray(crop: tuple[float, ...], forms: bool) -> np.ndarray:
+        bitmap = page.render(scale=scale, crop=crop, grayscale=True, may_draw_forms=forms)
+        array = np.asarray(bitmap.to_numpy(), dtype=np.uint8)
+        bitmap.close()
+        return array.reshape(array.shape[0], array.shape[1], -1)[:, :, 0]
+
+    try:
+        for k, (left, bottom, right, top) in found:
+            crop = (left, bottom, width - right, height - top)
+            if len(found) > 1:
+                set_flags(k)
+            with_forms, without = gray(crop, True), gray(crop, False)
+            if with_forms.shape != without.shape:
+                continue
+            changed = cv2.absdiff(with_forms, without) > 24
+            if cv2.countNonZero(changed.astype(np.uint8)) < 12:
+                continue  # an empty appearance (a signature field that draws nothing)
+            image = np.where(changed, with_forms, 255).astype(np.uint8)
+            x0, y0 = int(round(left * scale)), int(round((height - top) * scale))
+            yield Widget(bbox=(x0, y0, x0 + image.shape[1], y0 + image.shape[0]), image=image)
+    finally:
+        if len(found) > 1:
+            set_flags(None)
+
+
+def _layer_text(textpage) -> str:
+    """The text layer character by character, as pdfium indexes it (so that character boxes line up), each
+    character's code as the font maps it: a font's hyphen may come out as \x02 or U+FFFE (both kept here; they are
+    mapped where text enters nlp), which pdfium's range and bounded readings drop or keep inconsistently."""
+    import pypdfium2.raw as raw
+
+    count = textpage.count_chars()
+    codes = [raw.FPDFText_GetUnicode(textpage.raw, i) for i in range(max(0, count))]
+    return "".join(chr(c) if 0 < c < 0x110000 and not 0xD800 <= c < 0xE000 else "" if c == 0 else "\ufffd"
+                   for c in codes)
+
+
+def _char_boxes(textpage, text: str, page_height: float, scale: float,
+                ) -> Iterator[tuple[str, tuple[float, float, float, float]]]:
+    for index, ch in enumerate(text):
+        try:
+            left, bottom, right, top = textpage.get_charbox(index)
+        except Exception:  # noqa: BLE001 - a character pdfium cannot place: no box
+            left = bottom = right = top = 0.0
+        yield ch, (left * scale, (page_height - top) * scale, right * scale, (page_height - bottom) * scale)
 
 
 def pdf_signature(path: Path) -> dict[str, str] | None:

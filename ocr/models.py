@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,8 @@ class Word:
 class Overlay:
     """Something stamped or drawn over the page: kept out of the body text, read as metadata."""
 
-    kind: str  # "signature" (digital-signature box), "incoming" (CV ĐẾN stamp), "seal"
+    kind: str  # "signature" (digital-signature box), "publication" (Công báo stamp), "incoming" (CV ĐẾN stamp),
+    # "stamp" (other stamped text), "seal"
     text: str
     bbox: tuple[int, int, int, int] | None = None
 
@@ -38,6 +40,7 @@ class PageText:
     skew: float = 0.0  # degrees corrected
     overlays: tuple[Overlay, ...] = ()
     seconds: float = 0.0
+    transform: tuple[float, ...] = ()  # 2×3 affine: pixel of the page as loaded or rendered → pixel of the boxes
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Document:
     source: str
     pages: tuple[PageText, ...] = field(default_factory=tuple)
     pdf_signature: dict[str, str] | None = None  # signer and time from a PDF's signature dictionary
+    # the first OCR'd page as loaded (BGR or gray), for reading what was written by hand in its header's blanks
+    images: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def text(self) -> str:

@@ -6,7 +6,7 @@ because `bench/ocr.py` shows it lowers the character error rate.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -24,6 +24,7 @@ class Prepared:
     skew: float  # degrees corrected
     rotation: int  # 0/90/180/270 applied
     notes: tuple[str, ...]
+    matrix: np.ndarray = field(default_factory=lambda: np.eye(3))  # input pixel (x, y, 1) → pixel of `gray`
 
 
 def to_bgr(image: np.ndarray) -> np.ndarray:
@@ -91,7 +92,7 @@ def ink_regions(binary: np.ndarray) -> list[Region]:
         x, y, bw, bh, area = (int(v) * step for v in stats[k])
         if bw >= 80 and bh >= 30 and area * step >= 3000:
             boxes.append((x, y, min(bw, w - x), min(bh, h - y)))
-    seals = [b for b in boxes if _round_seal(binary[b[1] : b[1] + b[3], b[0] : b[0] + b[2]])]
+    seals = [b for b in boxes if is_round_seal(binary[b[1] : b[1] + b[3], b[0] : b[0] + b[2]])]
 
     def in_seal(box: Region) -> bool:
         cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
@@ -100,7 +101,7 @@ def ink_regions(binary: np.ndarray) -> list[Region]:
     return [b for b in boxes if b not in seals and not in_seal(b)]
 
 
-def _round_seal(binary: np.ndarray) -> bool:
+def is_round_seal(binary: np.ndarray) -> bool:
     """A round seal: its ink lies inside the circle of its bounding square, with much of it on the outer ring; the
     frame or the text lines of a stamp or a signature box reach into the corners instead."""
     ys, xs = np.nonzero(binary)
@@ -163,12 +164,52 @@ def estimate_skew(gray: np.ndarray, limit: float = 15.0) -> float:
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     """Turn the page by `angle` degrees (counter-clockwise), keeping all of it, filling with white."""
     h, w = gray.shape[:2]
+    matrix = rotate_matrix(gray.shape, angle)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    return cv2.warpAffine(gray, matrix[:2], (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def turn_matrix(shape: tuple[int, ...], quarter_turns: int) -> np.ndarray:
+    """Where `turn` sends a pixel of an image of this shape, as a 3×3 matrix on (x, y, 1)."""
+    h, w = shape[:2]
+    k = quarter_turns % 4
+    if k == 1:  # counter-clockwise: (x, y) → (y, w - 1 - x)
+        return np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, w - 1.0], [0.0, 0.0, 1.0]])
+    if k == 2:
+        return np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0], [0.0, 0.0, 1.0]])
+    if k == 3:
+        return np.array([[0.0, -1.0, h - 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    return np.eye(3)
+
+
+def rotate_matrix(shape: tuple[int, ...], angle: float) -> np.ndarray:
+    """Where `rotate` sends a pixel, as a 3×3 matrix."""
+    h, w = shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
     matrix[0, 2] += nw / 2 - w / 2
     matrix[1, 2] += nh / 2 - h / 2
-    return cv2.warpAffine(gray, matrix, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+    return np.vstack([matrix, [0.0, 0.0, 1.0]])
+
+
+def scale_matrix(factor: float) -> np.ndarray:
+    return np.diag([factor, factor, 1.0])
+
+
+def map_box(matrix: np.ndarray | tuple[float, ...], box: tuple[float, float, float, float], inverse: bool = False,
+            ) -> tuple[int, int, int, int]:
+    """A box (x0, y0, x1, y1) through a transform (3×3 or its first two rows as six numbers), or back through it."""
+    m = np.asarray(matrix, dtype=np.float64)
+    if m.shape != (3, 3):
+        m = np.vstack([m.reshape(2, 3), [0.0, 0.0, 1.0]])
+    if inverse:
+        m = np.linalg.inv(m)
+    x0, y0, x1, y1 = box
+    corners = m @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1.0, 1.0, 1.0, 1.0]])
+    return (int(np.floor(corners[0].min())), int(np.floor(corners[1].min())), int(np.ceil(corners[0].max())),
+            int(np.ceil(corners[1].max())))
 
 
 def turn(gray: np.ndarray, quarter_turns: int) -> np.ndarray:
@@ -263,6 +304,7 @@ def prepare(image: np.ndarray, dpi: int | None = None, skip: frozenset[str] = fr
     """Every step of STEPS, but those in `skip` (for the benchmark's ablation)."""
     notes: list[str] = []
     image, scale = bound_size(image)
+    matrix = scale_matrix(scale)
     if scale != 1.0:
         notes.append(f"scaled {scale:.2f} to bound memory")
     if image.ndim == 2:  # a gray scan: no coloured ink to lift
@@ -284,16 +326,19 @@ def prepare(image: np.ndarray, dpi: int | None = None, skip: frozenset[str] = fr
         notes.append(f"denoised (σ≈{sigma:.0f})")
     rotation = 0
     if "orientation" not in skip and lines_vertical(gray):
+        matrix = turn_matrix(gray.shape, 1) @ matrix
         gray = turn(gray, 1)
         ink = turn(ink, 1) if ink is not None else None
         rotation = 90
         notes.append("turned 90°")
     skew = estimate_skew(gray) if "deskew" not in skip else 0.0
     if abs(skew) >= 0.1:
+        matrix = rotate_matrix(gray.shape, skew) @ matrix
         gray = rotate(gray, skew)
         ink = rotate(ink, skew) if ink is not None else None
         notes.append(f"deskewed {skew:+.2f}°")
     if "orientation" not in skip and upside_down(gray):
+        matrix = turn_matrix(gray.shape, 2) @ matrix
         gray = turn(gray, 2)
         ink = turn(ink, 2) if ink is not None else None
         rotation = (rotation + 180) % 360
@@ -301,9 +346,11 @@ def prepare(image: np.ndarray, dpi: int | None = None, skip: frozenset[str] = fr
     height = text_height(gray) if "upscale" not in skip else None
     if height is not None and height < UPSCALE_BELOW:
         factor = min(2.0, UPSCALE_TO / height)
+        matrix = scale_matrix(factor) @ matrix
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
         ink = cv2.resize(ink, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC) if ink is not None else None
         scale *= factor
         notes.append(f"upscaled ×{factor:.2f} (text {height:.0f} px)")
     _local.reduced = None
-    return Prepared(gray=gray, colour_ink=ink, scale=scale, skew=skew, rotation=rotation, notes=tuple(notes))
+    return Prepared(gray=gray, colour_ink=ink, scale=scale, skew=skew, rotation=rotation, notes=tuple(notes),
+                    matrix=matrix)

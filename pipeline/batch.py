@@ -97,16 +97,17 @@ def _unchanged(conn, path: Path, source: str) -> tuple[bool, str | None, int | N
     return bool(row and row["sha256"] == sha), sha, size
 
 
-def _work(item: tuple[str, str]) -> DocumentRecord:
+def _work(item: tuple[str, str, bool]) -> DocumentRecord:
     """One file, in whatever process or cluster worker runs it (Tesseract and OpenCV on one thread there)."""
     _one_thread()
-    path, source = item
-    return process_path(Path(path), source)
+    path, source, force_ocr = item
+    return process_path(Path(path), source, force_ocr=force_ocr)
 
 
-def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None) -> Iterator[DocumentRecord]:
+def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None, force_ocr: bool = False,
+             ) -> Iterator[DocumentRecord]:
     """Records as they finish: in this process, in `workers` local processes, or on a Dask cluster."""
-    items = [(str(path), source) for path, source in todo]
+    items = [(str(path), source, force_ocr) for path, source in todo]
     if scheduler:
         yield from _cluster_records(items, scheduler)
         return
@@ -130,7 +131,7 @@ def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None) 
             raise
 
 
-def _cluster_records(items: list[tuple[str, str]], scheduler: str) -> Iterator[DocumentRecord]:
+def _cluster_records(items: list[tuple[str, str, bool]], scheduler: str) -> Iterator[DocumentRecord]:
     """Records from a Dask cluster. A bounded window of tasks is in flight (a few per worker thread), so neither
     the client nor the scheduler holds the records of a whole large folder at once: each record is stored and
     released as it arrives, and the next file is submitted."""
@@ -176,9 +177,11 @@ def run(
     force: bool = False,
     scheduler: str | None = None,
     exports_mode: str = "auto",
+    force_ocr: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[DocumentRecord | None, str], None] | None = None,
 ) -> RunSummary:
+    force = force or force_ocr  # OCR'ing anew what was read from text layers means processing it again
     summary = RunSummary(out=str(out), paths=list(paths), workers=workers, force=force, scheduler=scheduler,
                          started=store.now())
     t0 = time.perf_counter()
@@ -220,7 +223,7 @@ def run(
     t1 = time.perf_counter()
     paths_by_source = {source: path for path, source in todo}
     try:
-        for record in _records(todo, workers, scheduler):
+        for record in _records(todo, workers, scheduler, force_ocr):
             record_done(record, paths_by_source[record.source])
     except KeyboardInterrupt:
         summary.interrupted = True  # what is stored stays stored; a rerun picks up the rest

@@ -46,29 +46,38 @@ def _read_stdin() -> str:
 def ocr_command(
     file: Annotated[str, typer.Argument(help="A scan: PNG, JPEG, TIFF (multi-page) or PDF.")],
     as_json: Annotated[bool, typer.Option("--json", help="Pages with words, confidences and boxes.")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="Tesseract's text as it read it, without the correction of "
+                                                    "its Vietnamese (tone marks, garble) by the language model.")] = False,
+    force_ocr: Annotated[bool, typer.Option("--force-ocr", help="OCR PDF pages even where they have a text layer.")
+                         ] = False,
 ) -> None:
-    """OCR a scan (a PDF's good text layer is used as it is). Prints the text, pages separated by a form feed."""
-    from .process import SCAN_SUFFIXES, load_scan
+    """OCR a scan (a PDF's good text layer is used as it is). Prints the text, corrected, pages separated by a form
+    feed; `--raw` gives Tesseract's own."""
+    from .process import SCAN_SUFFIXES, load_scan, restore_text
 
     path = Path(file)
     try:
         if path.suffix.lower() not in SCAN_SUFFIXES:
             raise VanbanError("read", f"{file}: not a scan or PDF (PNG, JPEG, TIFF, PDF)")
-        loaded = load_scan(path)
+        loaded = load_scan(path, force_ocr=force_ocr)
+        restored = None if raw else restore_text(loaded)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return
+    text = restored.text if restored is not None else loaded.text
     if not as_json:
-        sys.stdout.write(loaded.text + "\n")
+        sys.stdout.write(text + "\n")
         return
     starts = [0] + [i + 1 for i, ch in enumerate(loaded.text) if ch == "\f"]
     ends = [i for i, ch in enumerate(loaded.text) if ch == "\f"] + [len(loaded.text)]
+    corrected = text.split("\f")
     pages = []
-    for page, start, end in zip(loaded.pages, starts, ends):
+    for k, (page, start, end) in enumerate(zip(loaded.pages, starts, ends)):
         words = [{"text": loaded.text[a:b], "conf": page_word.conf, "bbox": list(bbox)}
                  for (a, b, p, bbox), page_word in zip(
                      [w for w in loaded.word_spans if w[2] == page.page], page.words)]
-        pages.append({"page": page.page, "text": loaded.text[start:end], "mean_confidence": page.mean_confidence,
+        pages.append({"page": page.page, "text": corrected[k] if k < len(corrected) else loaded.text[start:end],
+                      "raw_text": loaded.text[start:end], "mean_confidence": page.mean_confidence,
                       "source": page.source, "rotation": page.rotation, "skew": page.skew, "dpi": page.dpi,
                       "overlays": [{"kind": o.kind, "text": o.text, "bbox": list(o.bbox) if o.bbox else None}
                                    for o in page.overlays],
@@ -151,6 +160,7 @@ def run_command(
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", help="A Dask scheduler (tcp://host:8786): OCR and extraction run on its workers.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Process unchanged files again.")] = False,
+    force_ocr: Annotated[bool, typer.Option("--force-ocr", help="OCR every PDF page, ignoring text layers.")] = False,
     exports_mode: Annotated[str, typer.Option(
         "--exports", help="auto: every export while the archive is small (<= 50,000 citations), else graph.html "
                           "and errors.csv only (`vanban export` writes the rest); all; none (errors.csv only).")
@@ -197,7 +207,7 @@ def run_command(
 
         try:
             summary = run(paths, out, workers=workers, force=force, scheduler=scheduler, exports_mode=exports_mode,
-                          on_start=on_start, on_done=on_done)
+                          force_ocr=force_ocr, on_start=on_start, on_done=on_done)
         except Exception as exc:  # noqa: BLE001
             _fail(exc)
             return

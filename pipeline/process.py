@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
-from nlp.extract import Extraction, extract
-from nlp.header import incoming_stamp, with_signature
+from nlp.extract import Extraction, extract, with_header
+from nlp.header import incoming_stamp, stamp_time, with_overlays
 from nlp.text import normalize
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -99,6 +99,11 @@ def extraction_to_dict(extraction: Extraction, source: str | None) -> dict[str, 
         "date": h.date,
         "date_partial": h.date_partial,
         "date_source": h.date_source,
+        "date_confidence": h.date_confidence,
+        "number_source": h.number_source,
+        "number_confidence": h.number_confidence,
+        "signed_at": h.signed_at,
+        "published_at": h.published_at,
         "issuer": h.issuer,
         "issuer_parent": h.issuer_parent,
         "issuer_code": h.issuer_code,
@@ -124,6 +129,7 @@ def extraction_to_dict(extraction: Extraction, source: str | None) -> dict[str, 
                 "relation": r.relation,
                 "relations": list(r.relations),
                 "mentions": r.mentions,
+                "variants": list(r.variants),
                 "spans": [list(s) for s in r.spans],
                 "pages": list(r.pages),
                 "text": r.text,
@@ -148,9 +154,13 @@ class Loaded:
     kind: str  # "text", "pdf-text" (a PDF's text layer), "scan" (OCR'd, at least in part)
     pages: tuple[Any, ...] = ()  # ocr.models.PageText
     word_spans: tuple[tuple[int, int, int, tuple[int, int, int, int]], ...] = ()  # (start, end, page, bbox)
+    word_confs: tuple[float, ...] = ()  # Tesseract's confidence (0–100) of each of those words
     overlays: tuple[Any, ...] = ()  # ocr.models.Overlay
     pdf_signature: dict[str, str] | None = None
     encoding: str | None = None  # of a text file: utf-8, windows-1258, tcvn3, vni ...
+    images: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)  # page images kept for reading
+    # handwriting (the first OCR'd page); dropped once the file is processed
+    blanks: dict[str, Any] = field(default_factory=dict)  # what was read in the header's handwritten blanks
 
     def evidence(self, span: tuple[int, int]) -> tuple[int, list[list[int]]]:
         """(page, word boxes) of a span of the text: where on the scan a reference was read."""
@@ -161,16 +171,17 @@ class Loaded:
     def meta(self) -> dict[str, Any]:
         pages = [{"page": p.page, "source": p.source, "mean_confidence": p.mean_confidence, "rotation": p.rotation,
                   "skew": p.skew, "dpi": p.dpi, "width": p.width, "height": p.height} for p in self.pages]
-        overlays = [{"kind": o.kind, "text": o.text} for o in self.overlays]
+        pages = [{**entry, "transform": list(p.transform)} for entry, p in zip(pages, self.pages)]
+        overlays = [{"kind": o.kind, "text": o.text, "bbox": list(o.bbox) if o.bbox else None} for o in self.overlays]
         return {"kind": self.kind, "encoding": self.encoding, "pages": pages, "overlays": overlays,
-                "pdf_signature": self.pdf_signature}
+                "pdf_signature": self.pdf_signature, "blanks": self.blanks}
 
 
-def load(path: Path) -> Loaded:
-    """Any supported file → its prepared text (scans OCR'd)."""
+def load(path: Path, *, force_ocr: bool = False) -> Loaded:
+    """Any supported file → its prepared text (scans OCR'd; `force_ocr`: PDF text layers too)."""
     suffix = path.suffix.lower()
     if suffix in SCAN_SUFFIXES:
-        return load_scan(path)
+        return load_scan(path, force_ocr=force_ocr)
     if suffix not in TEXT_SUFFIXES:
         raise VanbanError("read", f"{path}: unsupported file type '{path.suffix}'")
     raw, encoding = read_text_with_encoding(path)
@@ -180,11 +191,14 @@ def load(path: Path) -> Loaded:
     return Loaded(text=text, kind="text", encoding=encoding)
 
 
-def load_scan(path: Path) -> Loaded:
+def load_scan(path: Path, *, force_ocr: bool = False) -> Loaded:
+    """A scan or PDF read by `ocr`: a text layer is taken only where it reads as Vietnamese (a scanner's own OCR
+    layer often does not: `Nghị quyf3t`), other pages are OCR'd."""
     import ocr
+    from nlp.readable import reads_as_vietnamese
 
     try:
-        document = ocr.read(path)
+        document = ocr.read(path, force_ocr=force_ocr, accept_layer=lambda text: reads_as_vietnamese(prepare(text)))
     except ocr.NoTextError as exc:
         raise VanbanError("ocr", str(exc)) from None
     except ocr.LoadError as exc:
@@ -195,6 +209,7 @@ def load_scan(path: Path) -> Loaded:
         raise VanbanError("read", f"{path}: permission denied") from None
     parts: list[str] = []
     spans: list[tuple[int, int, int, tuple[int, int, int, int]]] = []
+    confs: list[float] = []
     pos = 0
     for k, page in enumerate(document.pages):
         if k:
@@ -203,19 +218,22 @@ def load_scan(path: Path) -> Loaded:
         text = prepare(page.text)
         if len(text) == len(page.text):  # normalisation kept every offset (the usual case)
             spans += [(pos + a, pos + b, page.page, w.bbox) for (a, b), w in zip(page.word_offsets, page.words)]
+            confs += [w.conf for w in page.words]
         else:  # find each (normalised) word again, in order
             cursor = 0
             for w in page.words:
                 found = text.find(prepare(w.text), cursor)
                 if found >= 0:
                     spans.append((pos + found, pos + found + len(prepare(w.text)), page.page, w.bbox))
+                    confs.append(w.conf)
                     cursor = found + len(prepare(w.text))
         parts.append(text)
         pos += len(text)
     kind = "pdf-text" if all(p.source == "text-layer" for p in document.pages) else "scan"
     overlays = tuple(o for p in document.pages for o in p.overlays)
-    return Loaded(text="".join(parts), kind=kind, pages=document.pages, word_spans=tuple(spans), overlays=overlays,
-                  pdf_signature=document.pdf_signature)
+    return Loaded(text="".join(parts), kind=kind, pages=document.pages, word_spans=tuple(spans),
+                  word_confs=tuple(confs), overlays=overlays, pdf_signature=document.pdf_signature,
+                  images=dict(document.images))
 
 
 def extract_loaded(loaded: Loaded, *, restore: bool = True) -> Extraction:
@@ -224,20 +242,36 @@ def extract_loaded(loaded: Loaded, *, restore: bool = True) -> Extraction:
     return analyse(loaded, restore=restore)[0]
 
 
-def analyse(loaded: Loaded, *, restore: bool = True) -> tuple[Extraction, str | None]:
-    """(extraction, the restored text or None when restoration changed nothing)."""
-    restored = restore_text(loaded) if restore else None
-    extraction = extract_restored(loaded.text, restored)
+def overlay_texts(loaded: Loaded) -> tuple[str, str]:
+    """(the digital-signature box's text, the Công báo stamp's text); a PDF's signature dictionary stands in for a
+    box that the page does not draw."""
     signature = "\n".join(o.text for o in loaded.overlays if o.kind == "signature")
     if loaded.pdf_signature and loaded.pdf_signature.get("time"):
         stamp = loaded.pdf_signature["time"]  # "D:20250203104725+07'00'"
-        digits = stamp[2:10] if stamp.startswith("D:") else ""
-        if digits.isdigit():
-            signature += f"\nThời gian ký: {digits[6:8]}/{digits[4:6]}/{digits[0:4]}"
-    header = with_signature(extraction.header, signature or None)
-    if header is not extraction.header:
-        extraction = dc_replace(extraction, header=header)
-    return extraction, (restored.text if restored is not None else None)
+        digits = stamp[2:16] if stamp.startswith("D:") else ""
+        if digits.isdigit() and len(digits) == 14 and stamp_time(signature) is None:
+            signature += (f"\nThời gian ký: {digits[6:8]}/{digits[4:6]}/{digits[0:4]} "
+                          f"{digits[8:10]}:{digits[10:12]}:{digits[12:14]}")
+    publication = "\n".join(o.text for o in loaded.overlays if o.kind == "publication")
+    return signature, publication
+
+
+def analyse(loaded: Loaded, *, restore: bool = True) -> tuple[Extraction, str | None, dict[str, Any]]:
+    """(extraction, the restored text or None when restoration changed nothing, what was read in the header's
+    handwritten blanks)."""
+    restored = restore_text(loaded) if restore else None
+    extraction = extract_restored(loaded.text, restored)
+    signature, publication = overlay_texts(loaded)
+    header = with_overlays(extraction.header, signature or None, publication or None, fallback=False)
+    blanks: dict[str, Any] = {}
+    if loaded.images:
+        from .handwritten import fill_blanks
+
+        header, blanks = fill_blanks(loaded, header, extraction.references)
+    header = with_overlays(header, signature or None, publication or None)
+    if header != extraction.header:
+        extraction = with_header(extraction, header)
+    return extraction, (restored.text if restored is not None else None), blanks
 
 
 def restore_text(loaded: Loaded) -> Any:
@@ -327,7 +361,7 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def process_path(path: Path, source: str | None = None) -> DocumentRecord:
+def process_path(path: Path, source: str | None = None, *, force_ocr: bool = False) -> DocumentRecord:
     """One file → one record. Never raises for a bad file: the failure is in the record."""
     source = source or str(path)
     sha = size = None
@@ -336,11 +370,12 @@ def process_path(path: Path, source: str | None = None) -> DocumentRecord:
             sha, size = file_digest(path)
         except OSError as exc:
             raise VanbanError("read", f"{path}: {exc.strerror or exc}") from None
-        loaded = load(path)
+        loaded = load(path, force_ocr=force_ocr)
         try:
-            extraction, restored = analyse(loaded)
+            extraction, restored, blanks = analyse(loaded)
         except Exception as exc:  # noqa: BLE001
             raise VanbanError("extract", f"{path}: {type(exc).__name__}: {exc}") from None
+        loaded = dc_replace(loaded, images={}, blanks=blanks)  # page images are not kept in the record
     except VanbanError as exc:
         return DocumentRecord(source, sha, size, None, 0, None, "failed", exc.stage, exc.message)
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop a batch

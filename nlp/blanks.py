@@ -1,0 +1,114 @@
+"""The blanks of a letter's header that are filled in by hand: the number before `/QĐ-UBND` and the day (sometimes
+the month) of `ngày … tháng … năm`, and how a value read elsewhere (handwriting, a typed field, the citing letters)
+completes the header.
+
+Nghị định 30/2020 prints `Số:      /QĐ-UBND` and `Quảng Ngãi, ngày     tháng 02 năm 2025`; the signer's office
+writes the number and the day in by pen. OCR leaves garble there (`Số: #4 /QĐĐ-UBND`, "ngày 0` tháng"). This
+module finds where each blank is in the text — the span between the printed words around it — so that the caller
+can read what is written there on the page image, and checks a reading against the dates the letter's overlays give
+(a letter is dated on or before it was signed and published, usually the same day or a few days before).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from .dates import _NAM, _NGAY, _THANG
+from .header import Header
+from .text import fold_lower
+
+
+@dataclass(frozen=True)
+class Blank:
+    field: str  # "number", "day" or "month"
+    span: tuple[int, int]  # where the value is written (what OCR read there, possibly nothing)
+    before: tuple[int, int]  # the printed word before it: "Số:", "ngày", "tháng"
+    after: tuple[int, int]  # the printed text after it: "/QĐ-UBND", "tháng", "năm"
+    read: str  # the text OCR left in the blank
+
+
+_CODE = r"[a-z][a-z0-9&]*(?:[ \t]*-[ \t]*[a-z][a-z0-9&]*)*"
+_NUMBER_BLANK = re.compile(
+    r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.]?)(?P<blank>[^\n/]{0,14}?)"
+    rf"(?P<after>[ \t]*(?:/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?{_CODE}|-[ \t]*[a-z]{{1,4}}[ \t]*/[ \t]*{_CODE}))"
+)
+_DAY_BLANK = re.compile(rf"(?P<before>(?<![a-z]){_NGAY})(?P<blank>[^\n]{{0,8}}?)(?P<after>[ \t]*{_THANG})")
+_MONTH_BLANK = re.compile(rf"(?P<before>{_THANG})(?P<blank>[^\n]{{0,8}}?)(?P<after>[ \t]*{_NAM}[ \t]*(?:19|20)\d\d)")
+_HEADER_CHARS = 1500
+
+
+def _blank(field: str, match: re.Match[str], text: str) -> Blank:
+    start, end = match.start("blank"), match.end("blank")
+    while start < end and text[start] in " \t":
+        start += 1
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return Blank(field, (start, end), match.span("before"), match.span("after"), text[start:end])
+
+
+def find_blanks(text: str, header: Header) -> list[Blank]:
+    """The header's number blank (on the line of its `Số:`) and the day and month of its place-and-date line."""
+    head = text[: min(len(text), _HEADER_CHARS)]
+    folded = fold_lower(head)
+    out: list[Blank] = []
+    if header.symbol_span:
+        at = header.symbol_span[0]
+        while at < len(folded) and folded[at] in "\n \t*":  # the label's match may open with the line break
+            at += 1
+        line_start = folded.rfind("\n", 0, at) + 1
+        line_end = folded.find("\n", at)
+        match = _NUMBER_BLANK.search(folded, line_start, line_end if line_end >= 0 else len(folded))
+        if match:
+            out.append(_blank("number", match, head))
+    if header.date_span:
+        start = folded.rfind("\n", 0, header.date_span[0]) + 1
+        end = header.date_span[1]
+        for field, pattern in (("day", _DAY_BLANK), ("month", _MONTH_BLANK)):
+            match = pattern.search(folded, start, end + 1)
+            if match:
+                out.append(_blank(field, match, head))
+    return out
+
+
+def numeric(read: str) -> str | None:
+    """The value OCR read in a blank when it is plainly a number (`84`, `05`), else None."""
+    stripped = read.strip(" .,:;'`")
+    return stripped if re.fullmatch(r"\d{1,5}[a-z]?", stripped) else None
+
+
+def plausible_day(day: int, month: int | None, year: int | None, bounds: list[dt.date],
+                  max_days_before: int = 45) -> bool:
+    """Is `day` of the printed month and year a date on or before every overlay date (signature, publication),
+    and not long before the earliest of them?"""
+    if month is None or year is None:
+        return False
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return False
+    if not bounds:
+        return True
+    earliest = min(bounds)
+    return date <= earliest and (earliest - date).days <= max_days_before
+
+
+def with_number(header: Header, number: str, source: str, confidence: float) -> Header:
+    """The header with its number filled in: `?/QĐ-UBND` (or a misread number) → `84/QĐ-UBND`."""
+    symbol = header.symbol or "?"
+    rest = re.sub(r"^[^/\-]*", "", symbol, count=1)
+    if symbol.startswith("?") or not re.match(r"\d", symbol):
+        rest = symbol[1:] if symbol.startswith("?") else rest
+    return replace(header, symbol=f"{number}{rest}", number=number, number_source=source,
+                   number_confidence=round(confidence, 3))
+
+
+def with_day(header: Header, day: int, source: str, confidence: float) -> Header:
+    """The header with its day filled in from the printed month and year."""
+    partial = header.date_partial or (header.date[:7] if header.date else None)
+    if not partial:
+        return header
+    year, month = int(partial[:4]), int(partial[5:7])
+    return replace(header, date=dt.date(year, month, day).isoformat(), date_partial=partial, date_source=source,
+                   date_confidence=round(confidence, 3))

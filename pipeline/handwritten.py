@@ -1,0 +1,275 @@
+"""The letter's own number and day where they were written by hand: found in the text, read on the page, checked.
+
+`nlp.blanks` says where the header's blanks are in the text; the words around them give their place on the page;
+`ocr.handwriting` reads the digits written there; the reading is taken only when it is sure enough and agrees with
+what else the letter says — a day on or shortly before the digital signature and the Công báo stamp, a number that
+the letter prints elsewhere (`Kèm theo Quyết định số 84/QĐ-UBND`) when it does. Otherwise the number stays unknown
+(`?/QĐ-UBND`) and the date partial: never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from typing import Any
+
+from nlp.blanks import Blank, find_blanks, numeric, plausible_day, with_day, with_number
+from nlp.header import Header
+
+# Below these, a reading stays unknown. Measured on the labelled real letters (bench/real.py): every reading of a
+# number at or above NUMBER_SAFE and of a day at or above DAY_SAFE (among the days the overlay dates allow) was right.
+NUMBER_SAFE = 0.80
+DAY_SAFE = 0.80  # of the probability left to the days the overlay dates allow
+DAY_FLOOR = 0.05  # and the day itself at least this share of the best reading's probability
+PRINT_SURE = 85.0  # Tesseract's confidence (0–100) above which digits it read in a blank are taken as printed
+
+
+def _boxes(loaded: Any, span: tuple[int, int]) -> list[tuple[tuple[int, int], tuple[int, int, int, int]]]:
+    """(text span, box) of the words overlapping `span` on the page it lies on."""
+    return [((a, b), bbox) for a, b, _page, bbox in loaded.word_spans if a < span[1] and b > span[0]]
+
+
+def _x_at(words: list[tuple[tuple[int, int], tuple[int, int, int, int]]], offset: int, char_width: float,
+          from_right: bool = False) -> float | None:
+    """The x position of a text offset inside the words: a printed letter is `char_width` wide (a word that OCR
+    ran together with handwriting, `tháng01`, is wider than its letters; the pen's digits take the rest). At a word's
+    edge, the edge — unless the word's box is much wider than its letters (OCR's box of `ngày` swallowed the pen's
+    1 beside it)."""
+    for (a, b), (x0, y0, x1, y1) in words:
+        swallowed = char_width and (x1 - x0) > 1.5 * (b - a) * char_width + 0.5 * (y1 - y0)
+        if offset == a:
+            return x1 - 1.15 * (b - a) * char_width if swallowed else x0
+        if offset == b:
+            return x0 + 1.15 * (b - a) * char_width if swallowed else x1
+        if a < offset < b:
+            if from_right:
+                return max(x0, x1 - (b - offset) * char_width)
+            return min(x1, x0 + (offset - a) * char_width)
+    return None
+
+
+def _char_width(loaded: Any, spans: list[tuple[tuple[int, int], tuple[int, int, int, int]]]) -> float:
+    """The width of a printed letter on the blank's line, from the line's words that are letters only."""
+    top, bottom = min(b[1] for _, b in spans), max(b[3] for _, b in spans)
+    widths = []
+    for a, b, _page, box in loaded.word_spans:
+        word = loaded.text[a:b].strip(".,:;")
+        if word.isalpha() and len(word) >= 2 and min(bottom, box[3]) - max(top, box[1]) > 0.5 * (box[3] - box[1]):
+            widths.append((box[2] - box[0]) / len(word))
+    return sorted(widths)[len(widths) // 2] if widths else 0.0
+
+
+def region(loaded: Any, blank: Blank) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float],
+                                              float] | None:
+    """Where the blank is on its page, in the coordinates of the OCR'd page, and the printed letters' height.
+
+    Between the printed word before it and the one after, widened to what OCR read as the blank's own word (a pen's
+    digits overhang the printed words: Tesseract's box of `tháng` may start inside a handwritten 7). Also a wide
+    region, a letter's height further into the words on each side, where ink of the pen's own colour is looked for. Returns (region, wide region, height of the printed letters)."""
+    before = _boxes(loaded, blank.before)
+    after = _boxes(loaded, blank.after)
+    if not before or not after:
+        return None
+    after_text = loaded.text[blank.after[0] : blank.after[1]]
+    after_start = blank.after[0] + len(after_text) - len(after_text.lstrip())
+    height = float(sorted(b[3] - b[1] for _, b in before + after)[len(before + after) // 2])
+    width = _char_width(loaded, before + after) or 0.55 * height
+    left = _x_at(before, blank.before[1], width)
+    right = _x_at(after, after_start, width, from_right=True)
+    if left is None or right is None:
+        return None
+    if any(a < after_start for (a, _b), _box in after) and after_text.lstrip()[:1] in "/-":
+        right -= 0.3 * height  # placed by interpolation inside a word ("157/QĐ"): keep clear of the slash
+    inside = [box for span, box in _boxes(loaded, blank.span) if span[0] >= blank.before[1] and span[1] <=
+              blank.after[0] + len(after_text) - len(after_text.lstrip())] if blank.span[1] > blank.span[0] else []
+    if inside:
+        left = min(left, min(b[0] for b in inside))
+        right = max(right, min(max(b[2] for b in inside), right + 0.7 * height))
+    if loaded.text[blank.before[1] - 1 : blank.before[1]] == ":":
+        left -= 0.25 * height  # a digit may lean over the colon of "Số:"
+    run_together = [(span, box) for span, box in before + after if span[0] < blank.before[1] < span[1] or
+                    span[0] < after_start < span[1]]
+    if run_together:  # OCR ran "ngày16tháng" together: its characters' own boxes say where the pen's digits are
+        edges = _edges_from_characters(loaded, blank, run_together[0], after_start)
+        if edges is not None:
+            left = edges[0] if edges[0] is not None else left
+            right = edges[1] if edges[1] is not None else right
+    if right - left < 4:
+        return None
+    tops = [b[1] for _, b in before + after]
+    bottoms = [b[3] for _, b in before + after]
+    top, bottom = min(tops) - 0.4 * height, max(bottoms) + 0.5 * height
+    wide_left, wide_right = left - height, right + height
+    return (left, top, right, bottom), (wide_left, top, wide_right, bottom), height
+
+
+def _edges_from_characters(loaded: Any, blank: Blank, word: tuple[tuple[int, int], tuple[int, int, int, int]],
+                           after_start: int) -> tuple[float | None, float | None] | None:
+    """(end of the printed letters before the blank, start of those after it) inside one OCR word, from
+    Tesseract's character boxes of that word read again alone."""
+    from ocr.handwriting import characters
+    from ocr.preprocess import map_box
+
+    page_no = loaded.text.count("\f", 0, blank.span[0]) + 1
+    image, page = loaded.images.get(page_no), next((p for p in loaded.pages if p.page == page_no), None)
+    if image is None or page is None or not page.transform:
+        return None
+    (a, b), box = word
+    chars = [(ch, map_box(page.transform, cbox)) for ch, cbox in
+             characters(image, map_box(page.transform, box, inverse=True))]
+    printed_before = len(loaded.text[a : blank.before[1]].replace(" ", "")) if a < blank.before[1] else 0
+    printed_after = len(loaded.text[after_start:b].replace(" ", "")) if after_start < b else 0
+    if len(chars) <= printed_before + printed_after:
+        return None
+    left = chars[printed_before - 1][1][2] if printed_before else None
+    right = chars[len(chars) - printed_after][1][0] if printed_after else None
+    return (float(left) if left is not None else None), (float(right) if right is not None else None)
+
+
+def _ocr_confidence(loaded: Any, span: tuple[int, int]) -> float:
+    confs = [conf for (a, b, _p, _box), conf in zip(loaded.word_spans, loaded.word_confs)
+             if a < span[1] and b > span[0]]
+    return min(confs) if confs else 0.0
+
+
+def _read(loaded: Any, blank: Blank) -> Any:
+    from ocr.handwriting import read_digits
+    from ocr.preprocess import map_box
+
+    page_no = loaded.text.count("\f", 0, blank.span[0]) + 1
+    image = loaded.images.get(page_no)
+    page = next((p for p in loaded.pages if p.page == page_no), None)
+    found = region(loaded, blank)
+    if image is None or page is None or not page.transform or found is None:
+        return None
+    box, wide, height = found
+    scale = abs(page.transform[0]) + abs(page.transform[1]) or 1.0
+    return read_digits(image, map_box(page.transform, box, inverse=True), height / scale,
+                       wide=map_box(page.transform, wide, inverse=True))
+
+
+def _bounds(header: Header) -> list[dt.date]:
+    out = []
+    for stamp in (header.signed_at, header.published_at):
+        if stamp:
+            try:
+                out.append(dt.date.fromisoformat(stamp[:10]))
+            except ValueError:
+                pass
+    return out
+
+
+def _printed_number(references: tuple[Any, ...], header: Header) -> str | None:
+    """The letter's number as it prints it elsewhere — an annex titled `Kèm theo Quyết định số 84/QĐ-UBND ngày
+    03/02/2025`: a reference with the same symbol but for the number, of the same type, dated on the letter's day
+    (or in its printed month when the day is unknown too)."""
+    if not header.symbol:
+        return None
+    rest = re.sub(r"^[^/\-]*", "", header.symbol)
+    month = header.date[:7] if header.date else header.date_partial
+    numbers = {r.number for r in references if r.symbol.endswith(rest) and r.number and r.type_code ==
+               header.type_code and r.date and (r.date == header.date or (not header.date and month and
+                                                                          r.date.startswith(month)))}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -> tuple[Header, dict[str, Any]]:
+    """The header with its handwritten number and day read where they can be, and the evidence of each reading
+    (field → {value, source, confidence, box, page, read_as}) for the store and the web page."""
+    evidence: dict[str, Any] = {}
+    if not getattr(loaded, "images", None):
+        return header, evidence
+    blanks = {b.field: b for b in find_blanks(loaded.text, header)}
+    number_blank = blanks.get("number")
+    if number_blank is not None and (header.symbol or "").startswith(("?", *"0123456789")):
+        printed = numeric(number_blank.read)
+        sure = printed is not None and _ocr_confidence(loaded, number_blank.span) >= PRINT_SURE
+        if not sure:
+            reading = _read(loaded, number_blank)
+            elsewhere = _printed_number(references, header)
+            if elsewhere is not None:
+                header = with_number(header, elsewhere, "print", 0.95)
+                evidence["number"] = {"value": elsewhere, "source": "print", "read_as": number_blank.read}
+            elif reading is not None and printed and _printed_plus_mark(printed, reading.text):
+                # the hand reader took the printed slash or colon beside OCR's (typed) digits for a 1
+                header = with_number(header, printed, "print", reading.confidence)
+                evidence["number"] = {"value": printed, "source": "print", "confidence": reading.confidence,
+                                      "box": reading.box, "read_as": number_blank.read}
+            elif reading is not None and reading.text and reading.confidence >= NUMBER_SAFE:
+                header = with_number(header, reading.text, "handwriting", reading.confidence)
+                evidence["number"] = {"value": reading.text, "source": "handwriting",
+                                      "confidence": reading.confidence, "box": reading.box,
+                                      "read_as": number_blank.read}
+            else:  # neither the print nor the hand is read surely: unknown, never a guess
+                header = _unknown_number(header)
+                evidence["number"] = {"value": None, "source": "handwriting",
+                                      "confidence": reading.confidence if reading else 0.0,
+                                      "box": reading.box if reading else None,
+                                      "read_as": (reading.text if reading else "") or number_blank.read}
+        elif header.number_source is None:
+            header = replace(header, number_source="print")
+    month_blank = blanks.get("month")
+    partial = header.date_partial or ""
+    if month_blank is not None and len(partial) == 4 and not header.date:  # the month written by hand too
+        header = _month_from_handwriting(loaded, header, month_blank, evidence)
+    day_blank = blanks.get("day")
+    if day_blank is not None and header.date_source in {None, "header"}:
+        printed = numeric(day_blank.read)
+        sure = printed is not None and header.date and _ocr_confidence(loaded, day_blank.span) >= PRINT_SURE
+        if not sure:
+            header = _day_from_handwriting(loaded, header, day_blank, evidence)
+    return header, evidence
+
+
+def _printed_plus_mark(printed: str, read: str) -> bool:
+    return len(read) == len(printed) + 1 and (read == printed + "1" or read == "1" + printed)
+
+
+def _unknown_number(header: Header) -> Header:
+    symbol = header.symbol or "?"
+    rest = symbol[1:] if symbol.startswith("?") else re.sub(r"^[^/\-]*", "", symbol)
+    return replace(header, symbol="?" + rest, number=None, number_source=None, number_confidence=None)
+
+
+def _month_from_handwriting(loaded: Any, header: Header, blank: Blank, evidence: dict[str, Any]) -> Header:
+    reading = _read(loaded, blank)
+    if reading is None:
+        return header
+    bounds = _bounds(header)
+    year = int(header.date_partial[:4])
+    for text, confidence in ((reading.text, reading.confidence), *reading.alternatives):
+        if text.isdigit() and 1 <= int(text) <= 12 and confidence >= DAY_SAFE and (
+                not bounds or dt.date(year, int(text), 1) <= min(bounds)):
+            evidence["month"] = {"value": int(text), "source": "handwriting", "confidence": confidence,
+                                 "box": reading.box, "read_as": blank.read}
+            return replace(header, date_partial=f"{year:04d}-{int(text):02d}")
+    return header
+
+
+def _day_from_handwriting(loaded: Any, header: Header, blank: Blank, evidence: dict[str, Any]) -> Header:
+    partial = header.date_partial or (header.date[:7] if header.date else None)
+    if not partial or len(partial) < 7:
+        return header
+    year, month = int(partial[:4]), int(partial[5:7])
+    reading = _read(loaded, blank)
+    bounds = _bounds(header)
+    if reading is None or not reading.text:
+        return replace(header, date=None, date_partial=partial, date_source=None) if header.date_source == "header" \
+            and numeric(blank.read) is None else header
+    # the day given what else is known: of the days this reading could be (as many digits as were read), those the
+    # signature and publication dates allow, the most probable — taken when it holds most of their probability
+    digits = len(reading.distributions)
+    days = [d for d in range(1, 32) if len(f"{d:0{digits}d}") == digits and plausible_day(d, month, year, bounds)]
+    weights = {d: reading.probability(f"{d:0{digits}d}") for d in days}
+    total = sum(weights.values())
+    if total > 0:
+        day = max(weights, key=weights.get)
+        share = weights[day] / total
+        if share >= DAY_SAFE and weights[day] >= DAY_FLOOR * reading.confidence:
+            evidence["day"] = {"value": day, "source": "handwriting", "confidence": round(share, 4),
+                               "box": reading.box, "read_as": blank.read}
+            return with_day(header, day, "handwriting", share)
+    evidence["day"] = {"value": None, "source": "handwriting", "confidence": reading.confidence, "box": reading.box,
+                       "read_as": reading.text}
+    return replace(header, date=None, date_partial=partial, date_source=None)
