@@ -39,9 +39,13 @@ _WORDS = (
     r"(?P<wd>\d{1,2})?\s*" + _THANG + r"\s*(?P<wm>\d{1,2})?\s*" + _NAM + r"\s*(?P<wy>(?:19|20)\d{2})(?!\d)"
 )
 
+# "ngày 166/2022": OCR lost the separator between day and month (16/6/2022); read only when a single split gives
+# a valid day and month.
+_SQUASHED = r"(?P<dm>\d{3,4})\s*[/.\-]\s*(?P<sy>(?:19|20)\d{2})(?!\d)"
 # "ngày 22/12/2024" / "ngày 22 tháng 12 năm 2024": the word "ngày" is required before a numeric date, so that
 # a bare "10/10/2025" inside a table or a symbol is not taken for the date of a reference.
-DATE_AFTER_NGAY = re.compile(r"(?<![a-z])" + _NGAY + r"\s*[:.,]?\s*(?:" + _NUMERIC + "|" + _WORDS + ")")
+DATE_AFTER_NGAY = re.compile(r"(?<![a-z])" + _NGAY + r"\s*[:.,]?\s*(?:" + _NUMERIC + "|" + _WORDS + "|" + _SQUASHED
+                             + ")")
 # Stand-alone date (in a header line "Quảng Ngãi, ngày ...", or a stamp "Ngày: 21.3.18").
 ANY_DATE = re.compile(r"(?<![\d/])(?:" + _NUMERIC + "|" + _WORDS + ")")
 
@@ -63,6 +67,11 @@ def _make(y: int | None, m: int | None, d: int | None, span: tuple[int, int]) ->
 def _from_match(match: re.Match[str], offset: int = 0) -> DateMatch | None:
     span = (match.start() + offset, match.end() + offset)
     g = match.groupdict()
+    if g.get("dm"):
+        digits, year = g["dm"], int(g["sy"])
+        splits = [(int(digits[:k]), int(digits[k:])) for k in (1, 2) if len(digits) - k in (1, 2)]
+        valid = [found for d, m in splits if (found := _make(year, m, d, span)) is not None and found.date]
+        return valid[0] if len(valid) == 1 else None
     if g.get("y"):
         return _make(int(g["y"]), int(g["m"]), int(g["d"]), span)
     return _make(
@@ -73,13 +82,20 @@ def _from_match(match: re.Match[str], offset: int = 0) -> DateMatch | None:
     )
 
 
+_CUNG = re.compile(r"[ \t\n,;:(]*(?:c\w{1,3}g[ \t\n]+)?\Z")  # "406/QĐ-UBND và số 407/QĐ-UBND cùng ngày 13/12/2024"
+
+
 def date_at(folded: str, pos: int, *, max_gap: int = 6) -> DateMatch | None:
-    """The `ngày ...` date that starts within `max_gap` characters of `pos` in folded lower-case text."""
-    window = folded[pos : pos + max_gap + 60]
+    """The `ngày ...` (or `cùng ngày ...`) date that starts within `max_gap` characters of `pos` in folded
+    lower-case text."""
+    window = folded[pos : pos + max_gap + 66]
     match = DATE_AFTER_NGAY.search(window)
-    if match is None or match.start() > max_gap:
+    if match is None or match.start() > max_gap + 5:
         return None
-    if window[: match.start()].strip(" \t\n,;:(") != "":
+    gap = window[: match.start()]
+    if gap.strip(" \t\n,;:(") != "" and not (_CUNG.fullmatch(gap) and "c" in gap):
+        return None
+    if gap.strip(" \t\n,;:(") == "" and match.start() > max_gap:
         return None
     found = _from_match(match, pos)
     return found if found and found.date else None

@@ -158,8 +158,9 @@ def issuer_kind(code: str) -> str | None:
 # Code repair: what OCR does to Đ in codes
 
 
-# What OCR prints for the letters of a code: Đ read as P/D/B/Ð/0, T as 1, I as 1 or l, O as 0, S as 5, B as 8.
-_LOOKALIKES = {"P": "Đ", "D": "Đ", "B": "Đ", "Ð": "Đ", "Ɖ": "Đ", "0": "ĐO", "1": "TI", "L": "I", "5": "S", "8": "B"}
+# What OCR prints for the letters of a code: Đ read as P/D/B/Ð/0, T as 1 or I, I as 1 or l, O as 0, S as 5, B as 8.
+_LOOKALIKES = {"P": "Đ", "D": "Đ", "B": "Đ", "Ð": "Đ", "Ɖ": "Đ", "0": "ĐO", "1": "TI", "L": "I", "5": "S", "8": "B",
+               "I": "T"}
 
 
 @lru_cache(maxsize=1)
@@ -185,11 +186,18 @@ def canonical_code(segment: str, known: frozenset[str]) -> tuple[str | None, boo
     by_upper = {k.upper(): k for k in known}
     if upper in by_upper:
         return by_upper[upper], by_upper[upper] != segment and not _case_only(segment, by_upper[upper])
-    if len(upper) >= 3:  # a letter OCR printed twice ("QĐĐ"): one deletion that gives a single known code
+    if len(upper) >= 3:  # a letter OCR printed twice or thrice ("QĐĐ", "HĐĐĐND"): the run read once
+        collapsed = re.sub(r"(.)\1+", r"\1", upper)
         shorter = {upper[:i] + upper[i + 1 :] for i in range(len(upper)) if upper[i] == upper[i - 1] and i > 0}
-        hits = [by_upper[c] for c in shorter if c in by_upper]
+        hits = {by_upper[c] for c in shorter | ({collapsed} if len(collapsed) >= 3 else set()) if c in by_upper}
         if len(hits) == 1:
-            return hits[0], True
+            return hits.pop(), True
+    if len(upper) >= 4:  # one letter too many, of those OCR adds — an accented capital, a digit, a thin letter
+        # split off a stroke ("BGTYVT", "STNMĨT", "TTIR") —: the single known code it hides
+        extra = [i for i, ch in enumerate(upper) if not ch.isascii() and ch != "Đ" or ch in "0123456789ILJY"]
+        hits = {by_upper[c] for c in {upper[:i] + upper[i + 1 :] for i in extra} if c in by_upper and len(c) >= 3}
+        if len(hits) == 1:
+            return hits.pop(), True
     options = [(i, _LOOKALIKES[ch]) for i, ch in enumerate(upper) if ch in _LOOKALIKES]
     for count in (1, 2):
         for combo in itertools.combinations(options, count):

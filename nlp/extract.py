@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .header import Header, parse_header
 from .named import find_named
@@ -36,13 +36,22 @@ def _own_key(own: str | None) -> str | None:
     return None if not own or own.startswith("?") else slug(own)
 
 
+def _is_own(mention: Mention, header: Header) -> bool:
+    """The letter naming itself: its own symbol, or a mention inside its own `Số: …` line (OCR's reading of a
+    handwritten number there, `#4 /QĐĐ-UBND` → `4/QĐ-UBND`, is no reference)."""
+    own_key = _own_key(header.symbol)
+    if own_key and slug(mention.symbol) == own_key:
+        return True
+    span = header.symbol_span
+    return bool(span and mention.symbol_span[0] < span[1] and mention.symbol_span[1] > span[0])
+
+
 def extract(text: str) -> Extraction:
     """Everything vanban reads from one document's text (spans index `text` as given)."""
     header = parse_header(text)
     mentions, links = classify(text, find_mentions(text))
-    own_key = _own_key(header.symbol)
-    own = [m for m in mentions if own_key and slug(m.symbol) == own_key]
-    cited = [m for m in mentions if not (own_key and slug(m.symbol) == own_key)]
+    own = [m for m in mentions if _is_own(m, header)]
+    cited = [m for m in mentions if not _is_own(m, header)]
     references = merge(cited)
     id_of = {}
     for ref in references:
@@ -66,3 +75,17 @@ def extract(text: str) -> Extraction:
         named=tuple(find_named(text, mentions)),
         self_mentions=tuple(own),
     )
+
+
+def with_header(extraction: Extraction, header: Header) -> Extraction:
+    """The extraction with a header completed from elsewhere (a number read in handwriting): a reference that is
+    now known to be the letter itself moves to its self-mentions."""
+    own_key = _own_key(header.symbol)
+    moved = [r for r in extraction.references if own_key and slug(r.symbol) == own_key]
+    if not moved:
+        return replace(extraction, header=header)
+    ids = {r.id for r in moved}
+    return replace(extraction, header=header,
+                   references=tuple(r for r in extraction.references if r.id not in ids),
+                   links=tuple(link for link in extraction.links if link.source not in ids and link.target not in ids),
+                   self_mentions=extraction.self_mentions + tuple(m for r in moved for m in r.mention_list))

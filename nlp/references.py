@@ -29,6 +29,7 @@ from . import doctypes
 from .dates import date_at
 from .doctypes import canonical_code, fuzzy_pattern, issuer_name, type_for_code
 from .sentences import sentence_index
+from .symbols import codes, same_symbol
 from .text import fold_lower, slug
 
 
@@ -97,6 +98,7 @@ class Reference:
     pages: tuple[int, ...] = ()
     scope: str | None = None
     mention_list: tuple[Mention, ...] = field(default=(), repr=False, compare=False)
+    variants: tuple[str, ...] = ()  # other readings of the symbol in this text (OCR's variants), merged here
 
 
 def reference_id(type_code: str, symbol: str, date: str | None) -> str:
@@ -112,14 +114,15 @@ def reference_id(type_code: str, symbol: str, date: str | None) -> str:
 
 _UP = "A-ZĐÐƉ"
 # a code segment; OCR sometimes puts a speck after the "&" of a joint unit ("BCVT&(CĐS"): read through it
-_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9]|&[(€]?){{0,15}}"
+# inside a code OCR may print an accented capital for a letter ("STNMĨT"): kept, and repaired against the tables
+_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|&[(€]?){{0,15}}"
 _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
-_SL = rf"[ \t]?/{_WS}"
+_SL = rf"[ \t]?[/⁄∕]{_WS}"  # OCR prints a fraction slash (U+2044) or a division slash for "/" in italics
 # The number may carry OCR's l/I for 1 and O for 0 ("l08/KH-UBND"), as long as it holds a real digit.
 _NUM = r"(?P<num>\d{1,5}[a-z]?(?![\w])|\d{1,5}|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*)"
 SYMBOL = re.compile(
-    rf"(?<![\w/.,\-]){_NUM}"
+    rf"(?<![\w/⁄.,:\-]){_NUM}"
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"
     rf"|{_SL}(?:(?P<year>(?:19|20)\d\d){_SL}(?P<yrest>{_SEG}(?:{_HY}{_SEG})*)"
     rf"|(?P<rest>{_SEG}(?:{_HY}{_SEG})*)))"
@@ -134,8 +137,20 @@ def _plausible_segment(seg: str) -> bool:
     return lower <= 2 and not re.search(r"[a-zđ]{2}", seg) and not seg.isdigit()
 
 
+def _after_ampersand(seg: str) -> str:
+    """`BCVT&(CĐS` → `BCVT&CĐS` (a speck after the "&"); `BCVT&€ĐS` → `BCVT&CĐS` when C makes a known code of it
+    (OCR prints € for C), else the mark is dropped."""
+    def fix(match: re.Match[str]) -> str:
+        rest = match.group(2)
+        if match.group(1) == "€" and ("C" + rest).upper() in {c.upper() for c in _issuer_and_unit_codes()}:
+            return "&C" + rest
+        return "&" + rest
+
+    return re.sub(r"&([(€])([A-ZĐa-zđ0-9]*)", fix, seg)
+
+
 def _segments(raw: str) -> list[str]:
-    segs = [re.sub(r"&[(€]", "&", seg) if "&" in seg else seg for seg in _SPLIT.split(raw)]
+    segs = [_after_ampersand(seg) if "&" in seg else seg for seg in _SPLIT.split(raw)]
     out = []
     for seg in segs:
         if not _plausible_segment(seg):
@@ -265,6 +280,8 @@ def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
         return None
     end = match.start("rest") + _raw_length(g["rest"], len(segs))
     tcode, repaired = canonical_code(segs[0], _symbol_type_codes())
+    if repaired and tcode is not None and len(tcode) != len(segs[0]) and segs[0] in _issuer_and_unit_codes():
+        tcode = None  # a body's own code ("1488/TTT-VP", Thanh tra tỉnh) is no type code with a letter too many
     if tcode is not None and len(segs) >= 2 and tcode != "CV":
         if repaired:
             repairs.append(f"{segs[0]}→{tcode}")
@@ -529,6 +546,7 @@ def find_mentions(text: str) -> list[Mention]:
         sym = _parse_symbol(match)
         if sym is None:
             continue
+        sym = _joined_number(sym, folded)
         start, end = sym.span
         window_start = max(0, start - 60)
         window = folded[window_start:start]
@@ -605,7 +623,67 @@ def find_mentions(text: str) -> list[Mention]:
         )
         prev_type = (type_name, type_code)
         prev_end = span_end
-    return mentions
+    return _amended_laws_undated(_shared_dates(mentions, folded), folded)
+
+
+# "số 1 2/2021/QĐ-TTg": OCR split a number's digits with a space; after "số" the digits before belong to it
+_SPLIT_NUMBER = re.compile(r"(?<![a-z0-9])so[ \t]*[:.]?[ \t]+(\d{1,2}) \Z")  # "so" itself: "s6" is số in garble
+
+
+def _joined_number(sym: _Symbol, folded: str) -> _Symbol:
+    start = sym.span[0]
+    split = _SPLIT_NUMBER.search(folded, max(0, start - 12), start)
+    if not split or len(sym.number) > 3:
+        return sym
+    number = split.group(1) + sym.number
+    return replace(sym, symbol=number + sym.symbol[len(sym.number):], number=number, span=(split.start(1), sym.span[1]),
+                   repairs=sym.repairs + ("split digits",))
+
+
+_LIST_GAP = re.compile(r"[ \t\n]*(?:,|;|va|hoac)?[ \t\n]*\Z")
+
+
+def _shared_dates(mentions: list[Mention], folded: str) -> list[Mention]:
+    """`Quyết định số 406/QĐ-UBND và số 407/QĐ-UBND cùng ngày 13/12/2024`: the date said once for a list (`cùng
+    ngày`, "the same day") is the date of every document of the list."""
+    out = list(mentions)
+    for k in range(len(out) - 1, 0, -1):
+        m = out[k]
+        if not m.date or "cung" not in folded[m.symbol_span[1] : m.span[1]]:
+            continue
+        j = k - 1
+        while j >= 0 and out[j].date is None and _LIST_GAP.match(_gap(folded, out[j], out[j + 1])):
+            out[j] = replace(out[j], date=m.date)
+            j -= 1
+    return out
+
+
+def _gap(folded: str, first: Mention, second: Mention) -> str:
+    """The words between two mentions, less the type name and "số" that open the second one."""
+    gap = folded[first.span[1] : second.span[0]]
+    return gap + ("" if gap.endswith((" ", "\n", ",")) else " ")
+
+
+# "Luật sửa đổi, bổ sung một số điều của Luật Đất đai số 31/2024/QH15, … và Luật Các tổ chức tín dụng số
+# 32/2024/QH15 ngày 29/6/2024": the laws listed after "của", each with its number, are what the amending law
+# changes; the date at the end is the amending law's own, not the last listed law's. (With one number only —
+# "… của Luật Phòng, chống thiên tai và Luật Đê điều số 60/2020/QH14 ngày 17/6/2020" — number and date are both the
+# amending law's.)
+_AMENDING = re.compile(r"(?<![a-z])luat[ \t\n]+sua[ \t\n]+doi[^;]{0,60}?[ \t\n]+cua[ \t\n]+luat(?![a-z])")
+
+
+def _amended_laws_undated(mentions: list[Mention], folded: str) -> list[Mention]:
+    out = list(mentions)
+    for k, m in enumerate(out):
+        if not m.date or m.issuer_code not in {"QH", "UBTVQH"}:
+            continue
+        clause_start = max(folded.rfind(";", 0, m.span[0]), folded.rfind("\n\n", 0, m.span[0]), 0)
+        head = _AMENDING.search(folded, clause_start, m.span[0])
+        listed = [o for o in out[:k] if head and o.span[0] > head.end() and o.issuer_code in {"QH", "UBTVQH"}]
+        if head and listed and not re.search(r"\d", folded[head.start() : head.end()]):
+            out[k] = replace(m, date=None, span=(m.span[0], m.symbol_span[1]), text=m.text[: m.symbol_span[1] -
+                                                                                             m.span[0]])
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -639,8 +717,61 @@ def strongest(relations: set[str] | list[str] | tuple[str, ...]) -> str:
     return "cites"
 
 
+def _known_codes(symbol: str) -> int:
+    """How many of a symbol's code segments the tables know (a reading that knows them all is the better one)."""
+    return sum(doctypes.known_code(part) for part in re.split(r"[-/&]", codes(symbol)) if part)
+
+
+def _readings(mentions: list[Mention]) -> dict[str, str]:
+    """Reading → the reading it is taken for, within one letter: OCR varies a symbol from mention to mention
+    (`496-TB/TIJ`, `496-TB/TU`, `496-TB/T` at a line end); readings with the same number and type whose codes differ
+    only by OCR's confusions, or one cut short of the other, are one document unless their dates differ. The
+    canonical reading is the one whose codes the tables know best, then the most frequent, then the longest."""
+    by_key: dict[tuple[str, str], list[str]] = {}
+    counts = Counter(m.symbol for m in mentions)
+    dates: dict[str, set[str]] = {}
+    for m in mentions:
+        by_key.setdefault((m.number, m.type_code), [])
+        if m.symbol not in by_key[(m.number, m.type_code)]:
+            by_key[(m.number, m.type_code)].append(m.symbol)
+        if m.date:
+            dates.setdefault(m.symbol, set()).add(m.date)
+    out: dict[str, str] = {}
+    for readings in by_key.values():
+        if len(readings) < 2:
+            continue
+        clusters: list[list[str]] = []
+        for reading in readings:
+            for cluster in clusters:
+                cluster_dates = set().union(*(dates.get(r, set()) for r in cluster))
+                own = dates.get(reading, set())
+                if own and cluster_dates and not own & cluster_dates:
+                    continue
+                if any(same_symbol(reading, other) or _cut_short(reading, other) for other in cluster):
+                    cluster.append(reading)
+                    break
+            else:
+                clusters.append([reading])
+        for cluster in clusters:
+            best = max(cluster, key=lambda r: (_known_codes(r) == len([p for p in re.split(r"[-/&]", codes(r)) if p]),
+                                               counts[r], len(r), r))
+            out.update({r: best for r in cluster if r != best})
+    return out
+
+
+def _cut_short(a: str, b: str) -> bool:
+    """One reading is the other cut at a line end (`496-TB/T` of `496-TB/TU`), by one or two letters."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and 0 < len(long) - len(short) <= 2 and codes(short).strip("-/")
+
+
 def merge(mentions: list[Mention]) -> list[Reference]:
-    """One Reference per distinct document: same symbol, dates not contradicting. Order of first mention."""
+    """One Reference per distinct document: same symbol (or an OCR variant of it), dates not contradicting. Order
+    of first mention."""
+    canonical = _readings(mentions)
+    read_as = {m.span: m.symbol for m in mentions}
+    if canonical:
+        mentions = [replace(m, symbol=canonical[m.symbol]) if m.symbol in canonical else m for m in mentions]
     groups: dict[tuple[str, str | None], list[Mention]] = {}
     dated: dict[str, list[str]] = {}
     for m in mentions:
@@ -683,6 +814,7 @@ def merge(mentions: list[Mention]) -> list[Reference]:
                 pages=tuple(sorted({m.page for m in ms})),
                 scope=scope,
                 mention_list=tuple(ms),
+                variants=tuple(sorted({read_as[m.span] for m in ms} - {symbol})),
             )
         )
     out.sort(key=lambda r: r.spans[0][0])

@@ -76,19 +76,21 @@ def nfc(text: str) -> str:
 
 _WORD = re.compile(r"[^\W\d_]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Control characters as they arrive from PDF text layers, OCR and old text files. A text layer's \x02 is the
-# hyphen its font encodes there (`6138/UBND\x02KGVX`); \x0b is a manual line break (word processors); the rest
-# carry nothing and are dropped. Tab, line feed and form feed (the page break) are kept.
-_CONTROL_MAP = {0x02: "-", 0x0B: "\n", 0x0D: "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
+# Control characters as they arrive from PDF text layers, OCR and old text files. A text layer's \x02 (and pdfium's
+# U+FFFE for the same character) is the hyphen its font encodes at a line end (`6138/UBND\x02KGVX`); \x0b is a manual
+# line break (word processors); the rest carry nothing and are dropped. Tab, line feed and form feed (the page
+# break) are kept.
+_CONTROL_MAP = {0x02: "-", 0xFFFE: "-", 0x0B: "\n", 0x0D: "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
 _CONTROL_MAP.update({cp: None for cp in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
                      if cp not in _CONTROL_MAP})
-_CONTROL_MAP.update({0xFFFE: None, 0xFFFF: None})
+_CONTROL_MAP.update({0xFFFF: None})
 _NONCHARACTER = re.compile("[\ud800-\udfff]")  # lone surrogates (bytes decoded with surrogateescape)
 
 
 def clean_controls(text: str) -> str:
     """Text with its control characters mapped or removed, once, where it enters: `\\r\\n` → `\\n`, a text layer's
-    `\\x02` → `-`, `\\x0b` → `\\n`, the rest of C0/C1 (but tab, line feed, form feed) and lone surrogates dropped."""
+    `\\x02` (U+FFFE) → `-`, `\\x0b` → `\\n`, the rest of C0/C1 (but tab, line feed, form feed) and lone surrogates
+    dropped."""
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
     text = text.translate(_CONTROL_MAP)
