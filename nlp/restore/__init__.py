@@ -19,7 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .decode import Cand, candidates, decode_all, good_identity, unlikely
+from .decode import Cand, _param, candidates, decode_all, good_identity, unlikely
 from .lm import COMMA_ID, NUM_ID
 from .lexicon import lm_word
 from .model import MODEL_DIR, Model, cached
@@ -152,7 +152,8 @@ def restore(text: str, mode: str = "auto", confidences: list[float] | None = Non
     """Restore diacritics and repair OCR garble; see the module docstring.
 
     `confidences`: one OCR confidence per whitespace-separated word of `text` (0–1 or 0–100); words scored below
-    0.6 are read as garbled, words scored 0.9 or more are kept unless they are no Vietnamese word.
+    the `garbled_below` parameter are read as garbled, words scored `good_lock` or more are kept unless they are
+    no Vietnamese word (both off by default: see decode.DEFAULTS).
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r} (auto, strip, garbled)")
@@ -192,9 +193,10 @@ def restore(text: str, mode: str = "auto", confidences: list[float] | None = Non
         if conf_words:
             i = bisect.bisect_right(conf_starts, tok.start) - 1
             conf = conf_words[i][2] if i >= 0 else 1.0
-            if conf < 0.6:
+            if conf < _param(model, "garbled_below"):
                 line_mode = "garbled"
-            elif conf >= 0.9 and line_mode == "good" and is_valid_syllable(nfc(tok.text.lower())):
+            elif conf >= _param(model, "good_lock") and line_mode == "good" and \
+                    is_valid_syllable(nfc(tok.text.lower())):
                 sentences[-1].append((tok, (Cand(word_id, None, 0.0),)))
                 continue
         if line_mode == "good":
@@ -220,6 +222,8 @@ def restore(text: str, mode: str = "auto", confidences: list[float] | None = Non
             cand = cands[k]
             if cand.word is None:
                 continue
+            if modes[tok.line] == "good" and sum(ch.isalpha() for ch in tok.text) < 2:
+                continue  # never a lone letter of good text ("V/v", "V" of an abbreviation)
             if modes[tok.line] == "strip":  # only marks are added: every letter keeps its case
                 new = copy_case(cand.word, nfc(tok.text))
             else:

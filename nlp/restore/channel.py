@@ -21,6 +21,23 @@ TIE = 0.05  # costs closer than this are ties  # a pair never seen in training: 
 END = "\0"
 
 
+def with_tone_confusions(costs: dict[str, dict[str, float]], cost: float) -> dict[str, dict[str, float]]:
+    """The channel with every tone of a vowel readable as any other tone of it (`ề` as `ê`, `ổ` as `ỗ` or `ố`) at
+    `cost` at most: Tesseract's `vie` misplaces and drops tone marks on italic and small print (`quyền` → `quyên`,
+    `bổ` → `bỗ`, `tổng` → `tống`), which the synthetic pages it was trained on rarely showed."""
+    from .vietnamese import TONE_MARKS, VOWELS, nfc
+
+    out = {t: dict(row) for t, row in costs.items()}
+    for base in VOWELS:
+        variants = [nfc(base + mark) for mark in TONE_MARKS]
+        for true in variants:
+            row = out.setdefault(true, {true: 0.0})
+            for seen in variants:
+                if seen != true and row.get(seen, UNSEEN_COST) > cost:
+                    row[seen] = cost
+    return out
+
+
 @dataclass
 class Channel:
     costs: dict[str, dict[str, float]]  # true letter → OCR piece → cost (nats)

@@ -9,12 +9,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .channel import Channel, SyllableIndex
+from .channel import Channel, SyllableIndex, with_tone_confusions
 from .lm import SPECIALS, UNK_ID, NgramLM
 from .tokens import Knowledge
 from .vietnamese import fold, is_valid_syllable
 
 MODEL_DIR = Path(__file__).with_name("model")
+# The cost (nats) of Tesseract `vie` reading a vowel with another tone or none (channel.with_tone_confusions):
+# measured on real italic pages (bench/real.py) and the synthetic set (bench/restore.py, bench/ocr.py).
+VIE_TONE_COST = 4.0
 
 
 @dataclass
@@ -36,17 +39,21 @@ def load(folder: Path = MODEL_DIR) -> Model:
     folder = Path(folder)
     lm = NgramLM(folder)
     data = json.loads((folder / "channel.json").read_text(encoding="utf-8"))
-    channels = {name: Channel.from_dict(table) for name, table in data["channels"].items()}
+    params = data.get("params", {})
+    params_file = folder / "params.json"
+    if params_file.is_file():
+        params = {**params, **json.loads(params_file.read_text(encoding="utf-8"))}
+    tables = dict(data["channels"])
+    tone_cost = float(params.get("vie_tone_cost", VIE_TONE_COST))
+    if "vie" in tables and tone_cost > 0:
+        tables["vie"] = with_tone_confusions(tables["vie"], tone_cost)
+    channels = {name: Channel.from_dict(table) for name, table in tables.items()}
     syllables = [w for w in lm.words[len(SPECIALS):] if is_valid_syllable(w)]
     by_fold: dict[str, list[str]] = {}
     for w in syllables:  # vocabulary is sorted by count, so each list is most frequent first
         by_fold.setdefault(fold(w), []).append(w)
     # words of the model that are no syllable and no syllable without its marks (ubnd, internet, video)
     others = frozenset(w for w in lm.words[len(SPECIALS):] if not is_valid_syllable(w) and fold(w) not in by_fold)
-    params = data.get("params", {})
-    params_file = folder / "params.json"
-    if params_file.is_file():
-        params = {**params, **json.loads(params_file.read_text(encoding="utf-8"))}
     search_cache: dict = {}
     cache_file = folder / "search_cache.json"
     if cache_file.is_file():
