@@ -147,9 +147,13 @@ def _exactness(ident: Identity, row: sqlite3.Row) -> int:
     )
 
 
-def resolve(conn: sqlite3.Connection, ident: Identity, *, document_id: int | None = None) -> str:
+def resolve(conn: sqlite3.Connection, ident: Identity, *, document_id: int | None = None,
+            cited_in: int | None = None, page: int | None = None) -> str:
     """The node id for an identity: an existing compatible node (filled in with what this mention adds), a new
-    node, or an ambiguous node when several fit equally. `document_id` marks the archive document itself."""
+    node, or an ambiguous node when several fit equally. `document_id` marks the archive document itself;
+    `cited_in`/`page`: where the mention was read, the evidence of a link made on another reading of the symbol."""
+    from . import linkage
+
     rows = conn.execute("SELECT * FROM nodes WHERE symbol_key = ?", (ident.symbol_key,)).fetchall()
     fits = [r for r in rows if compatible(ident, r)]
     if document_id is not None:
@@ -157,6 +161,18 @@ def resolve(conn: sqlite3.Connection, ident: Identity, *, document_id: int | Non
         fits.sort(key=lambda r: (-_exactness(ident, r), r["document_id"] is not None))
         if fits:
             return _fill(conn, fits[0], ident, document_id)
+        # a stub made from a reading OCR garbled (`819/SKHCN-BCVT&€ĐS`) is this document: it takes the symbol the
+        # document prints, the garbled reading stays as its variant
+        choice = linkage.decide([m for m in linkage.candidates(conn, ident) if m.row["document_id"] is None])
+        if isinstance(choice, linkage.Match):
+            old = choice.row["symbol"]
+            conn.execute("UPDATE nodes SET symbol = ?, symbol_key = ? WHERE id = ?",
+                         (ident.symbol, ident.symbol_key, choice.row["id"]))
+            conn.execute("UPDATE variants SET evidence = ? WHERE node_id = ? AND variant = ?",
+                         (choice.evidence, choice.row["id"], old))
+            linkage.record_variant(conn, choice.row["id"], old, None, None, choice.evidence, choice.confidence)
+            return _fill(conn, conn.execute("SELECT * FROM nodes WHERE id = ?", (choice.row["id"],)).fetchone(),
+                         ident, document_id)
         return _create(conn, ident, document_id=document_id)
     if len(fits) > 1:
         best = max(_exactness(ident, r) for r in fits)
@@ -165,9 +181,38 @@ def resolve(conn: sqlite3.Connection, ident: Identity, *, document_id: int | Non
             fits = top
     if len(fits) == 1:
         return _fill(conn, fits[0], ident, None)
-    if not fits:
-        return _create(conn, ident)
-    return _ambiguous(conn, ident, [r["id"] for r in fits])
+    if fits:
+        return _ambiguous(conn, ident, [r["id"] for r in fits])
+    matches = linkage.candidates(conn, ident)
+    choice = linkage.decide(matches)
+    if isinstance(choice, linkage.Match):
+        linkage.record_variant(conn, choice.row["id"], ident.symbol, cited_in, page, choice.evidence,
+                               choice.confidence)
+        return _fill(conn, choice.row, ident, None)
+    if choice == "ambiguous":
+        return _ambiguous(conn, ident, [m.row["id"] for m in matches])
+    unnumbered = linkage.unnumbered_match(conn, ident.symbol, ident.type_code, ident.date, ident.province,
+                                          documents=True)
+    if len(unnumbered) == 1:  # the archive holds it, its number unread: the citation gives it
+        return _infer_number(conn, unnumbered[0], ident, cited_in, page)
+    return _create(conn, ident)
+
+
+def _infer_number(conn: sqlite3.Connection, row: sqlite3.Row, ident: Identity, cited_in: int | None,
+                  page: int | None) -> str:
+    """An archive document whose own number could not be read takes the number a citation gives it (same type,
+    codes, date and province), marked as inferred, the citation recorded as the evidence."""
+    from . import linkage
+
+    evidence = (f"number {ident.number} inferred from a citation {ident.symbol} of the same type, issuer and date "
+                f"{ident.date}; the document's own number was not read ({row['symbol']})")
+    conn.execute("UPDATE nodes SET symbol = ?, symbol_key = ?, number = ? WHERE id = ?",
+                 (ident.symbol, ident.symbol_key, ident.number, row["id"]))
+    if row["document_id"]:
+        conn.execute("UPDATE documents SET symbol = ?, number = ?, number_source = 'inferred', "
+                     "number_confidence = 0.8 WHERE id = ?", (ident.symbol, ident.number, row["document_id"]))
+    linkage.record_variant(conn, row["id"], row["symbol"], cited_in, page, evidence, 0.8)
+    return row["id"]
 
 
 def _create(conn: sqlite3.Connection, ident: Identity, *, document_id: int | None = None,
@@ -217,7 +262,23 @@ def _ambiguous(conn: sqlite3.Connection, ident: Identity, candidates: list[str])
 
 
 def unnumbered_node(conn: sqlite3.Connection, header: Header, document_id: int, sha256: str) -> str:
-    """A document whose number was not read: a node of its own, marked with its partial symbol."""
+    """A document whose number was not read: the stub other letters cite it by (same type, codes, date and
+    province: its number then inferred from them), else a node of its own, marked with its partial symbol."""
+    from . import linkage
+
+    province = header.province if is_local(header.issuer_code) else None
+    stubs = linkage.unnumbered_match(conn, header.symbol or "?", header.type_code, header.date, province,
+                                     documents=False)
+    if len(stubs) == 1:
+        stub = stubs[0]
+        evidence = (f"number {stub['number']} inferred from the citations of {stub['symbol']} of the same type, "
+                    f"issuer and date {header.date}; the document's own number was not read ({header.symbol})")
+        conn.execute("UPDATE nodes SET document_id = ?, is_stub = 0, title = COALESCE(?, title) WHERE id = ?",
+                     (document_id, header.subject, stub["id"]))
+        conn.execute("UPDATE documents SET symbol = ?, number = ?, number_source = 'inferred', number_confidence = 0.8 "
+                     "WHERE id = ?", (stub["symbol"], stub["number"], document_id))
+        linkage.record_variant(conn, stub["id"], header.symbol or "?", document_id, 1, evidence, 0.8)
+        return stub["id"]
     ident = Identity(
         symbol=header.symbol or "?",
         number=None,

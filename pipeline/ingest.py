@@ -9,6 +9,7 @@ from nlp.references import RELATION_STRENGTH
 
 from . import store
 from .identity import own_identity, reference_identity, resolve, unnumbered_node
+from .linkage import record_variant
 from .process import DocumentRecord, registration
 
 
@@ -35,7 +36,9 @@ def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
             h = record.extraction.header
             fields.update(
                 symbol=h.symbol, number=h.number, type=h.type, type_code=h.type_code, date=h.date,
-                date_partial=h.date_partial, date_source=h.date_source, issuer=h.issuer,
+                date_partial=h.date_partial, date_source=h.date_source, date_confidence=h.date_confidence,
+                number_source=h.number_source, number_confidence=h.number_confidence, signed_at=h.signed_at,
+                published_at=h.published_at, issuer=h.issuer,
                 issuer_parent=h.issuer_parent, issuer_code=h.issuer_code, place=h.place, province=h.province,
                 subject=h.subject, recipients=list(h.recipients),
                 signer={"authority": h.signer_authority, "title": h.signer_title, "name": h.signer_name},
@@ -61,10 +64,15 @@ def _store_graph(conn: sqlite3.Connection, doc_id: int, record: DocumentRecord) 
 
     ref_nodes: dict[str, str] = {}
     for ref in extraction.references:
-        target = resolve(conn, reference_identity(ref, header))
+        first_page = ref.mention_list[0].page if ref.mention_list else None
+        target = resolve(conn, reference_identity(ref, header), cited_in=doc_id, page=first_page)
         if target == node_id:  # the archive knows this is the letter itself
             continue
         ref_nodes[ref.id] = target
+        for variant in ref.variants:  # the letter itself read the symbol in more than one way
+            record_variant(conn, target, variant, doc_id, first_page,
+                           f"{variant} read for {ref.symbol} in the same letter: same number, type and date",
+                           0.9)
         by_relation: dict[str, list] = {}
         for m in ref.mention_list:
             boxes = None

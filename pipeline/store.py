@@ -95,6 +95,30 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN restored_text TEXT;
     """,
+    # 4: where the number and the date were read (print, handwriting, signature ...), the overlays' times
+    """
+    ALTER TABLE documents ADD COLUMN number_source TEXT;
+    ALTER TABLE documents ADD COLUMN number_confidence REAL;
+    ALTER TABLE documents ADD COLUMN date_confidence REAL;
+    ALTER TABLE documents ADD COLUMN signed_at TEXT;
+    ALTER TABLE documents ADD COLUMN published_at TEXT;
+    """,
+    # 5: the readings of a node's symbol that OCR varied, each linked on evidence (merges.csv)
+    """
+    CREATE TABLE variants (
+        id INTEGER PRIMARY KEY,
+        node_id TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        variant_key TEXT NOT NULL,
+        document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+        page INTEGER,
+        evidence TEXT,
+        confidence REAL,
+        UNIQUE (node_id, variant, document_id)
+    );
+    CREATE INDEX variants_key ON variants(variant_key);
+    CREATE INDEX variants_node ON variants(node_id);
+    """,
 ]
 
 
@@ -191,6 +215,7 @@ def clear_evidence(conn: sqlite3.Connection, doc_id: int) -> None:
     """Forget what an earlier version of a document said (its mentions and edges) before storing the new one."""
     conn.execute("DELETE FROM mentions WHERE document_id = ?", (doc_id,))
     conn.execute("DELETE FROM edges WHERE document_id = ?", (doc_id,))
+    conn.execute("DELETE FROM variants WHERE document_id = ?", (doc_id,))
     conn.execute("UPDATE nodes SET is_stub = 1, document_id = NULL WHERE document_id = ?", (doc_id,))
 
 
@@ -200,6 +225,7 @@ def drop_orphan_stubs(conn: sqlite3.Connection) -> int:
         "DELETE FROM nodes WHERE is_stub = 1 AND document_id IS NULL "
         "AND id NOT IN (SELECT target_id FROM edges) AND id NOT IN (SELECT source_id FROM edges)"
     )
+    conn.execute("DELETE FROM variants WHERE node_id NOT IN (SELECT id FROM nodes)")
     return cursor.rowcount
 
 
