@@ -115,7 +115,7 @@ def reference_id(type_code: str, symbol: str, date: str | None) -> str:
 _UP = "A-ZĐÐƉ"
 # a code segment; OCR sometimes puts a speck after the "&" of a joint unit ("BCVT&(CĐS"): read through it
 # inside a code OCR may print an accented capital for a letter ("STNMĨT"): kept, and repaired against the tables
-_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|&[(€]?){{0,15}}"
+_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|[ ]?&[(€]?(?=[{_UP}(€])){{0,15}}"  # "BCVT &CĐS": a space by the "&"
 _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
 _SL = rf"[ \t]?[/⁄∕]{_WS}"  # OCR prints a fraction slash (U+2044) or a division slash for "/" in italics
@@ -146,7 +146,7 @@ def _after_ampersand(seg: str) -> str:
             return "&C" + rest
         return "&" + rest
 
-    return re.sub(r"&([(€])([A-ZĐa-zđ0-9]*)", fix, seg)
+    return re.sub(r"&([(€])([A-ZĐa-zđ0-9]*)", fix, seg.replace(" &", "&"))
 
 
 def _segments(raw: str) -> list[str]:

@@ -163,7 +163,7 @@ def exports_to_write(conn, mode: str) -> tuple[list[str], list[str]]:
     every = list(exports.EXPORTS)
     if mode == "all":
         return every, []
-    cheap = ["errors", "html"] if mode == "auto" else ["errors"]
+    cheap = ["errors", "merges", "html"] if mode == "auto" else ["errors", "merges"]
     if mode == "auto" and conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0] <= AUTO_EXPORT_EDGES:
         return every, []
     return cheap, [name for name in every if name not in cheap]

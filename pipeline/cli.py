@@ -282,6 +282,10 @@ def print_answer(result) -> None:
     directions = ["cited_by", "cites"] if result.direction == "both" else [result.direction]
     for match in result.matches:
         out.print(f"\n[bold]{escape(_node_label(match))}[/]")
+        for variant in match.get("variants", []):
+            where = f" in {variant['source']}" + (f" p.{variant['page']}" if variant["page"] else "") \
+                if variant["source"] else ""
+            out.print(f"  [dim]read as {escape(variant['variant'])}{escape(where)}[/]")
         for direction in directions:
             rows = [r for r in result.results if r["direction"] == direction and
                     (r["via"] == match["id"] or r["depth"] > 1)]

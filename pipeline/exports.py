@@ -28,6 +28,7 @@ DOCUMENT_COLUMNS = ["source", "id", "symbol", "type", "date", "issuer", "subject
 REFERENCE_COLUMNS = ["source", "citing_id", "citing_symbol", "cited_id", "cited_symbol", "cited_type", "cited_date",
                      "relation", "mentions", "confidence", "snippet", "kind", "page"]
 ERROR_COLUMNS = ["source", "stage", "error"]
+MERGE_COLUMNS = ["node_id", "symbol", "variant", "source", "page", "evidence", "confidence"]
 NODE_COLUMNS = ["id", "symbol", "type", "date", "issuer", "province", "title", "stub", "ambiguous", "cited_by",
                 "file"]
 
@@ -43,6 +44,10 @@ REFERENCES_SQL = (
     "JOIN nodes t ON t.id = e.target_id ORDER BY d.source, e.kind, e.span_start"
 )
 ERRORS_SQL = "SELECT source, stage, error FROM documents WHERE status = 'failed' ORDER BY source"
+MERGES_SQL = (
+    "SELECT v.node_id, n.symbol, v.variant, d.source, v.page, v.evidence, v.confidence FROM variants v "
+    "JOIN nodes n ON n.id = v.node_id LEFT JOIN documents d ON d.id = v.document_id ORDER BY v.node_id, v.variant, d.source"
+)
 NODES_SQL = (
     "SELECT n.id, n.symbol, n.type, n.date, n.issuer, n.province, n.title, n.is_stub AS stub, n.ambiguous, "
     "COALESCE(c.cited_by, 0) AS cited_by, d.source AS file FROM nodes n "
@@ -179,6 +184,7 @@ EXPORTS: dict[str, tuple[str, bool, Callable[..., Any]]] = {
     "references": ("references.csv", False,
                    lambda c, h, s: write_csv_rows(c, REFERENCES_SQL, REFERENCE_COLUMNS, h, s)),
     "errors": ("errors.csv", False, lambda c, h, s: write_csv_rows(c, ERRORS_SQL, ERROR_COLUMNS, h, s)),
+    "merges": ("merges.csv", False, lambda c, h, s: write_csv_rows(c, MERGES_SQL, MERGE_COLUMNS, h, s)),
     "workbook": ("vanban.xlsx", True, lambda c, h, s: write_workbook(c, h)),
 }
 FORMATS = {"gexf": "gexf", "graphml": "graphml", "json": "json", "html": "html"}  # `vanban graph --format`

@@ -180,6 +180,10 @@ def resolve(conn: sqlite3.Connection, ident: Identity, *, document_id: int | Non
         if len(top) == 1 and best > 0:
             fits = top
     if len(fits) == 1:
+        if ident.symbol != fits[0]["symbol"]:  # the same symbol but for Đ/D and case: a reading worth keeping
+            linkage.record_variant(conn, fits[0]["id"], ident.symbol, cited_in, page,
+                                   f"{ident.symbol} read for {fits[0]['symbol']}: the same symbol but for Đ/D or "
+                                   "case", 0.97)
         return _fill(conn, fits[0], ident, None)
     if fits:
         return _ambiguous(conn, ident, [r["id"] for r in fits])

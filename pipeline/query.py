@@ -124,7 +124,10 @@ def parse_direction(query: str, target: Target) -> str:
 def find_nodes(conn: sqlite3.Connection, target: Target) -> list[sqlite3.Row]:
     rows: list[sqlite3.Row] = []
     if target.symbol_key:
-        rows = conn.execute("SELECT * FROM nodes WHERE symbol_key = ?", (target.symbol_key,)).fetchall()
+        # the symbol as the node has it, or any reading of it that was linked to the node (OCR's variants)
+        rows = conn.execute(
+            "SELECT * FROM nodes WHERE symbol_key = ? UNION SELECT n.* FROM variants v JOIN nodes n ON n.id = v.node_id "
+            "WHERE v.variant_key = ?", (target.symbol_key, target.symbol_key)).fetchall()
     if not rows and target.number:
         rows = conn.execute("SELECT * FROM nodes WHERE number = ?", (target.number,)).fetchall()
         if target.type_code:
@@ -147,8 +150,16 @@ def _node_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     return {
         "id": row["id"], "symbol": row["symbol"], "type": row["type"], "date": row["date"], "title": row["title"],
         "issuer": row["issuer"], "province": row["province"], "stub": bool(row["is_stub"]),
-        "ambiguous": bool(row["ambiguous"]), "source": source,
+        "ambiguous": bool(row["ambiguous"]), "source": source, "variants": variants(conn, row["id"]),
     }
+
+
+def variants(conn: sqlite3.Connection, node_id: str) -> list[dict[str, Any]]:
+    """The other readings of a node's symbol linked to it: each with where it was read and why it was linked."""
+    rows = conn.execute(
+        "SELECT v.variant, v.page, v.evidence, v.confidence, d.source FROM variants v LEFT JOIN documents d "
+        "ON d.id = v.document_id WHERE v.node_id = ? ORDER BY v.variant, d.source", (node_id,)).fetchall()
+    return [dict(r) for r in rows]
 
 
 _EDGE_SQL = (
