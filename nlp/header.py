@@ -53,7 +53,11 @@ _HEADER_CHARS = 3000
 # "Số: 819/SKHCN-BCVT&CĐS" (state) or "Số 368-KH/TU" (Party) opening a line of the header — or after a run of
 # spaces where the two header columns were read onto one line. A "số" inside a sentence is a reference, not this.
 _JUNK = r"(?![^\n/]{0,8}?[a-zà-ỹđ]{3})[^\n/]{0,8}?"
-_SO_LABEL = re.compile(r"(?:^|\n|[ \t]{3,})[ \t*]*(?:S(?:[^\W\d_]|[06])?|5[oO06]?)[ \t]*[:.]?[ \t]*"
+# A law or a National Assembly resolution labels its number with its kind: "Luật số: 51/2024/QH15", "Bộ luật số:",
+# "Pháp lệnh số:", "Nghị quyết số:", "Lệnh số:" — with the colon, which a citation in the body has not.
+_KIND_LABEL = r"(?:(?:B[ộo][ \t]+)?[Ll]u[ậa]t|Ph[áa]p[ \t]+l[ệe]nh|Ngh[ịi][ \t]+quy[ếe]t|L[ệe]nh)[ \t]+"
+_SO_LABEL = re.compile(rf"(?:^|\n|[ \t]{{3,}})[ \t*]*(?:{_KIND_LABEL}[sS](?:[^\W\d_]|[06])?[ \t]*:|S(?:[^\W\d_]|[06])?"
+                       rf"|5[oO06]?)[ \t]*[:.]?[ \t]*"
                        rf"(?=\d|[ \t]*{_JUNK}[ \t]*/)")
 _CODES = r"[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*"
 _BLANK_NUMBER = re.compile(rf"[ \t]*{_JUNK}[ \t]*(?:/[ \t]*(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*(?P<nrest>{_CODES})"
@@ -253,7 +257,7 @@ def parse_header(text: str) -> Header:
         issuer_code=issuer_code,
         place=place,
         province=_province(text, place, issuer, parent),
-        subject=_subject(head, folded),
+        subject=_law_title(heading_type, _subject(head, folded)),
         recipients=_recipients(head, folded),
         signer_authority=authority,
         signer_title=title,
@@ -400,11 +404,19 @@ def _subject(head: str, folded: str) -> str | None:
         for line in lines:
             letters = [ch for ch in line if ch.isalpha()]
             # the authority line under a decision's title ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ...") ends the title
-            if kept and len(letters) > 8 and all(ch.isupper() for ch in letters):
+            if any(k.strip() for k in kept) and len(letters) > 8 and all(ch.isupper() for ch in letters):
                 break
             kept.append(line)
         return _clean("\n".join(kept)) or None
     return None
+
+
+def _law_title(heading: str | None, subject: str | None) -> str | None:
+    """A law's name as it is cited: `BỘ LUẬT` over `LAO ĐỘNG` → `Bộ luật Lao động`."""
+    if heading not in {"Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"} or not subject or subject != subject.upper():
+        return subject
+    words = subject.split()
+    return f"{heading} " + " ".join([words[0][:1] + words[0][1:].lower(), *(w.lower() for w in words[1:])])
 
 
 def _block_end(folded: str, start: int) -> int:

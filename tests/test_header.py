@@ -88,3 +88,27 @@ def test_corpus_headers_and_references(name):
     h = result.header
     assert (h.symbol, h.type, h.date, h.place) == (truth["symbol"], truth["type"], truth["date"], truth["place"])
     assert {(r.symbol, r.date) for r in result.references} == {(r["symbol"], r["date"]) for r in truth["references"]}
+
+
+LAW = ("QUỐC HỘI\n{label}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+       "Hà Nội, ngày 20 tháng 11 năm 2019\n{heading}\nCăn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n")
+
+
+@pytest.mark.parametrize("label, heading, symbol, kind, title", [
+    ("Luật số: 45/2019/QH14", "BỘ LUẬT\nLAO ĐỘNG", "45/2019/QH14", "Bộ luật", "Bộ luật Lao động"),
+    ("Luật số: 31/2024/QH15", "LUẬT\nĐẤT ĐAI", "31/2024/QH15", "Luật", "Luật Đất đai"),
+    ("Pháp lệnh số: 02/2022/UBTVQH15", "PHÁP LỆNH\nCHI PHÍ TỐ TỤNG", "02/2022/UBTVQH15", "Pháp lệnh",
+     "Pháp lệnh Chi phí tố tụng"),
+    ("Nghị quyết số: 111/2024/QH15", "NGHỊ QUYẾT\nVề một số cơ chế đặc thù", "111/2024/QH15", "Nghị quyết",
+     "Về một số cơ chế đặc thù"),
+])
+def test_a_law_header_is_its_identity(label, heading, symbol, kind, title):
+    header = parse_header(LAW.format(label=label, heading=heading))
+    assert (header.symbol, header.type, header.date, header.issuer) == (symbol, kind, "2019-11-20", "Quốc hội")
+    assert header.subject == title
+
+
+def test_a_resolution_cited_at_a_line_start_is_no_header():
+    header = parse_header("HỘI ĐỒNG NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 12/NQ-HĐND\nQuảng Ngãi, ngày 05 tháng 7 năm 2025\n"
+                          "NGHỊ QUYẾT\nVề việc\nNghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;\n")
+    assert header.symbol == "12/NQ-HĐND"
