@@ -19,7 +19,7 @@ TRAIN_FONTS := fonts-bwht fonts-breip fonts-dkg-handwriting fonts-comic-neue fon
 	fonts-rufscript fonts-kaushanscript fonts-klee fonts-kiloji fonts-tlwg-purisa-ttf fonts-lobster fonts-leckerli-one
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps test demo bench clean train-restore train-digits
+.PHONY: install system-deps test fuzz demo bench clean train-restore train-digits
 
 install: system-deps $(VENV)/.installed
 
@@ -42,6 +42,10 @@ $(VENV)/.installed: pyproject.toml
 
 test: install
 	$(BIN)/python -m pytest
+
+# The property-based fuzz tests with a long budget (make test runs them with a bounded one).
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py tests/test_linkage.py -p no:cacheprovider
 
 demo: install
 	$(BIN)/vanban extract corpus/819-SKHCN.txt

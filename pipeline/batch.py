@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import sqlite3
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -185,7 +186,10 @@ def run(
     summary = RunSummary(out=str(out), paths=list(paths), workers=workers, force=force, scheduler=scheduler,
                          started=store.now())
     t0 = time.perf_counter()
-    conn = store.connect(out)
+    try:
+        conn = store.connect(out)
+    except sqlite3.Error as exc:
+        raise VanbanError("store", f"{out / store.DB_NAME}: cannot open the archive ({exc})") from None
     items = collect(paths)
     summary.files = len(items)
     todo: list[tuple[Path, str]] = []
@@ -208,9 +212,14 @@ def run(
     summary.timings["scan"] = round(time.perf_counter() - t0, 3)
 
     def record_done(record: DocumentRecord, path: Path) -> None:
-        store_record(conn, record)
+        try:  # one transaction per document: a store that cannot be written loses nothing already stored
+            store_record(conn, record)
+            if record.status == "ok":
+                conn.execute("UPDATE documents SET mtime = ? WHERE source = ?", (_mtime(path), record.source))
+        except sqlite3.OperationalError as exc:
+            raise VanbanError("store", f"{out / store.DB_NAME}: cannot write the archive ({exc}); what was "
+                                       f"stored before {record.source} is kept") from None
         if record.status == "ok":
-            conn.execute("UPDATE documents SET mtime = ? WHERE source = ?", (_mtime(path), record.source))
             summary.ok += 1
         else:
             summary.failed += 1

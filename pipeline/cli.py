@@ -31,9 +31,18 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks o
 
 
 def _fail(exc: BaseException) -> None:
+    """One line on stderr, exit 1; the traceback only with --debug (an unexpected exception's class too)."""
     if _state["debug"]:
         raise exc
-    message = str(exc) if isinstance(exc, VanbanError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, VanbanError):
+        message = str(exc)
+    elif isinstance(exc, MemoryError):
+        message = "not enough memory"
+    elif isinstance(exc, OSError) and exc.strerror:
+        message = f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror}"
+    else:
+        text = " ".join(str(exc).split())[:160]
+        message = "internal error" + (f" ({text})" if text else "") + " — run with --debug for the details"
     sys.stderr.write(f"error: {' '.join(message.split())}\n")  # one line, never wrapped
     raise typer.Exit(1)
 

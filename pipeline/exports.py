@@ -27,7 +27,7 @@ DOCUMENT_COLUMNS = ["source", "id", "symbol", "type", "date", "issuer", "subject
                     "place", "province", "error"]
 REFERENCE_COLUMNS = ["source", "citing_id", "citing_symbol", "cited_id", "cited_symbol", "cited_type", "cited_date",
                      "relation", "mentions", "confidence", "snippet", "kind", "page"]
-ERROR_COLUMNS = ["source", "stage", "error"]
+ERROR_COLUMNS = ["source", "stage", "error", "detail"]
 MERGE_COLUMNS = ["node_id", "symbol", "variant", "source", "page", "evidence", "confidence"]
 NODE_COLUMNS = ["id", "symbol", "type", "date", "issuer", "province", "title", "stub", "ambiguous", "cited_by",
                 "file"]
@@ -43,7 +43,8 @@ REFERENCES_SQL = (
     "FROM edges e JOIN documents d ON d.id = e.document_id JOIN nodes s ON s.id = e.source_id "
     "JOIN nodes t ON t.id = e.target_id ORDER BY d.source, e.kind, e.span_start"
 )
-ERRORS_SQL = "SELECT source, stage, error FROM documents WHERE status = 'failed' ORDER BY source"
+ERRORS_SQL = ("SELECT source, stage, error, error_detail AS detail FROM documents WHERE status = 'failed' "
+              "ORDER BY source")
 MERGES_SQL = (
     "SELECT v.node_id, n.symbol, v.variant, d.source, v.page, v.evidence, v.confidence FROM variants v "
     "JOIN nodes n ON n.id = v.node_id LEFT JOIN documents d ON d.id = v.document_id ORDER BY v.node_id, v.variant, d.source"
@@ -199,7 +200,8 @@ def export(conn: sqlite3.Connection, name: str, path: Path, report: ExportReport
         with atomic_file(path, "wb" if binary else "w") as handle:
             notes = writer(conn, handle, clean)
     except Exception as exc:  # noqa: BLE001 - one export's failure must not cost the others
-        report.failed[name] = f"{path.name}: {' '.join(f'{type(exc).__name__}: {exc}'.split())}"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())[:160]
+        report.failed[name] = f"{path.name}: {reason or 'internal error'}"
         return
     report.written[name] = str(path)
     report.seconds[name] = round(time.perf_counter() - started, 3)

@@ -23,6 +23,7 @@ def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
             "status": record.status,
             "stage": record.stage,
             "error": record.error,
+            "error_detail": record.detail,
             "pages": record.pages,
             "text": record.text,
             "restored_text": record.restored,

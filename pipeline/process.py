@@ -23,15 +23,30 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES - {""} | SCAN_SUFFIXES
 
 
 class VanbanError(Exception):
-    """An error that stops one file: carries the stage it happened in and a one-line message."""
+    """An error that stops one file: carries the stage it happened in, a one-line message for people, and for an
+    unexpected failure the exception's own class and text (`detail`: errors.csv and --debug, never the message)."""
 
-    def __init__(self, stage: str, message: str) -> None:
+    def __init__(self, stage: str, message: str, detail: str | None = None) -> None:
         super().__init__(message)
         self.stage = stage
         self.message = " ".join(str(message).split())
+        self.detail = " ".join(detail.split()) if detail else None
 
     def __str__(self) -> str:
         return self.message
+
+
+_DOING = {"read": "reading the file", "ocr": "reading the scan", "extract": "reading the document's text"}
+
+
+def internal(stage: str, source: object, exc: BaseException) -> VanbanError:
+    """An unexpected exception as one line a person can act on; its class and text kept as the detail."""
+    if isinstance(exc, MemoryError):
+        return VanbanError(stage, f"{source}: not enough memory for {_DOING.get(stage, stage)}", "MemoryError")
+    text = " ".join(str(exc).split())[:160]
+    return VanbanError(stage, f"{source}: internal error while {_DOING.get(stage, stage)}" + (f" ({text})" if text
+                                                                                              else ""),
+                       f"{type(exc).__name__}: {exc}")
 
 
 def decode_text(data: bytes, source: str = "<input>") -> str:
@@ -349,6 +364,7 @@ class DocumentRecord:
     error: str | None = None
     loaded: Loaded | None = None
     restored: str | None = None  # the text with diacritics restored and garble repaired, when that changed it
+    detail: str | None = None  # an unexpected failure's exception (class and text), for errors.csv
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -370,16 +386,22 @@ def process_path(path: Path, source: str | None = None, *, force_ocr: bool = Fal
             sha, size = file_digest(path)
         except OSError as exc:
             raise VanbanError("read", f"{path}: {exc.strerror or exc}") from None
-        loaded = load(path, force_ocr=force_ocr)
+        try:
+            loaded = load(path, force_ocr=force_ocr)
+        except VanbanError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise internal("ocr" if path.suffix.lower() in SCAN_SUFFIXES else "read", path, exc) from None
         try:
             extraction, restored, blanks = analyse(loaded)
         except Exception as exc:  # noqa: BLE001
-            raise VanbanError("extract", f"{path}: {type(exc).__name__}: {exc}") from None
+            raise internal("extract", path, exc) from None
         loaded = dc_replace(loaded, images={}, blanks=blanks)  # page images are not kept in the record
     except VanbanError as exc:
-        return DocumentRecord(source, sha, size, None, 0, None, "failed", exc.stage, exc.message)
+        return DocumentRecord(source, sha, size, None, 0, None, "failed", exc.stage, exc.message, detail=exc.detail)
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop a batch
-        return DocumentRecord(source, sha, size, None, 0, None, "failed", "extract",
-                              " ".join(f"{type(exc).__name__}: {exc}".split()))
+        error = internal("extract", path, exc)
+        return DocumentRecord(source, sha, size, None, 0, None, "failed", error.stage, error.message,
+                              detail=error.detail)
     return DocumentRecord(source, sha, size, loaded.text, loaded.text.count("\f") + 1, extraction, "ok",
                           loaded=loaded, restored=restored)

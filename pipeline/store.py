@@ -119,6 +119,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX variants_key ON variants(variant_key);
     CREATE INDEX variants_node ON variants(node_id);
     """,
+    # 6: an unexpected failure's exception (class and text), kept out of the one-line error
+    """
+    ALTER TABLE documents ADD COLUMN error_detail TEXT;
+    """,
 ]
 
 
@@ -178,7 +182,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 

@@ -39,3 +39,29 @@ def demo_conn(demo_archive):
     conn = store.connect(demo_archive, readonly=True)
     yield conn
     conn.close()
+
+
+@pytest.fixture(scope="session")
+def web_client(demo_archive):
+    from starlette.testclient import TestClient
+
+    from pipeline.web import create_app
+
+    with TestClient(create_app(demo_archive), raise_server_exceptions=False) as client:
+        yield client
+
+
+# Fuzzing budgets: `make test` runs the bounded "ci" profile; `make fuzz` the long one (HYPOTHESIS_PROFILE=fuzz).
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    quiet = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=quiet)
+    settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=quiet)
+    settings.register_profile("medium", max_examples=500, deadline=None, suppress_health_check=quiet)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_hypothesis_profiles()

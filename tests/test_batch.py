@@ -147,3 +147,97 @@ def test_dask_cluster_gives_the_same_archive_as_a_local_run(tmp_path):
         b = sorted((tmp_path / "dask" / name).read_text().splitlines())
         assert a == b, name
     assert json.loads((tmp_path / "dask" / "run.json").read_text())["scheduler"].startswith("tcp://127.0.0.1")
+
+
+def odd_files(folder):
+    """The issue's folder: a good letter, one whose text carries control characters, and files that are no
+    letter at all or cannot be read."""
+    import numpy as np
+    import pikepdf
+    from PIL import Image
+
+    folder.mkdir()
+    good = (ROOT / "corpus" / "letters" / "058-KH-UBND-quangngai.txt").read_text(encoding="utf-8")
+    (folder / "good.txt").write_text(good, encoding="utf-8")
+    odd = good.replace("Căn cứ Luật", "Thực hiện Công văn số 6138/UBND\x02KGVX ngày 13/11/2024\x0b của UBND\x1f "
+                                     "tỉnh;\x7f\nCăn cứ Luật", 1)
+    (folder / "controls.txt").write_text(odd, encoding="utf-8")
+    Image.new("RGB", (1, 1), "white").save(folder / "one-pixel.png")
+    Image.new("L", (1, 20000), 255).save(folder / "one-column.png")
+    Image.new("CMYK", (800, 1100), (0, 0, 0, 0)).save(folder / "blank-cmyk.jpg")
+    Image.fromarray(np.full((300, 200), 65535, np.uint16)).save(folder / "sixteen-bit.tif")
+    frames = [Image.new("L", (600, 800), 255) for _ in range(3)]
+    frames[0].save(folder / "three-pages.tif", save_all=True, append_images=frames[1:])
+    palette = Image.new("P", (300, 300))
+    palette.putpalette([255, 255, 255] * 256)
+    palette.save(folder / "palette.png", transparency=0)
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(folder / "blank-page.pdf")
+    pdf.save(folder / "encrypted.pdf", encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    (folder / "no-pages.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                                          b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    data = (folder / "blank-page.pdf").read_bytes()
+    (folder / "broken-xref.pdf").write_bytes(data[: len(data) // 2])
+    return folder
+
+
+def test_odd_files_are_one_line_each_and_every_export_is_written(tmp_path):
+    folder = odd_files(tmp_path / "in")
+    out = tmp_path / "out"
+    result = vanban("run", str(folder), "--out", str(out))
+    assert result.returncode == 3, result.stderr
+    from pipeline.exports import EXPORTS
+
+    for _name, (file, _binary, _writer) in EXPORTS.items():
+        assert (out / file).stat().st_size > 0, file
+    lines = [line for line in result.stderr.decode().splitlines() if line.startswith("failed: ")]
+    assert len(lines) == 10  # every file but the two letters
+    for line in lines:  # one clear line each, naming no Python exception
+        assert not any(name in line for name in ("Error:", "Exception", "Traceback", "errno"))
+    messages = " ".join(lines)
+    assert "encrypted PDF (password required)" in messages and "no text found" in messages
+    query = vanban("query", "what cites 6138/UBND-KGVX", "--db", str(out), "--json")
+    sources = {r["source"] for r in json.loads(query.stdout)["results"]}
+    assert sources == {str(folder / "controls.txt")}
+    again = vanban("run", str(folder), "--out", str(out))
+    assert again.returncode == 3 and b" 0 processed" in again.stdout
+
+
+def test_a_store_that_cannot_be_written_is_one_error_and_stays_whole(tmp_path):
+    """Disk full: SQLite refuses the next page; the run says so in one line (exit 1) and the archive passes its
+    integrity check with every document stored before."""
+    import sqlite3
+
+    from pipeline import store
+    from pipeline.batch import run
+    from pipeline.process import VanbanError
+
+    out = tmp_path / "out"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(6):
+        (folder / f"{k}.txt").write_text(f"Số: {k + 1}/UBND-VP\nQuảng Ngãi, ngày 01 tháng 12 năm 2025\n"
+                                         + "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025. " * 400, "utf-8")
+    run([str(folder / "0.txt")], out)
+    conn = sqlite3.connect(out / store.DB_NAME)
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    original = store.connect
+
+    def full(path, **kwargs):  # the disk has room for a few more pages only
+        db = original(path, **kwargs)
+        db.execute(f"PRAGMA max_page_count = {pages + 40}")
+        return db
+
+    store.connect = full
+    try:
+        with __import__("pytest").raises(VanbanError) as caught:
+            run([str(folder)], out)
+    finally:
+        store.connect = original
+    assert "cannot write the archive" in str(caught.value) and "full" in str(caught.value)
+    conn = sqlite3.connect(out / store.DB_NAME)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] >= 1
+    conn.close()

@@ -2,6 +2,7 @@ import json
 
 import networkx as nx
 import pandas as pd
+import pytest
 
 from pipeline.exports import DOCUMENT_COLUMNS, ERROR_COLUMNS, REFERENCE_COLUMNS
 
@@ -91,3 +92,75 @@ def test_layout_is_fast_and_spread_at_5000_nodes():
     xs = sorted(x for x, _ in positions.values())
     assert xs[-1] - xs[0] > 1000  # spread over the canvas, not collapsed
     assert layout(nx.MultiDiGraph()) == {} and list(layout(nx.MultiDiGraph([(1, 2)]))) == [1, 2]
+
+
+KILLABLE = """
+import sys, time
+from pathlib import Path
+from pipeline import exports, graphfiles, store
+
+def slow(conn, handle, clean):  # writes half a file, then hangs: the moment a kill finds it
+    handle.write("<?xml version='1.0'?><gexf><graph>")
+    handle.flush()
+    time.sleep(60)
+
+exports.EXPORTS["gexf"] = ("graph.gexf", False, slow)
+conn = store.connect(sys.argv[1], readonly=True)
+exports.export(conn, "gexf", Path(sys.argv[1]) / "graph.gexf", exports.ExportReport())
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGINT"])
+def test_a_kill_during_an_export_leaves_the_previous_file_whole(demo_archive, tmp_path, signal_name):
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    before = (archive / "graph.gexf").read_bytes()
+    child = subprocess.Popen([sys.executable, "-c", KILLABLE, str(archive)])
+    deadline = time.monotonic() + 60
+    while not list(archive.glob(".graph.gexf.*.partial")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(archive.glob(".graph.gexf.*.partial")), "the export never started"
+    child.send_signal(getattr(signal, signal_name))
+    child.wait(30)
+    assert (archive / "graph.gexf").read_bytes() == before  # the previous complete file, not half of a new one
+    nx.read_gexf(archive / "graph.gexf")
+    if signal_name == "SIGINT":  # an interrupted export cleans up after itself
+        assert not list(archive.glob(".graph.gexf.*.partial"))
+
+
+def test_one_failing_export_does_not_cost_the_others(demo_archive, tmp_path, monkeypatch):
+    from pipeline import exports, store
+
+    def broken(conn, handle, clean):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(exports.EXPORTS, "graphml", ("graph.graphml", False, broken))
+    conn = store.connect(demo_archive, readonly=True)
+    report = exports.export_all(conn, tmp_path / "out")
+    assert report.failed == {"graphml": "graph.graphml: No space left on device"}
+    assert set(report.written) == set(exports.EXPORTS) - {"graphml"}
+    assert not (tmp_path / "out" / "graph.graphml").exists()
+    assert not list((tmp_path / "out").glob(".*.partial"))
+
+
+def test_values_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
+    from nlp.extract import extract
+    from pipeline import exports, store
+    from pipeline.ingest import store_record
+    from pipeline.process import DocumentRecord
+
+    conn = store.connect(tmp_path)
+    text = "Số: 9/UBND-VP\nV/v kiểm tra\fký tự\nThực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh."
+    record = DocumentRecord("x.txt", "x", 1, text, 1, extract(text), "ok")
+    store_record(conn, record)
+    conn.execute("UPDATE nodes SET title = title || ? ", ("\x01\x1b",))  # an old archive's control characters
+    report = exports.export_all(conn, tmp_path / "out")
+    assert not report.failed and any("left out" in w for w in report.warnings)
+    for name in ("graph.gexf", "graph.graphml"):
+        nx.read_graphml(tmp_path / "out" / name) if name.endswith("graphml") else nx.read_gexf(tmp_path / "out" / name)
