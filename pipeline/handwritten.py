@@ -223,7 +223,10 @@ def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -
 
 
 def _printed_plus_mark(printed: str, read: str) -> bool:
-    return len(read) == len(printed) + 1 and (read == printed + "1" or read == "1" + printed)
+    """The digit reader saw OCR's printed digits and more (the slash or colon beside them taken for a 1), or less
+    (its region cut into them): the number is printed, and OCR's reading of it stands."""
+    return (len(read) == len(printed) + 1 and (read == printed + "1" or read == "1" + printed)) or \
+        (read != printed and read in printed)
 
 
 def _unknown_number(header: Header) -> Header:
