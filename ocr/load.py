@@ -41,6 +41,7 @@ class PageInput:
     widgets: tuple[Widget, ...] = ()  # what the PDF's annotations draw over the page (stamps, signatures, fields)
     chars: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()  # the text layer's characters and their
     # boxes in the pixels of a 300 dpi rendering, index for index with the layer as pdfium gives it
+    size: tuple[int, ...] = ()  # (width, height) of the page in the pixels its image has (or would have at 300 dpi)
 
 
 # Characters that Vietnamese text in the legacy TCVN3 (ABC) or VNI fonts turns into when a PDF maps them to Latin-1
@@ -136,7 +137,7 @@ def _pdf_pages(path: Path, force_ocr: bool = False, accept_layer: Callable[[str]
                 chars = tuple(_char_boxes(textpage, text, height, RENDER_DPI / 72)) if widgets else ()
                 textpage.close()
                 yield PageInput(page=index + 1, image=None, text=layer, dpi=RENDER_DPI, widgets=widgets,
-                                chars=chars)
+                                chars=chars, size=(round(width * RENDER_DPI / 72), round(height * RENDER_DPI / 72)))
             else:
                 textpage.close()
                 bitmap = page.render(scale=scale, grayscale=False, may_draw_forms=False)

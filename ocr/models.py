@@ -41,6 +41,7 @@ class PageText:
     overlays: tuple[Overlay, ...] = ()
     seconds: float = 0.0
     transform: tuple[float, ...] = ()  # 2×3 affine: pixel of the page as loaded or rendered → pixel of the boxes
+    input_size: tuple[int, ...] = ()  # (width, height) of the page as loaded or rendered, in pixels
 
 
 @dataclass(frozen=True)

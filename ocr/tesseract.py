@@ -8,6 +8,7 @@ import re
 import tempfile
 import time
 import unicodedata
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -225,7 +226,7 @@ def read_text_layer(item) -> PageText:
         if fields and item.chars and len(item.chars) == len(text):
             text = merge_fields(text, list(item.chars), fields)
     return PageText(page=item.page, text=_tidy_layer(text), mean_confidence=None, source="text-layer",
-                    overlays=tuple(overlays))
+                    overlays=tuple(overlays), input_size=item.size)
 
 
 def _tidy_layer(text: str) -> str:
@@ -269,6 +270,8 @@ def read_image(image: np.ndarray, page: int = 1, dpi: int = 300, skip: frozenset
     text, page_words, offsets, overlays = _compose(lines)
     found_kinds = {o.kind for o in overlays}
     overlays += [o for o in ink_overlays if o.kind not in found_kinds]
+    # every overlay's box in the pixels of the page as loaded (the widgets' already are)
+    overlays = [replace(o, bbox=map_box(matrix, o.bbox, inverse=True)) if o.bbox else o for o in overlays]
     overlays += widget_overlays
     return PageText(
         page=page,
@@ -285,6 +288,7 @@ def read_image(image: np.ndarray, page: int = 1, dpi: int = 300, skip: frozenset
         overlays=tuple(overlays),
         seconds=round(time.perf_counter() - started, 3),
         transform=tuple(float(v) for v in matrix[:2].ravel()),
+        input_size=(int(image.shape[1]), int(image.shape[0])),
     )
 
 

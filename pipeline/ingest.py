@@ -27,6 +27,8 @@ def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
             "pages": record.pages,
             "text": record.text,
             "restored_text": record.restored,
+            "restored_map": [list(c) for c in record.restored_map] if record.restored_map else None,
+            "path": record.path,
             "processed_at": store.now(),
         }
         if record.loaded is not None:

@@ -186,7 +186,8 @@ class Loaded:
     def meta(self) -> dict[str, Any]:
         pages = [{"page": p.page, "source": p.source, "mean_confidence": p.mean_confidence, "rotation": p.rotation,
                   "skew": p.skew, "dpi": p.dpi, "width": p.width, "height": p.height} for p in self.pages]
-        pages = [{**entry, "transform": list(p.transform)} for entry, p in zip(pages, self.pages)]
+        pages = [{**entry, "transform": list(p.transform), "input_size": list(p.input_size)}
+                 for entry, p in zip(pages, self.pages)]
         overlays = [{"kind": o.kind, "text": o.text, "bbox": list(o.bbox) if o.bbox else None} for o in self.overlays]
         return {"kind": self.kind, "encoding": self.encoding, "pages": pages, "overlays": overlays,
                 "pdf_signature": self.pdf_signature, "blanks": self.blanks}
@@ -254,7 +255,7 @@ def load_scan(path: Path, *, force_ocr: bool = False) -> Loaded:
 def extract_loaded(loaded: Loaded, *, restore: bool = True) -> Extraction:
     """Extraction of a loaded file: restoration where the text is garbled, the header completed from the
     overlays (signature time) when needed. `restore=False` reads the text only as it came."""
-    return analyse(loaded, restore=restore)[0]
+    return analyse(loaded, restore=restore).extraction
 
 
 def overlay_texts(loaded: Loaded) -> tuple[str, str]:
@@ -271,9 +272,17 @@ def overlay_texts(loaded: Loaded) -> tuple[str, str]:
     return signature, publication
 
 
-def analyse(loaded: Loaded, *, restore: bool = True) -> tuple[Extraction, str | None, dict[str, Any]]:
-    """(extraction, the restored text or None when restoration changed nothing, what was read in the header's
-    handwritten blanks)."""
+@dataclass(frozen=True)
+class Analysis:
+    extraction: Extraction
+    restored: str | None  # the text restored, None when restoration changed nothing
+    restored_map: tuple[tuple[int, int, int, int], ...]  # the restoration's changes: (start, end, new start, new end)
+    blanks: dict[str, Any]  # what was read in the header's handwritten blanks
+
+
+def analyse(loaded: Loaded, *, restore: bool = True) -> Analysis:
+    """The extraction, the restored text (and how its offsets map to the text as it came), and the handwriting
+    read in the header's blanks."""
     restored = restore_text(loaded) if restore else None
     extraction = extract_restored(loaded.text, restored)
     signature, publication = overlay_texts(loaded)
@@ -286,7 +295,8 @@ def analyse(loaded: Loaded, *, restore: bool = True) -> tuple[Extraction, str | 
     header = with_overlays(header, signature or None, publication or None)
     if header != extraction.header:
         extraction = with_header(extraction, header)
-    return extraction, (restored.text if restored is not None else None), blanks
+    mapping = tuple((c.start, c.end, c.new_start, c.new_end) for c in restored.changes) if restored else ()
+    return Analysis(extraction, restored.text if restored is not None else None, mapping, blanks)
 
 
 def restore_text(loaded: Loaded) -> Any:
@@ -365,6 +375,8 @@ class DocumentRecord:
     loaded: Loaded | None = None
     restored: str | None = None  # the text with diacritics restored and garble repaired, when that changed it
     detail: str | None = None  # an unexpected failure's exception (class and text), for errors.csv
+    restored_map: tuple[tuple[int, int, int, int], ...] = ()  # how offsets of `text` map into `restored`
+    path: str | None = None  # the file's absolute path when it was read (the web page renders and serves it)
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -393,15 +405,16 @@ def process_path(path: Path, source: str | None = None, *, force_ocr: bool = Fal
         except Exception as exc:  # noqa: BLE001
             raise internal("ocr" if path.suffix.lower() in SCAN_SUFFIXES else "read", path, exc) from None
         try:
-            extraction, restored, blanks = analyse(loaded)
+            analysis = analyse(loaded)
         except Exception as exc:  # noqa: BLE001
             raise internal("extract", path, exc) from None
-        loaded = dc_replace(loaded, images={}, blanks=blanks)  # page images are not kept in the record
+        loaded = dc_replace(loaded, images={}, blanks=analysis.blanks)  # page images are not kept in the record
     except VanbanError as exc:
         return DocumentRecord(source, sha, size, None, 0, None, "failed", exc.stage, exc.message, detail=exc.detail)
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop a batch
         error = internal("extract", path, exc)
         return DocumentRecord(source, sha, size, None, 0, None, "failed", error.stage, error.message,
                               detail=error.detail)
-    return DocumentRecord(source, sha, size, loaded.text, loaded.text.count("\f") + 1, extraction, "ok",
-                          loaded=loaded, restored=restored)
+    return DocumentRecord(source, sha, size, loaded.text, loaded.text.count("\f") + 1, analysis.extraction, "ok",
+                          loaded=loaded, restored=analysis.restored, restored_map=analysis.restored_map,
+                          path=str(path.resolve()))

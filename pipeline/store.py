@@ -123,6 +123,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN error_detail TEXT;
     """,
+    # 7: the file's absolute path (page images, downloads) and how the restored text's offsets map to the text's
+    """
+    ALTER TABLE documents ADD COLUMN path TEXT;
+    ALTER TABLE documents ADD COLUMN restored_map TEXT;
+    """,
 ]
 
 

@@ -30,7 +30,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from nlp.text import fold_lower
@@ -131,22 +131,39 @@ def highlight(text: str | None, needles: list[str]) -> list[tuple[str, bool]]:
     return pieces
 
 
-def edge_view(row: dict[str, Any], cited_symbol: str | None) -> dict[str, Any]:
-    """One line of 'cites' / 'cited by': the other document, the relation, the sentence and the file."""
+def edge_view(row: dict[str, Any], cited_symbol: str | None, evidence: str | None = None) -> dict[str, Any]:
+    """One line of 'cites' / 'cited by': the other document, the relation, the sentence and the file, and `evidence`:
+    the link to the sentence in the citing document's page (its box on a scan)."""
     return {
         "href": doc_href(row["id"]), "type": row["type"], "symbol": row["symbol"] or row["id"], "date": row["date"],
         "relation": row["relation"], "kind": row["kind"], "stub": row["stub"], "page": row["page"],
         "sentence": highlight(row["snippet"], [cited_symbol] if cited_symbol else []),
-        "source": row["source"], "source_href": source_href(row["source"]),
+        "source": row["source"], "source_href": source_href(row["source"]), "evidence": evidence,
     }
 
 
+_EVIDENCE_SQL = ("SELECT d.node_id, MIN(m.id) AS mention FROM documents d JOIN mentions m ON m.document_id = d.id "
+                 "WHERE d.source = ? AND m.node_id = ? GROUP BY d.node_id")
+
+
+def evidence_href(conn: sqlite3.Connection, row: dict[str, Any]) -> str | None:
+    """Where the edge's sentence is: the citing document's page at the first mention of the cited node (its box on
+    the page image of a scan, else the reference in the text: the document page gives both that anchor)."""
+    cited = row["via"] if row.get("direction") == "cited_by" else row["id"]
+    found = conn.execute(_EVIDENCE_SQL, (row["source"], cited)).fetchone()
+    if found is None or not found["node_id"]:
+        return None
+    return f"{doc_href(found['node_id'])}#box-m{found['mention']}"
+
+
 def _section(label: str, rows: list[dict[str, Any]], marked: Callable[[dict[str, Any]], str | None],
-             ) -> dict[str, Any]:
-    return {"label": label, "total": len(rows), "rows": [edge_view(r, marked(r)) for r in rows[:MAX_ROWS]]}
+             conn: sqlite3.Connection | None = None) -> dict[str, Any]:
+    return {"label": label, "total": len(rows),
+            "rows": [edge_view(r, marked(r), evidence_href(conn, r) if conn is not None else None)
+                     for r in rows[:MAX_ROWS]]}
 
 
-def answer_view(result: Answer) -> dict[str, Any]:
+def answer_view(result: Answer, conn: sqlite3.Connection | None = None) -> dict[str, Any]:
     directions = ["cited_by", "cites"] if result.direction == "both" else [result.direction]
     matches = []
     for match in result.matches:
@@ -154,7 +171,7 @@ def answer_view(result: Answer) -> dict[str, Any]:
         for direction in directions:
             rows = [r for r in result.results if r["direction"] == direction and r["via"] == match["id"]]
             sections.append(_section(DIRECTION_LABELS[direction], rows,
-                                     lambda r: match["symbol"] if direction == "cited_by" else r["symbol"]))
+                                     lambda r: match["symbol"] if direction == "cited_by" else r["symbol"], conn))
         matches.append({**match, "href": doc_href(match["id"]), "sections": sections})
     return {"ambiguous": result.ambiguous, "target": result.target.text if result.target else "", "matches": matches}
 
@@ -172,7 +189,7 @@ def text_hits(conn: sqlite3.Connection, query: str) -> list[dict[str, Any]]:
 def search_view(conn: sqlite3.Connection, query: str) -> dict[str, Any]:
     view: dict[str, Any] = {"answer": None, "error": None}
     try:
-        view["answer"] = answer_view(answer(conn, query))
+        view["answer"] = answer_view(answer(conn, query), conn)
     except QueryError:
         pass  # not a question about a numbered document: the text search below answers it
     view["texts"] = text_hits(conn, query)
@@ -215,31 +232,101 @@ def _node(row: sqlite3.Row) -> dict[str, Any]:
             "stub": bool(row["is_stub"]), "ambiguous": bool(row["ambiguous"])}
 
 
-def page_image(document: sqlite3.Row, number: int) -> str | None:
-    """The URL of a page image of a scanned document, shown above that page's text.
+def _mapping(document: sqlite3.Row) -> Any:
+    """The restoration's offset mapping of a document (text as it came → restored text), or None."""
+    from nlp.restore import Change, Restored
 
-    Hook for scans: the store keeps no page images yet (the OCR stage is a later issue), so there is none to show
-    and none is faked. When it does, return the image's URL here (and serve it); mentions already carry `page`."""
-    return None
+    raw = document["restored_map"] if "restored_map" in document.keys() else None
+    if not raw or not document["restored_text"]:
+        return None
+    changes = tuple(Change(a, b, c, d, "", "", 1.0) for a, b, c, d in json.loads(raw))
+    return Restored(document["restored_text"], changes)
 
 
-def page_views(conn: sqlite3.Connection, document: sqlite3.Row) -> list[dict[str, Any]]:
-    """The document text cut into pages (form feeds) and into plain pieces and linked references."""
-    text = document["text"] or ""
-    mentions = conn.execute(
-        "SELECT m.id, m.node_id, m.start, m.end, m.relation, n.symbol, n.type FROM mentions m "
+def line_boxes(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Word boxes joined into one box per line of print (a reference that wraps is two boxes, not one block)."""
+    lines: list[list[int]] = []
+    for x0, y0, x1, y1 in sorted(boxes, key=lambda b: ((b[1] + b[3]) / 2, b[0])):
+        for line in lines:
+            overlap = min(y1, line[3]) - max(y0, line[1])
+            if overlap > 0.5 * min(y1 - y0, line[3] - line[1]):
+                line[:] = [min(x0, line[0]), min(y0, line[1]), max(x1, line[2]), max(y1, line[3])]
+                break
+        else:
+            lines.append([x0, y0, x1, y1])
+    return [tuple(line) for line in lines]  # type: ignore[misc]
+
+
+def page_views(conn: sqlite3.Connection, document: sqlite3.Row, view: str = "restored",
+               image_ok: bool = False) -> list[dict[str, Any]]:
+    """The document's pages: its text (restored, or as read) cut into plain pieces and linked references, and for a
+    scan the page image with a box where each reference (and each handwritten or stamped header field) was read."""
+    from . import pages as page_images
+
+    mapping = _mapping(document) if view == "restored" else None
+    text = mapping.text if mapping is not None else (document["text"] or "")
+    rows = conn.execute(
+        "SELECT m.id, m.node_id, m.start, m.end, m.page, m.relation, m.boxes, n.symbol, n.type FROM mentions m "
         "LEFT JOIN nodes n ON n.id = m.node_id WHERE m.document_id = ? ORDER BY m.start, m.end DESC",
         (document["id"],)).fetchall()
+    mentions = []
+    for row in rows:
+        item = dict(row)
+        if mapping is not None and row["start"] is not None and row["end"] is not None:
+            item["start"], item["end"] = mapping.to_restored(row["start"]), mapping.to_restored(row["end"])
+        mentions.append(item)
+    sizes = page_images.page_sizes(document)
+    fields = _field_boxes(document)
     pages, start = [], 0
     for number, body in enumerate(text.split("\f"), start=1):
         end = start + len(body)
-        pages.append({"number": number, "image": page_image(document, number),
-                      "segments": _segments(text, start, end, mentions)})
+        page: dict[str, Any] = {"number": number, "segments": _segments(text, start, end, mentions),
+                                "image": None}
+        if number in sizes and image_ok:
+            transform, size = sizes[number]
+            boxes = []
+            for m in mentions:
+                if m["page"] == number and m["boxes"]:
+                    words = [page_images.to_page(b, transform) for b in json.loads(m["boxes"])]
+                    label = f"{m['type'] or ''} {m['symbol'] or m['node_id']}".strip()
+                    boxes.append({"id": m["id"], "href": doc_href(m["node_id"]),
+                                  "title": f"{m['relation'] or 'cites'} → {label}",
+                                  "rects": [{"x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0}
+                                            for x0, y0, x1, y1 in line_boxes(words)]})
+            page["image"] = {"src": f"/page/{document['id']}/{number}.png", "width": size[0], "height": size[1],
+                             "boxes": boxes, "fields": [f for f in fields if f["page"] == number]}
+            for piece in page["segments"]:  # on a scan, a reference in the text shows where it is on the page
+                if piece.get("id") is not None and any(b["id"] == piece["id"] for b in boxes):
+                    piece["box"] = f"#box-m{piece['id']}"
+        pages.append(page)
         start = end + 1
     return pages
 
 
-def _segments(text: str, start: int, end: int, mentions: list[sqlite3.Row]) -> list[dict[str, Any]]:
+_FIELD_LABELS = {"number": "Số (viết tay)", "day": "Ngày (viết tay)", "month": "Tháng (viết tay)",
+                 "signature": "Chữ ký số", "publication": "Dấu Công báo", "incoming": "Dấu công văn đến"}
+
+
+def _field_boxes(document: sqlite3.Row) -> list[dict[str, Any]]:
+    """Boxes of the header fields read from handwriting and of the overlays, on page 1 (page as loaded)."""
+    meta = json.loads(document["meta"] or "{}") if document["meta"] else {}
+    out = []
+    for field, reading in (meta.get("blanks") or {}).items():
+        if reading.get("box"):
+            x0, y0, x1, y1 = reading["box"]
+            value = reading.get("value")
+            out.append({"id": field, "page": 1, "x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0,
+                        "title": f"{_FIELD_LABELS.get(field, field)}: {value if value is not None else 'not read'}"
+                                 f" ({reading.get('source')}, {reading.get('confidence') or 0:.2f})"})
+    for k, overlay in enumerate(meta.get("overlays") or []):
+        if overlay.get("bbox") and overlay.get("kind") in _FIELD_LABELS:
+            x0, y0, x1, y1 = overlay["bbox"]
+            out.append({"id": f"overlay-{k}", "page": 1, "x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0,
+                        "title": f"{_FIELD_LABELS[overlay['kind']]}: {' '.join(overlay.get('text', '').split())}"})
+    return out
+
+
+def _segments(text: str, start: int, end: int, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     pieces: list[dict[str, Any]] = []
     cursor = start
     for m in mentions:
@@ -256,7 +343,10 @@ def _segments(text: str, start: int, end: int, mentions: list[sqlite3.Row]) -> l
     return pieces
 
 
-def document_view(conn: sqlite3.Connection, node_id: str) -> dict[str, Any] | None:
+def document_view(conn: sqlite3.Connection, node_id: str, view: str = "restored") -> dict[str, Any] | None:
+    from . import pages as page_images
+    from .query import variants
+
     node = conn.execute("SELECT * FROM nodes WHERE id = ?", (node_id,)).fetchone()
     if node is None:
         return None
@@ -268,23 +358,56 @@ def document_view(conn: sqlite3.Connection, node_id: str) -> dict[str, Any] | No
         row = conn.execute("SELECT * FROM nodes WHERE id = ?", (other,)).fetchone()
         candidates.append(_node(row) if row else {"id": other, "href": doc_href(other), "symbol": other})
     symbol = node["symbol"]
+    state = page_images.file_state(document) if document is not None else None
+    restored = bool(document is not None and document["restored_text"])
+    view = "raw" if view == "raw" or not restored else "restored"
     return {
-        "node": _node(node), "document": document, "candidates": candidates,
-        "pages": page_views(conn, document) if document else [],
+        "node": _node(node), "document": document, "candidates": candidates, "view": view, "restored": restored,
+        "file_state": state, "variants": _variants(variants(conn, node_id)),
+        "pages": page_views(conn, document, view, image_ok=state == "ok") if document else [],
         "facts": _facts(node, document),
-        "sections": [_section(DIRECTION_LABELS["cites"], neighbours(conn, node_id, "cites"), lambda r: r["symbol"]),
+        "sections": [_section(DIRECTION_LABELS["cites"], neighbours(conn, node_id, "cites"), lambda r: r["symbol"],
+                              conn),
                      _section(DIRECTION_LABELS["cited_by"], neighbours(conn, node_id, "cited_by"),
-                              lambda r: symbol)],
+                              lambda r: symbol, conn)],
     }
+
+
+def _variants(rows: list[dict[str, Any]], shown: int = 3) -> list[dict[str, Any]]:
+    """The other readings of a node's symbol, one line each: how often, why linked, the first files."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        item = grouped.setdefault(row["variant"], {"variant": row["variant"], "evidence": row["evidence"],
+                                                   "count": 0, "sources": []})
+        item["count"] += 1
+        if row["source"] and len(item["sources"]) < shown:
+            item["sources"].append(f"{row['source']}" + (f" p.{row['page']}" if row["page"] else ""))
+    return list(grouped.values())
 
 
 def _facts(node: sqlite3.Row, document: sqlite3.Row | None) -> list[tuple[str, Any]]:
     doc = dict(document) if document else {}
-    facts = [("Số/ký hiệu", node["symbol"]), ("Loại", node["type"]), ("Ngày", node["date"] or doc.get("date_partial")),
+    facts = [("Số/ký hiệu", node["symbol"]), ("Số đọc từ", _source(doc.get("number_source"),
+                                                                   doc.get("number_confidence"))),
+             ("Loại", node["type"]), ("Ngày", node["date"] or doc.get("date_partial")),
+             ("Ngày đọc từ", _source(doc.get("date_source"), doc.get("date_confidence"))),
              ("Cơ quan ban hành", node["issuer"]), ("Tỉnh, thành", node["province"]), ("Xã, phường", node["locality"]),
              ("Trích yếu", node["title"] or doc.get("subject")), ("Người ký", _signer(doc.get("signer"))),
+             ("Ký số lúc", doc.get("signed_at")), ("Công báo lúc", doc.get("published_at")),
              ("Tệp", doc.get("source")), ("Số trang", doc.get("pages"))]
     return [(label, value) for label, value in facts if value not in (None, "")]
+
+
+_SOURCES = {"print": "in", "handwriting": "viết tay", "signature": "chữ ký số", "header": "in", "inferred":
+            "suy ra từ văn bản trích dẫn", "field": "trường nhập"}
+
+
+def _source(source: str | None, confidence: float | None) -> str | None:
+    """Where a field was read, in words, with how sure the reading is."""
+    if not source:
+        return None
+    words = f"{_SOURCES.get(source, source)} · {source}"
+    return f"{words} ({confidence:.2f})" if confidence is not None and source != "print" else words
 
 
 def _signer(value: str | None) -> str | None:
@@ -338,10 +461,42 @@ def create_app(db: Path | str) -> Starlette:
 
     def document_page(request: Request) -> Response:
         with archive.connect() as conn:
-            view = document_view(conn, request.path_params["node_id"])
+            view = document_view(conn, request.path_params["node_id"], request.query_params.get("view", "restored"))
         if view is None:
             raise HTTPException(404, "No document with this id in the archive.")
         return page("document.html", {**view, "here": "document"})
+
+    def _document_row(request: Request) -> sqlite3.Row:
+        try:
+            doc_id = int(request.path_params["doc_id"])
+        except ValueError:
+            raise HTTPException(404, "No such document.") from None
+        with archive.connect() as conn:
+            row = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise HTTPException(404, "No such document.")
+        return row
+
+    def page_image(request: Request) -> Response:
+        from . import pages as page_images
+
+        row = _document_row(request)
+        try:
+            number = int(request.path_params["number"])
+            image = page_images.render(archive.path.parent, row, number)
+        except (ValueError, LookupError) as exc:
+            raise HTTPException(404, f"No image of this page: {exc}") from None
+        return _secure(Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}))
+
+    def file_download(request: Request) -> Response:
+        from . import pages as page_images
+
+        row = _document_row(request)
+        if page_images.file_state(row) != "ok":
+            raise HTTPException(404, "The archived file has moved or changed since it was read.")
+        name = Path(row["path"]).name
+        return _secure(FileResponse(row["path"], filename=name,
+                                    content_disposition_type="attachment"))
 
     def source_page(request: Request) -> Response:
         path = request.query_params.get("path", "")
@@ -388,6 +543,8 @@ def create_app(db: Path | str) -> Starlette:
         Route("/doc/{node_id}", document_page),
         Route("/source", source_page),
         Route("/graph", graph_page),
+        Route("/page/{doc_id}/{number}.png", page_image),
+        Route("/file/{doc_id}", file_download),
         Route("/api/query", api_query),
         Route("/static/vanban.css", stylesheet),
         Route("/static/web.css", web_stylesheet),

@@ -9,7 +9,9 @@ from .test_references import SAMPLE_REFERENCES
 def test_sample_with_and_without_restoration(sample_text):
     loaded = Loaded(text=sample_text, kind="text")
     plain = extract_loaded(loaded, restore=False)
-    restored, restored_text, _blanks = analyse(loaded)
+    analysis = analyse(loaded)
+    restored, restored_text = analysis.extraction, analysis.restored
+    assert analysis.restored_map and all(a <= b and c <= d for a, b, c, d in analysis.restored_map)
     assert restored_text and "Chuyển đổi số" in restored_text
     # at least as good: the same ten documents with their dates
     assert {(r.symbol, r.date) for r in restored.references} == SAMPLE_REFERENCES

@@ -119,16 +119,26 @@ def _document_text(body: str) -> str:
 def test_document_page_highlights_every_reference_and_keeps_the_text(client, demo_conn):
     doc = demo_conn.execute("SELECT * FROM documents WHERE symbol = '819/SKHCN-BCVT&CĐS'").fetchone()
     body = client.get(f"/doc/{doc['node_id']}").text
-    assert _document_text(body) == doc["text"]
-    links = re.findall(r'<a class="ref rel-(\w+)" id="m\d+" href="/doc/([^"]+)"', body)
+    raw = client.get(f"/doc/{doc['node_id']}", params={"view": "raw"}).text
+    # the sample letter is OCR output: it reads restored by default, and one click shows the text as OCR read it
+    assert doc["restored_text"] and _document_text(body) == doc["restored_text"] != doc["text"]
+    assert "Thực hiện ý kiến chỉ đạo của Phó Chủ tịch" in _document_text(body)
+    assert _document_text(raw) == doc["text"] and "Thuc hién y kién chi dao" in _document_text(raw)
+    assert 'href="?view=raw"' in body and 'href="?view=restored"' in raw
     mentions = demo_conn.execute("SELECT COUNT(*) FROM mentions WHERE document_id = ?", (doc["id"],)).fetchone()[0]
-    assert 10 <= len(links) <= mentions
-    assert ("based_on", PLAN_58_QN) in links
-    assert {"cites", "based_on", "implements"} >= {relation for relation, _ in links}
+    for page in (body, raw):  # every reference linked in both views, over the same words
+        links = re.findall(r'<a class="ref rel-(\w+)" id="m\d+" href="/doc/([^"]+)"', page)
+        assert 10 <= len(links) <= mentions
+        assert ("based_on", PLAN_58_QN) in links
+        assert {"cites", "based_on", "implements"} >= {relation for relation, _ in links}
+    restored = re.findall(r'id="m(\d+)" href="[^"]+" title="[^"]*">([^<]+)</a>', body)
+    as_read = dict(re.findall(r'id="m(\d+)" href="[^"]+" title="[^"]*">([^<]+)</a>', raw))
+    plans = [text for k, text in restored if "58/KH-UBND" in as_read.get(k, "")]
+    assert plans and all("58/KH-UBND" in html.unescape(text) for text in plans)
     from pipeline.query import neighbours
 
     assert f"Cites ({len(neighbours(demo_conn, doc['node_id'], 'cites'))})" in body
-    assert "Người ký" in body and "KT. GIAM DOC" in body
+    assert "Người ký" in body and "KT. GIÁM ĐỐC" in body  # read from the restored text
 
 
 def test_stub_page_lists_what_cites_it(client, demo_conn):
@@ -237,3 +247,147 @@ def test_cli_serve_errors(tmp_path, demo_archive):
         taken = subprocess.run([*VANBAN, "serve", "--db", str(demo_archive), "--port", str(port)],
                                capture_output=True, text=True, timeout=30)
     assert taken.returncode == 1 and taken.stderr.count("\n") == 1 and "cannot listen" in taken.stderr
+
+
+SCAN_415 = "cv-415-stp-pbgdpl-quang-ngai-2026-03-16"
+
+
+def _box(body: str, mention: int) -> list[tuple[int, int, int, int]]:
+    group = re.search(rf'<g class="refbox" id="box-m{mention}">(.*?)</g>', body, re.S)
+    assert group, f"no box for mention {mention}"
+    return [tuple(int(v) for v in r) for r in
+            re.findall(r'<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)"', group.group(1))]
+
+
+def test_a_scan_shows_its_page_with_each_reference_boxed_where_it_was_read(client, demo_conn):
+    import io
+
+    import pytesseract
+    from PIL import Image
+
+    doc = demo_conn.execute("SELECT * FROM documents WHERE node_id = ?", (SCAN_415,)).fetchone()
+    body = client.get(f"/doc/{SCAN_415}").text
+    image = re.search(r'<img class="scan" loading="lazy" src="(/page/\d+/1.png)" width="(\d+)" height="(\d+)"', body)
+    assert image, "the scan's page is not shown"
+    png = client.get(image.group(1))
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    page = Image.open(io.BytesIO(png.content)).convert("L")
+    width, height = int(image.group(2)), int(image.group(3))
+    assert abs(page.width / page.height - width / height) < 0.01
+    scale = page.width / width
+    mention = demo_conn.execute("SELECT m.id FROM mentions m WHERE m.document_id = ? AND m.node_id = ?",
+                                (doc["id"], PLAN_58_QN)).fetchone()[0]
+    # the reference in the text jumps to its box; the box links to the cited plan
+    assert re.search(rf'id="m{mention}" href="#box-m{mention}"', body)
+    assert re.search(rf'<a href="/doc/{PLAN_58_QN}"><g class="refbox" id="box-m{mention}">', body)
+    boxes = _box(body, mention)
+    assert 1 <= len(boxes) <= 2  # one box per line of print the reference covers
+    words = []
+    for x, y, w, h in boxes:  # what is inside the box on the served page image is the reference
+        assert 0 <= x and 0 <= y and x + w <= width and y + h <= height
+        crop = page.crop((int(x * scale) - 4, int(y * scale) - 4, int((x + w) * scale) + 4, int((y + h) * scale) + 4))
+        crop = crop.resize((crop.width * 2, crop.height * 2))
+        words.append(pytesseract.image_to_string(crop, lang="vie", config="--psm 7"))
+    assert "58/KH-UBND" in "".join(words).replace(" ", ""), words
+    assert '<rect class="fieldbox" id="field-overlay-' in body  # the incoming-mail stamp, read as a field
+    assert client.get(image.group(1)).content == png.content  # from the cache the second time
+
+
+def test_cited_by_rows_open_the_citing_page_at_the_reference(client, demo_conn):
+    body = client.get(f"/doc/{PLAN_58_QN}").text
+    links = re.findall(rf'href="/doc/{SCAN_415}#box-m(\d+)"', body)
+    assert links, "the scanned letter's 'cited by' row does not open its page at the reference"
+    citing = client.get(f"/doc/{SCAN_415}").text
+    assert f'id="box-m{links[0]}"' in citing and _box(citing, int(links[0]))
+    letter = demo_conn.execute("SELECT node_id FROM documents WHERE symbol = '819/SKHCN-BCVT&CĐS'").fetchone()[0]
+    text_link = re.findall(rf'href="/doc/{letter}#box-m(\d+)"', body)
+    assert text_link  # a text letter has the same anchor, on the reference in its text
+    assert f'<span class="at" id="box-m{text_link[0]}">' in client.get(f"/doc/{letter}").text
+
+
+def test_the_original_file_downloads_by_id_only(client, demo_conn):
+    doc = demo_conn.execute("SELECT * FROM documents WHERE node_id = ?", (SCAN_415,)).fetchone()
+    body = client.get(f"/doc/{SCAN_415}").text
+    assert f'href="/file/{doc["id"]}"' in body
+    got = client.get(f"/file/{doc['id']}", params={"path": "/etc/passwd"})
+    assert got.status_code == 200 and got.content == Path(doc["path"]).read_bytes()
+    assert got.headers["content-disposition"].startswith("attachment")
+    for path in ("/file/..%2F..%2F..%2Fetc%2Fpasswd", "/file/../../etc/passwd", "/file/%2e%2e/%2e%2e/etc/passwd",
+                 "/file/-1", "/file/999999", "/file/1%20OR%201=1", "/page/..%2Farchive.sqlite/1.png",
+                 f"/page/{doc['id']}/../../archive.sqlite", f"/page/{doc['id']}/0.png", f"/page/{doc['id']}/99.png",
+                 "/file/", "/file/%00"):
+        answer = client.get(path)
+        assert answer.status_code == 404, path
+        assert b"root:" not in answer.content and b"SQLite format" not in answer.content, path
+
+
+def _scan_archive(folder: Path) -> tuple[Path, str]:
+    """An archive of one scanned letter (the demo's JPEG, copied), and its node id."""
+    import shutil
+
+    from pipeline.batch import run
+
+    scans = folder / "scans"
+    scans.mkdir()
+    scan = scans / "96-QD-UBND-nghean.jpg"
+    shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "scans" / scan.name, scan)
+    assert run([str(scans)], folder / "out", exports_mode="none").failed == 0
+    from pipeline import store
+
+    conn = store.connect(folder / "out", readonly=True)
+    node_id = conn.execute("SELECT node_id FROM documents").fetchone()[0]
+    conn.close()
+    return scan, node_id
+
+
+def test_a_moved_or_changed_file_says_so_and_the_text_still_shows(tmp_path, monkeypatch):
+    from pipeline import pages
+
+    scan, node_id = _scan_archive(tmp_path)
+    with TestClient(create_app(tmp_path / "out")) as c:
+        body = c.get(f"/doc/{node_id}").text
+        assert '<img class="scan"' in body and "/file/" in body
+        doc_id = re.search(r'src="/page/(\d+)/1.png"', body).group(1)
+        assert c.get(f"/page/{doc_id}/1.png").status_code == 200
+        cached = list((tmp_path / "out" / pages.CACHE).glob("*.png"))
+        assert len(cached) == 1
+
+        data = scan.read_bytes()
+        scan.write_bytes(data[:-10] + b"0123456789")  # same size, other content
+        changed = c.get(f"/doc/{node_id}").text
+        assert "has changed since it was read" in changed and '<img class="scan"' not in changed
+        assert _document_text(changed) == _document_text(body) and "Căn cứ" in _document_text(changed)
+        assert c.get(f"/page/{doc_id}/1.png").status_code == 404  # not even from the cache
+        assert c.get(f"/file/{doc_id}").status_code == 404
+
+        scan.rename(tmp_path / "elsewhere.jpg")
+        moved = c.get(f"/doc/{node_id}").text
+        assert "is no longer at" in moved and '<img class="scan"' not in moved and "/file/" not in moved
+        assert _document_text(moved) == _document_text(body)
+
+        (tmp_path / "elsewhere.jpg").rename(scan)
+        scan.write_bytes(data)
+        assert '<img class="scan"' in c.get(f"/doc/{node_id}").text
+
+
+def test_the_page_cache_stays_within_its_bound(tmp_path, monkeypatch):
+    from pipeline import pages
+
+    scan, node_id = _scan_archive(tmp_path)
+    monkeypatch.setattr(pages, "WIDTH", 300)
+    from pipeline import store
+
+    conn = store.connect(tmp_path / "out", readonly=True)
+    row = conn.execute("SELECT * FROM documents").fetchone()
+    conn.close()
+    first = pages.render(tmp_path / "out", row, 1)
+    monkeypatch.setattr(pages, "CACHE_LIMIT", len(first) + 10)
+    folder = tmp_path / "out" / pages.CACHE
+    for k in range(5):  # other documents' pages: stand-ins in the cache, newer than the first
+        (folder / f"{k:020d}-1.png").write_bytes(first)
+        time.sleep(0.01)
+    pages._bound(folder)
+    kept = list(folder.glob("*.png"))
+    assert sum(p.stat().st_size for p in kept) <= pages.CACHE_LIMIT and len(kept) == 1
+    assert kept[0].name.startswith("00000000000000000004")  # the most recently used stays
+    assert pages.render(tmp_path / "out", row, 1) == first  # evicted pages render again

@@ -1,0 +1,134 @@
+"""The pages of an archived scan as images, and where on them each piece of evidence was read.
+
+A page is rendered on demand from the file the archive read (pypdfium2 for a PDF, Pillow for an image) at a
+resolution a screen needs, and kept in a cache folder beside the store, bounded in size (the least recently used
+pages go first). The boxes the store keeps are in the coordinates of the page as OCR read it (turned, deskewed,
+enlarged): they are mapped back through the page's transform to the page as it was loaded, which is the page
+rendered here. A file that moved or changed since it was archived (its content hash) is not rendered: the page says
+so, and the text view still works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from ocr.preprocess import map_box
+
+CACHE = "page-cache"
+CACHE_LIMIT = 400 * 1024 * 1024  # bytes of cached page images per archive
+WIDTH = 1400  # pixels: a page as wide as a large screen shows it
+_HASHES: dict[tuple[str, int, int], str] = {}
+_LOCK = threading.Lock()
+
+
+def file_state(row: sqlite3.Row) -> str:
+    """`ok` when the archived file is where it was and unchanged; else `missing` or `changed`."""
+    path = row["path"] if "path" in row.keys() else None
+    if not path or not os.path.isfile(path):
+        return "missing"
+    stat = os.stat(path)
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    with _LOCK:
+        digest = _HASHES.get(key)
+    if digest is None:
+        sha = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+        digest = sha.hexdigest()
+        with _LOCK:
+            _HASHES[key] = digest
+    return "ok" if digest == row["sha256"] else "changed"
+
+
+def page_sizes(row: sqlite3.Row) -> dict[int, tuple[tuple[float, ...], tuple[int, int]]]:
+    """Per page number: (transform, loaded size) from the document's metadata (pages OCR read)."""
+    meta = json.loads(row["meta"] or "{}") if row["meta"] else {}
+    out = {}
+    for page in meta.get("pages", []):
+        size = page.get("input_size") or []
+        if len(size) == 2 and size[0] and size[1]:
+            out[int(page["page"])] = (tuple(page.get("transform") or ()), (int(size[0]), int(size[1])))
+    return out
+
+
+def to_page(box: list[int] | tuple[int, ...], transform: tuple[float, ...]) -> tuple[int, int, int, int]:
+    """A box OCR read (in the prepared page's pixels) → the page as loaded."""
+    if not transform:
+        return tuple(int(v) for v in box)  # type: ignore[return-value]
+    return map_box(transform, tuple(float(v) for v in box), inverse=True)
+
+
+def render(archive_dir: Path, row: sqlite3.Row, number: int) -> bytes:
+    """The PNG of page `number` of a document's file, rendered now or from the cache. Raises LookupError when the
+    file is not there as archived, has no such page or cannot be rendered. A cache that cannot be written (a
+    read-only archive) only costs the rendering next time."""
+    if file_state(row) != "ok":
+        raise LookupError("the archived file has moved or changed")
+    folder = archive_dir / CACHE
+    target = folder / f"{row['sha256'][:20]}-{number}.png"
+    try:
+        data = target.read_bytes()
+        os.utime(target)  # recently used
+        return data
+    except OSError:
+        pass
+    try:
+        image = _page_image(Path(row["path"]), number)
+    except LookupError:
+        raise
+    except Exception as exc:  # a file the archive read once but a renderer refuses now
+        raise LookupError(f"the page cannot be rendered ({type(exc).__name__})") from exc
+    if image.width > WIDTH:
+        image = image.resize((WIDTH, round(image.height * WIDTH / image.width)))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=False, compress_level=3)
+    data = buffer.getvalue()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        _bound(folder)
+    except OSError:
+        pass
+    return data
+
+
+def _page_image(path: Path, number: int) -> Any:
+    from PIL import Image, ImageSequence
+
+    if path.suffix.lower() == ".pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            if not 1 <= number <= len(pdf):
+                raise LookupError(f"no page {number}")
+            pdf.init_forms()
+            page = pdf[number - 1]
+            width = page.get_size()[0]
+            return page.render(scale=WIDTH / width, may_draw_forms=True).to_pil().convert("RGB")
+        finally:
+            pdf.close()
+    with Image.open(path) as image:
+        for k, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            if k == number:
+                return frame.convert("RGB")
+    raise LookupError(f"no page {number}")
+
+
+def _bound(folder: Path) -> None:
+    files = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime)
+    total = sum(p.stat().st_size for p in files)
+    while files and total > CACHE_LIMIT:
+        oldest = files.pop(0)
+        total -= oldest.stat().st_size
+        oldest.unlink(missing_ok=True)
