@@ -371,18 +371,61 @@ def _export(db: Path, targets: list[tuple[str, Path]]):
 @app.command("serve")
 def serve_command(
     db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),
-    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="The address to listen on (off loopback a password file "
+                                                     "is required).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port (0: any free one).")] = 8765,
+    password_file: Annotated[Optional[Path], typer.Option(
+        "--password-file", help="Users and tokens allowed in (written by `vanban password`); every request then "
+                                "needs them.")] = None,
+    access_log: Annotated[Optional[Path], typer.Option(
+        "--access-log", help="Where each request is logged (default with a password file: access.log in the "
+                             "archive folder).")] = None,
 ) -> None:
     """A local web page for searching the archive and exploring the graph (read-only; Ctrl+C stops it)."""
     from .web import serve
 
     try:
-        serve(db, host=host, port=port, announce=lambda line: sys.stdout.write(line + "\n") or sys.stdout.flush())
+        serve(db, host=host, port=port, announce=lambda line: sys.stdout.write(line + "\n") or sys.stdout.flush(),
+              password_file=password_file, log_path=access_log)
     except KeyboardInterrupt:
         return
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
+
+
+@app.command("password")
+def password_command(
+    user: Annotated[str, typer.Argument(help="The user name (or the token's name with --token).")],
+    file: Annotated[Path, typer.Option("--file", help="The password file to add the user to (created if need "
+                                                      "be, readable by you only).")],
+    token: Annotated[bool, typer.Option("--token", help="Make a bearer token instead of a password; it is "
+                                                        "printed once.")] = False,
+    stdin: Annotated[bool, typer.Option("--stdin", help="Read the password from standard input (scripts).")] = False,
+) -> None:
+    """Add a user (or a token) to a password file for `vanban serve --password-file`; an existing one is replaced."""
+    from .access import AccessError, password_line, token_line, write_entry
+
+    try:
+        secret = None
+        if token:
+            line, secret = token_line(user)
+        else:
+            if stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = typer.prompt(f"Password for {user}", hide_input=True, confirmation_prompt=True)
+            line = password_line(user, password)
+        replaced = write_entry(file, line)
+    except AccessError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        _fail(exc)
+        return
+    what = f"token {user}" if token else f"user {user}"
+    sys.stdout.write(f"{'replaced' if replaced else 'added'} {what} in {file}\n")
+    if secret:
+        sys.stdout.write(f"token (shown once; send it as 'Authorization: Bearer <token>'): {secret}\n")
 
 
 @app.command("restore")

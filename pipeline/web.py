@@ -22,7 +22,7 @@ import time
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TextIO
 from urllib.parse import quote
 
 import uvicorn
@@ -35,7 +35,7 @@ from starlette.routing import Route
 
 from nlp.text import fold_lower
 
-from . import graphpage, store
+from . import access, graphpage, store
 from .process import VanbanError
 from .query import Answer, QueryError, answer, neighbours
 
@@ -438,9 +438,25 @@ def _secure(response: Response, policy: str = PAGE_POLICY) -> Response:
     return response
 
 
-def create_app(db: Path | str) -> Starlette:
-    """The web app over the archive in `db` (a folder or its archive.sqlite); fails at once if there is none."""
+def create_app(db: Path | str, *, password_file: Path | None = None, log: TextIO | None = None) -> Any:
+    """The web app over the archive in `db` (a folder or its archive.sqlite); fails at once if there is none.
+    With `password_file` every request needs credentials from it; with `log` every request is logged there."""
     archive = Archive.open(db)
+    checker = None
+    if password_file is not None:
+        try:
+            checker = access.Checker(access.load(Path(password_file)))
+        except access.AccessError as exc:
+            raise VanbanError("serve", str(exc)) from exc
+    app = _routes(archive)
+    if checker is None and log is None:
+        return app
+    guarded = access.Guard(app, checker, access.RequestLog(log) if log is not None else None)
+    guarded.state = app.state  # type: ignore[attr-defined]
+    return guarded
+
+
+def _routes(archive: Archive) -> Starlette:
     env = _templates()
 
     def page(name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -583,35 +599,66 @@ def url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def _server(app: Starlette) -> uvicorn.Server:
+def _server(app: Any) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
 
 
-def serve(db: Path | str, host: str = "127.0.0.1", port: int = 8765,
-          announce: Callable[[str], None] = print) -> None:
+def guarded_app(db: Path | str, host: str, password_file: Path | None, log_path: Path | None) -> tuple[Any, Any]:
+    """The app as `vanban serve` runs it: off loopback it refuses to start without a password file, and with one
+    it logs every request (to `log_path`, by default access.log beside the store). Returns (app, log handle)."""
+    if password_file is None and not access.is_loopback(host):
+        raise VanbanError("serve", f"listening on {host} would open the archive to the network without a password: "
+                                   "give --password-file FILE (write one with `vanban password USER --file FILE`)")
+    archive = Archive.open(db)
+    if password_file is not None and log_path is None:
+        log_path = archive.path.parent / "access.log"
+    handle = None
+    if log_path is not None:
+        try:
+            handle = open(log_path, "a", encoding="utf-8", buffering=1)
+        except OSError as exc:
+            raise VanbanError("serve", f"cannot write the request log {log_path}: {exc.strerror or exc}") from exc
+    try:
+        return create_app(archive.path, password_file=password_file, log=handle), handle
+    except BaseException:
+        if handle is not None:
+            handle.close()
+        raise
+
+
+def serve(db: Path | str, host: str = "127.0.0.1", port: int = 8765, announce: Callable[[str], None] = print,
+          password_file: Path | None = None, log_path: Path | None = None) -> None:
     """Serve until interrupted (Ctrl+C)."""
-    app = create_app(db)
-    sock = bind(host, port)
-    announce(f"vanban serve: {url(sock)} (archive {app.state.archive.path}; Ctrl+C to stop)")
-    _server(app).run(sockets=[sock])
+    app, log = guarded_app(db, host, password_file, log_path)
+    try:
+        sock = bind(host, port)
+        who = f"; users from {password_file}, requests logged to {log.name}" if password_file else ""
+        announce(f"vanban serve: {url(sock)} (archive {app.state.archive.path}{who}; Ctrl+C to stop)")
+        _server(app).run(sockets=[sock])
+    finally:
+        if log is not None:
+            log.close()
 
 
 @contextmanager
-def serving(db: Path | str, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0) -> Iterator[str]:
+def serving(db: Path | str, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0,
+            password_file: Path | None = None, log_path: Path | None = None) -> Iterator[str]:
     """Serve in a background thread for the duration of a `with` block; yields the base URL (tests, notebooks)."""
-    app = create_app(db)
+    app, log = guarded_app(db, host, password_file, log_path)
     sock = bind(host, port)
     server = _server(app)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="vanban-serve")
     thread.start()
     deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise VanbanError("serve", "the web server did not start")
-        time.sleep(0.02)
     try:
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise VanbanError("serve", "the web server did not start")
+            time.sleep(0.02)
         yield url(sock)
     finally:
         server.should_exit = True
         thread.join(timeout)
         sock.close()
+        if log is not None:
+            log.close()
