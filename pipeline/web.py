@@ -233,13 +233,21 @@ def _node(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def _mapping(document: sqlite3.Row) -> Any:
-    """The restoration's offset mapping of a document (text as it came → restored text), or None."""
+    """The restoration's offset mapping of a document (text as it came → restored text), or None. An archive
+    written before the map was stored gets one from an alignment of the two texts."""
     from nlp.restore import Change, Restored
 
-    raw = document["restored_map"] if "restored_map" in document.keys() else None
-    if not raw or not document["restored_text"]:
+    if not document["restored_text"] or document["text"] is None:
         return None
-    changes = tuple(Change(a, b, c, d, "", "", 1.0) for a, b, c, d in json.loads(raw))
+    raw = document["restored_map"] if "restored_map" in document.keys() else None
+    if raw:
+        spans = [tuple(c) for c in json.loads(raw)]
+    else:
+        from rapidfuzz.distance import Levenshtein
+
+        spans = [(op.src_start, op.src_end, op.dest_start, op.dest_end)
+                 for op in Levenshtein.opcodes(document["text"], document["restored_text"]) if op.tag != "equal"]
+    changes = tuple(Change(a, b, c, d, "", "", 1.0) for a, b, c, d in spans)
     return Restored(document["restored_text"], changes)
 
 

@@ -222,6 +222,79 @@ def test_serve_in_the_browser(browser, demo, shots):
         page.context.close()
 
 
+SCAN_415 = "cv-415-stp-pbgdpl-quang-ngai-2026-03-16"
+LETTER_819 = "819/SKHCN-BCVT&CĐS"
+
+
+def box_on_screen(page, mention: str) -> dict:
+    """Where a reference's box is drawn, against the viewport and the page image under it, and its stroke."""
+    return page.evaluate("""(id) => {
+        const g = document.getElementById(id), rect = g.querySelector('rect');
+        const img = g.closest('.scanpage').querySelector('img.scan');
+        const b = g.getBoundingClientRect(), i = img.getBoundingClientRect();
+        return {top: b.top, bottom: b.bottom, left: b.left, right: b.right, height: b.height,
+                inImage: b.left >= i.left - 1 && b.right <= i.right + 1 && b.top >= i.top - 1 && b.bottom <= i.bottom + 1,
+                imageDrawn: img.complete && img.naturalWidth > 0, viewport: window.innerHeight,
+                stroke: getComputedStyle(rect).stroke};
+    }""", mention)
+
+
+def test_a_scanned_letter_opens_at_the_boxed_reference(browser, demo, shots, capsys):
+    with serving(demo) as base:
+        watched = open_page(browser, allowed=base)
+        page = watched.page
+        started = time.perf_counter()
+        page.goto(base + f"doc/{SCAN_415}")
+        page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        cold = time.perf_counter() - started
+        started = time.perf_counter()
+        page.reload()
+        page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        warm = time.perf_counter() - started
+        reference = page.locator("pre.doctext a.ref", has_text="58/KH-UBND").first
+        target = reference.get_attribute("href")
+        assert target.startswith("#box-m")
+        box = box_on_screen(page, target[1:])
+        assert box["stroke"] != "rgb(229, 62, 62)"  # not highlighted before the click
+        reference.click()
+        page.wait_for_function(f"location.hash === '{target}'")
+        page.wait_for_timeout(200)
+        box = box_on_screen(page, target[1:])
+        assert box["imageDrawn"] and box["inImage"] and box["height"] > 5
+        assert 0 <= box["top"] and box["bottom"] <= box["viewport"], box  # scrolled into view
+        assert box["stroke"] == "rgb(229, 62, 62)", box  # highlighted (its :target style)
+        page.screenshot(path=str(shots / "serve-scan.png"))
+        # the box itself links to the cited plan
+        page.locator(f"{target} rect").first.click()
+        page.wait_for_url(re.compile(PLAN_58_QN))
+        # and from the plan, the scanned letter's 'cited by' row opens its page at the box
+        page.locator(f"aside a.evidence[href^='/doc/{SCAN_415}#box-m']").first.click()
+        page.wait_for_url(re.compile(f"{SCAN_415}#box-m"))
+        page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        page.wait_for_timeout(200)
+        landed = box_on_screen(page, page.evaluate("location.hash.slice(1)"))
+        assert 0 <= landed["top"] and landed["bottom"] <= landed["viewport"] and landed["stroke"] == "rgb(229, 62, 62)"
+
+        # the sample letter reads restored; one click shows the text as OCR read it, references still linked
+        with closing(store.connect(demo, readonly=True)) as conn:
+            letter = conn.execute("SELECT node_id FROM documents WHERE symbol = ?", (LETTER_819,)).fetchone()[0]
+        page.goto(base + f"doc/{letter}")
+        restored = page.inner_text("pre.doctext")
+        links = page.locator("pre.doctext a.ref").count()
+        assert "Thực hiện ý kiến chỉ đạo" in restored and links >= 10
+        page.locator("a.toggle", has_text="as read by OCR").click()
+        page.wait_for_url(re.compile(r"view=raw"))
+        assert "Thuc hién y kién chi dao" in page.inner_text("pre.doctext")
+        assert page.locator("pre.doctext a.ref").count() == links
+        page.locator("a.toggle", has_text="corrected").click()
+        page.wait_for_url(re.compile(r"view=restored"))
+        assert page.inner_text("pre.doctext") == restored
+        watched.assert_clean()
+        page.context.close()
+    with capsys.disabled():
+        print(f"\nscanned letter page, first page drawn: {cold:.2f} s cold (page image rendered), {warm:.2f} s warm")
+
+
 def _no_injected_markup(page) -> None:
     assert page.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
 
@@ -257,6 +330,46 @@ def test_document_text_never_runs_as_script(browser, tmp_path):
         page.evaluate(f"vanban.select(vanban.cy.getElementById('{node_id}'))")
         page.wait_for_timeout(200)
         _no_injected_markup(page)
+        watched.assert_clean()
+        page.context.close()
+
+
+def test_restored_text_and_overlay_fields_never_run_as_script(browser, tmp_path):
+    """A scan whose restored text, stamp overlay and signer are markup: drawn as text over and beside the page."""
+    import json
+
+    from .test_web import _scan_archive
+
+    _, node_id = _scan_archive(tmp_path)
+    conn = store.connect(tmp_path / "out")
+    doc = conn.execute("SELECT id, restored_text, text, meta FROM documents").fetchone()
+    meta = json.loads(doc["meta"])
+    meta["overlays"] = [{"kind": "incoming", "bbox": [10, 10, 400, 120], "text": EVIL_SUBJECT},
+                        {"kind": "publication", "bbox": [10, 130, 400, 220], "text": "<svg onload=alert(6)>"}]
+    meta.setdefault("blanks", {})["number"] = {"value": "<b onmouseover=alert(7)>", "box": [20, 20, 90, 60],
+                                               "source": "<i>hand</i>", "confidence": 0.9}
+    restored = (doc["restored_text"] or doc["text"]) + "\n" + EVIL_SUBJECT
+    conn.execute("UPDATE documents SET restored_text = ?, restored_map = NULL, meta = ?, signer = ? WHERE id = ?",
+                 (restored, json.dumps(meta), json.dumps({"name": EVIL_SUBJECT}), doc["id"]))
+    conn.commit()
+    conn.close()
+    with serving(tmp_path / "out") as base:
+        watched = open_page(browser, allowed=base)
+        page = watched.page
+        for view in ("", "?view=raw"):
+            page.goto(base + f"doc/{node_id}{view}")
+            page.wait_for_function("[...document.images].every(i => i.complete)")
+            page.wait_for_timeout(200)
+            assert page.evaluate("document.querySelectorAll('img:not(.scan), [onerror], [onload], "
+                                 "[onmouseover], b, i, svg svg').length") == 0
+            assert page.evaluate("document.scripts.length") == 0
+            titles = page.evaluate("[...document.querySelectorAll('rect.fieldbox title')].map(t => t.textContent)")
+            assert any(EVIL_SUBJECT in t for t in titles) and any("<svg onload=alert(6)>" in t for t in titles)
+            assert EVIL_SUBJECT in page.inner_text("aside")  # the signer, as text
+            for k in range(page.locator("rect.fieldbox").count()):
+                page.locator("rect.fieldbox").nth(k).hover(force=True)
+        page.goto(base + f"doc/{node_id}")
+        assert EVIL_SUBJECT in page.inner_text("pre.doctext")  # the restored text, as text
         watched.assert_clean()
         page.context.close()
 

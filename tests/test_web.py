@@ -391,3 +391,17 @@ def test_the_page_cache_stays_within_its_bound(tmp_path, monkeypatch):
     assert sum(p.stat().st_size for p in kept) <= pages.CACHE_LIMIT and len(kept) == 1
     assert kept[0].name.startswith("00000000000000000004")  # the most recently used stays
     assert pages.render(tmp_path / "out", row, 1) == first  # evicted pages render again
+
+
+def test_an_archive_without_the_stored_map_aligns_the_two_texts(demo_conn):
+    from pipeline.web import _mapping
+
+    doc = dict(demo_conn.execute("SELECT * FROM documents WHERE symbol = '819/SKHCN-BCVT&CĐS'").fetchone())
+    stored = _mapping(doc)
+    aligned = _mapping({**doc, "restored_map": None})
+    spans = demo_conn.execute("SELECT start, end FROM mentions WHERE document_id = ?", (doc["id"],)).fetchall()
+    assert spans and aligned.text == stored.text
+    for start, end in spans:  # each reference covers the same restored words either way
+        a = stored.text[stored.to_restored(start):stored.to_restored(end)]
+        b = aligned.text[aligned.to_restored(start):aligned.to_restored(end)]
+        assert a == b, (a, b)
