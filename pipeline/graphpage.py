@@ -118,10 +118,11 @@ def page_elements(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
 
 
 def render_html(graph: nx.MultiDiGraph, title: str = "vanban — citation graph", *, shown: Shown | None = None,
-                doc_base: str | None = None, file_base: str | None = None,
+                doc_base: str | None = None, file_base: str | None = None, evidence_base: str | None = None,
                 links: list[tuple[str, str]] | None = None) -> str:
     """graph.html: one self-contained page (Cytoscape.js inlined, positions precomputed, data as escaped JSON).
-    `doc_base`/`file_base`/`links` are for `vanban serve`: links from the panel to document pages, and a menu."""
+    `doc_base`/`file_base`/`evidence_base`/`links` are for `vanban serve`: links from the panel to document pages
+    (and to the page of a citation's sentence, boxed on a scan), and a menu."""
     types = sorted({d.get("type") or "?" for _, d in graph.nodes(data=True)})
     payload = {
         "elements": page_elements(graph),
@@ -132,6 +133,7 @@ def render_html(graph: nx.MultiDiGraph, title: str = "vanban — citation graph"
         "typeNames": {t.code: t.name for t in doctypes.doc_types()},
         "docBase": doc_base,
         "fileBase": file_base,
+        "evidenceBase": evidence_base,
         "links": links,
         "shown": shown.__dict__ if shown and shown.partial else None,
     }

@@ -533,6 +533,21 @@ def _routes(archive: Archive) -> Starlette:
             raise HTTPException(404, f"This file could not be read ({row['stage']}): {row['error']}")
         return _secure(RedirectResponse(doc_href(row["node_id"]), status_code=303))
 
+    def evidence_page(request: Request) -> Response:
+        """A citation's sentence: the citing document's page at its first mention of the cited one."""
+        params = request.query_params
+        citing, cited, source = params.get("from", ""), params.get("to", ""), params.get("file", "")
+        with archive.connect() as conn:
+            row = conn.execute(
+                "SELECT MIN(m.id) AS mention FROM mentions m JOIN documents d ON d.id = m.document_id "
+                "WHERE d.node_id = ? AND m.node_id = ? AND (? = '' OR d.source = ?)",
+                (citing, cited, source, source)).fetchone()
+            known = conn.execute("SELECT 1 FROM nodes WHERE id = ?", (citing,)).fetchone()
+        if not known:
+            raise HTTPException(404, "No document with this id in the archive.")
+        anchor = f"#box-m{row['mention']}" if row and row["mention"] is not None else ""
+        return _secure(RedirectResponse(doc_href(citing) + anchor, status_code=303))
+
     def graph_page(request: Request) -> Response:
         html = archive.cached("graph", lambda: _graph_html(archive))
         return _secure(HTMLResponse(html), GRAPH_POLICY)
@@ -567,6 +582,7 @@ def _routes(archive: Archive) -> Starlette:
         Route("/doc/{node_id}", document_page),
         Route("/source", source_page),
         Route("/graph", graph_page),
+        Route("/evidence", evidence_page),
         Route("/page/{doc_id}/{number}.png", page_image),
         Route("/file/{doc_id}", file_download),
         Route("/api/query", api_query),
@@ -582,6 +598,7 @@ def _routes(archive: Archive) -> Starlette:
 def _graph_html(archive: Archive) -> str:
     with archive.connect() as conn:
         return graphpage.archive_page(conn, doc_base="/doc/", file_base="/source?path=",
+                                      evidence_base="/evidence?",
                                       links=[("/", "Search"), ("/graph", "Graph")])
 
 

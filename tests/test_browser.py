@@ -218,6 +218,11 @@ def test_serve_in_the_browser(browser, demo, shots):
         page.evaluate(f"vanban.select(vanban.cy.getElementById('{PLAN_58_QN}'))")
         page.locator("#panel a", has_text="Open the document").click()
         page.wait_for_url(re.compile(f"/doc/{PLAN_58_QN}"))
+        page.goto(base + "graph")  # a panel's page link opens the citing letter at the reference's box
+        wait_ready(page)
+        page.evaluate(f"vanban.select(vanban.cy.getElementById('{PLAN_58_QN}'))")
+        page.locator("#panel li", has_text="415/STP-PBGDPL").locator("a", has_text="page 1").click()
+        page.wait_for_url(re.compile(f"/doc/{SCAN_415}#box-m"))
         watched.assert_clean()
         page.context.close()
 

@@ -405,3 +405,16 @@ def test_an_archive_without_the_stored_map_aligns_the_two_texts(demo_conn):
         a = stored.text[stored.to_restored(start):stored.to_restored(end)]
         b = aligned.text[aligned.to_restored(start):aligned.to_restored(end)]
         assert a == b, (a, b)
+
+
+def test_evidence_links_open_the_citing_page_at_the_reference(client, demo_conn):
+    mention = demo_conn.execute("SELECT m.id FROM mentions m JOIN documents d ON d.id = m.document_id "
+                                "WHERE d.node_id = ? AND m.node_id = ?", (SCAN_415, PLAN_58_QN)).fetchone()[0]
+    source = demo_conn.execute("SELECT source FROM documents WHERE node_id = ?", (SCAN_415,)).fetchone()[0]
+    for params in ({"from": SCAN_415, "to": PLAN_58_QN, "file": source}, {"from": SCAN_415, "to": PLAN_58_QN}):
+        answer = client.get("/evidence", params=params, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == f"/doc/{SCAN_415}#box-m{mention}"
+    assert client.get("/evidence", params={"from": SCAN_415, "to": "nothing"},
+                      follow_redirects=False).headers["location"] == f"/doc/{SCAN_415}"
+    assert client.get("/evidence", params={"from": "nothing", "to": PLAN_58_QN}).status_code == 404
+    assert '"evidenceBase":"/evidence?"' in client.get("/graph").text
