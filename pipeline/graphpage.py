@@ -21,10 +21,14 @@ from nlp import doctypes
 
 from . import graph as graphs
 from .graphfiles import edge_element, node_element
-from .layout import layout
+from .communities import communities, membership, undirected
+from .layout import clustered_layout, layout, spread_landmarks
 
 OVERVIEW_NODES = 6000  # above this many nodes, graph.html shows the most-cited ones
 OVERVIEW_EDGES = 30000
+CLUSTERED = 500  # from this many nodes on, communities are laid out apart
+COMMUNITIES_LISTED = 20
+LANDMARKS = 30  # the most-cited documents, moved apart so that their labels fit side by side in the overview
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173")
@@ -34,7 +38,7 @@ _PLACEHOLDER = re.compile(r"\{\{TITLE\}\}|/\*\{\{STYLE\}\}\*/|/\*\{\{CYTOSCAPE\}
 
 # What graph.html reads of each element (graph.json keeps everything): a smaller page opens faster.
 _PAGE_NODE_FIELDS = ("id", "label", "cited_by", "symbol", "number", "type", "type_code", "issuer", "province",
-                     "locality", "date", "year", "title", "file", "is_stub", "ambiguous", "candidates")
+                     "locality", "date", "year", "title", "file", "is_stub", "ambiguous", "candidates", "community")
 _PAGE_EDGE_FIELDS = ("id", "source", "target", "relation", "kind", "snippet", "file", "page")
 
 
@@ -67,10 +71,12 @@ def type_colours(types: list[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(types)}
 
 
-def overview(conn: sqlite3.Connection, max_nodes: int = OVERVIEW_NODES,
-             max_edges: int = OVERVIEW_EDGES) -> tuple[nx.MultiDiGraph, Shown]:
+def overview(conn: sqlite3.Connection, max_nodes: int | None = None,
+             max_edges: int | None = None) -> tuple[nx.MultiDiGraph, Shown]:
     """The graph the page draws: the whole archive when it is small, else its most-cited documents (and the
     archive's own documents among them) with the citations between them."""
+    max_nodes = OVERVIEW_NODES if max_nodes is None else max_nodes
+    max_edges = OVERVIEW_EDGES if max_edges is None else max_edges
     total_nodes = conn.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
     total_edges = conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0]
     if total_nodes <= max_nodes and total_edges <= max_edges:
@@ -98,13 +104,20 @@ def _html_escape(text: str) -> str:
             .replace("'", "&#x27;"))
 
 
-def page_elements(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
-    """Cytoscape elements of what the page draws, with positions and only the fields the page reads."""
-    positions = layout(graph)
+def page_elements(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """Cytoscape elements of what the page draws, with positions and only the fields the page reads, and the
+    graph's largest communities."""
+    simple = undirected(graph)
+    found = communities(graph, simple)
+    member = membership(found)
+    positions = clustered_layout(graph, found, simple) if graph.number_of_nodes() >= CLUSTERED else layout(graph)
     cited_by = dict(graphs.citing_graph(graph).in_degree())
+    ranked = sorted((n for n in graph if cited_by.get(n)), key=lambda n: (-cited_by[n], n))[:LANDMARKS]
+    positions = spread_landmarks(positions, [(n, graph.nodes[n].get("symbol") or n, cited_by[n]) for n in ranked])
     nodes = []
     for node, data in graph.nodes(data=True):
-        element = node_element({"id": node, **data, "cited_by": cited_by.get(node, 0)})
+        element = node_element({"id": node, **data, "cited_by": cited_by.get(node, 0),
+                                "community": member.get(node, -1)})
         entry: dict[str, Any] = {"data": {k: element[k] for k in _PAGE_NODE_FIELDS if k in element}}
         if node in positions:
             x, y = positions[node]
@@ -114,18 +127,23 @@ def page_elements(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
     for u, v, key, data in graph.edges(keys=True, data=True):
         element = edge_element({"id": key, "source_id": u, "target_id": v, **data})
         edges.append({"data": {k: element[k] for k in _PAGE_EDGE_FIELDS if k in element}})
-    return {"nodes": nodes, "edges": edges}
+    listed = [{"number": c.number, "size": c.size, "landmark": c.landmark} for c in found[:COMMUNITIES_LISTED]
+              if c.size > 1]
+    return {"nodes": nodes, "edges": edges, "communities": listed}
 
 
 def render_html(graph: nx.MultiDiGraph, title: str = "vanban — citation graph", *, shown: Shown | None = None,
                 doc_base: str | None = None, file_base: str | None = None, evidence_base: str | None = None,
-                links: list[tuple[str, str]] | None = None) -> str:
+                neighbourhood_base: str | None = None, links: list[tuple[str, str]] | None = None) -> str:
     """graph.html: one self-contained page (Cytoscape.js inlined, positions precomputed, data as escaped JSON).
     `doc_base`/`file_base`/`evidence_base`/`links` are for `vanban serve`: links from the panel to document pages
-    (and to the page of a citation's sentence, boxed on a scan), and a menu."""
+    (and to the page of a citation's sentence, boxed on a scan), and a menu; `neighbourhood_base`: where the page
+    loads a clicked document's citations from the store."""
     types = sorted({d.get("type") or "?" for _, d in graph.nodes(data=True)})
+    elements = page_elements(graph)
     payload = {
-        "elements": page_elements(graph),
+        "elements": {"nodes": elements["nodes"], "edges": elements["edges"]},
+        "communities": elements["communities"],
         "types": types,
         "typeColors": type_colours(types),
         "relations": list(RELATION_COLORS),
@@ -134,6 +152,7 @@ def render_html(graph: nx.MultiDiGraph, title: str = "vanban — citation graph"
         "docBase": doc_base,
         "fileBase": file_base,
         "evidenceBase": evidence_base,
+        "neighbourhoodBase": neighbourhood_base,
         "links": links,
         "shown": shown.__dict__ if shown and shown.partial else None,
     }
@@ -151,3 +170,43 @@ def archive_page(conn: sqlite3.Connection, **options: Any) -> str:
     """graph.html of an archive: the whole of it, or its overview when it is large."""
     graph, shown = overview(conn)
     return render_html(graph, shown=shown, **options)
+
+
+NEIGHBOURHOOD_EDGES = 600  # citations of one document sent to the page at a time (the document page lists all)
+
+
+def neighbourhood(conn: sqlite3.Connection, node_id: str, limit: int = NEIGHBOURHOOD_EDGES) -> dict[str, Any] | None:
+    """A document's citations both ways, read from the store, as the page's elements (for `vanban serve`'s graph
+    page, which loads them when a document is clicked): the first `limit`, and how many there are."""
+    if conn.execute("SELECT 1 FROM nodes WHERE id = ?", (node_id,)).fetchone() is None:
+        return None
+    sql = ("SELECT e.*, d.source AS file FROM edges e JOIN documents d ON d.id = e.document_id "
+           "WHERE e.{side} = ? ORDER BY e.id LIMIT ?")
+    rows = [dict(r) for r in conn.execute(sql.format(side="target_id"), (node_id, limit))]
+    rows += [dict(r) for r in conn.execute(sql.format(side="source_id"), (node_id, limit))
+             if r["target_id"] != node_id]  # a self-citation came with the first query
+    rows = sorted(rows, key=lambda r: r["id"])[:limit]
+    cited_by = conn.execute("SELECT COUNT(*) FROM edges WHERE target_id = ?", (node_id,)).fetchone()[0]
+    cites = conn.execute("SELECT COUNT(*) FROM edges WHERE source_id = ? AND target_id != ?",
+                         (node_id, node_id)).fetchone()[0]
+    ids = sorted({node_id} | {r["source_id"] for r in rows} | {r["target_id"] for r in rows})
+    nodes = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        counts = dict(conn.execute(f"SELECT target_id, COUNT(DISTINCT source_id) FROM edges WHERE target_id IN "
+                                   f"({marks}) GROUP BY target_id", chunk).fetchall())
+        for row in conn.execute(f"SELECT n.*, d.source AS file FROM nodes n LEFT JOIN documents d "
+                                f"ON d.id = n.document_id WHERE n.id IN ({marks})", chunk):
+            data = {k: row[k] for k in graphs.NODE_FIELDS if k in row.keys()}
+            data.update(is_stub=bool(data["is_stub"]), ambiguous=bool(data["ambiguous"]),
+                        candidates=json.loads(data["candidates"]) if data["candidates"] else [])
+            element = node_element({"id": row["id"], **data, "cited_by": counts.get(row["id"], 0)})
+            nodes.append({"data": {k: element[k] for k in _PAGE_NODE_FIELDS if k in element}})
+    edges = []
+    for row in rows:
+        element = edge_element({**{k: row[k] for k in graphs.EDGE_FIELDS}, "id": row["id"],
+                                "source_id": row["source_id"], "target_id": row["target_id"]})
+        edges.append({"data": {k: element[k] for k in _PAGE_EDGE_FIELDS if k in element}})
+    return {"id": node_id, "nodes": nodes, "edges": edges, "cited_by": cited_by, "cites": cites,
+            "complete": cited_by + cites <= len(edges)}

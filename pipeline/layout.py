@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -143,3 +144,138 @@ def _pull_in_outliers(pos: np.ndarray) -> np.ndarray:
         pos = pos.copy()
         pos[far] *= (target / radius[far])[:, None]
     return pos
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Communities laid out apart (large graphs): each community is laid out on its own as a disc whose area grows with
+# its size; the discs are placed by the citations between them and pushed apart until none overlaps; documents that
+# neither cite nor are cited go to a block of their own below.
+
+SPACING = 34.0  # model units given to each document (graph.html draws documents 18 to ~150 units wide)
+SMALL = 12  # a community this small is its landmark with the others around it
+
+
+def clustered_layout(graph: nx.MultiDiGraph, found: list[Any], simple: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Positions with each community (`found`: pipeline.communities' list, largest first) in a disc of its own."""
+    positions: dict[str, tuple[float, float]] = {}
+    locals_, radii = [], []
+    for community in found:
+        local = _community_disc(simple, community.members)
+        locals_.append(local)
+        radii.append(max(SPACING, float(np.hypot(local[:, 0], local[:, 1]).max()) + SPACING))
+    if found:
+        centres = _place_discs(simple, found, np.array(radii))
+        for community, local, centre in zip(found, locals_, centres):
+            for node, (x, y) in zip(community.members, local + centre):
+                positions[node] = (float(x), float(y))
+    rest = sorted(n for n in graph.nodes() if n not in positions)
+    if rest:
+        placed = np.array(list(positions.values())) if positions else np.zeros((1, 2))
+        left, top = float(placed[:, 0].min()), float(placed[:, 1].max()) + 4 * SPACING
+        width = max(float(placed[:, 0].max()) - left, SPACING * math.sqrt(len(rest)))
+        per_row = max(1, int(width // SPACING) + 1)
+        for k, node in enumerate(rest):
+            positions[node] = (left + (k % per_row) * SPACING, top + (k // per_row) * SPACING)
+    return positions
+
+
+def _community_disc(simple: nx.Graph, members: tuple[str, ...]) -> np.ndarray:
+    """A community's own layout, centred on 0, about SPACING² of area per document; members[0] (the landmark)
+    in the middle of a small one."""
+    n = len(members)
+    if n <= SMALL:
+        angles = np.linspace(0, 2 * math.pi, n - 1, endpoint=False) if n > 1 else np.zeros(0)
+        ring = 1.4 * SPACING * max(1.0, (n - 1) / 6)
+        return np.vstack([np.zeros((1, 2)), np.stack([np.cos(angles), np.sin(angles)], 1) * ring])
+    index = {node: i for i, node in enumerate(members)}
+    sub = simple.subgraph(members)
+    edges = np.array(sorted((min(index[u], index[v]), max(index[u], index[v])) for u, v in sub.edges()),
+                     dtype=np.int64).reshape(-1, 2)
+    pos = _pull_in_outliers(_force_layout(n, edges, 80 if n > 60 else 50))
+    radius = float(np.percentile(np.hypot(pos[:, 0], pos[:, 1]), 95)) or 1.0
+    return pos * (0.62 * SPACING * math.sqrt(n) / radius)
+
+
+def _place_discs(simple: nx.Graph, found: list[Any], radii: np.ndarray) -> np.ndarray:
+    """Disc centres: communities that cite one another near each other, no two discs overlapping."""
+    k = len(found)
+    if k == 1:
+        return np.zeros((1, 2))
+    which = {node: c.number for c in found for node in c.members}
+    links = {(min(which[u], which[v]), max(which[u], which[v])) for u, v in simple.edges()
+             if which.get(u, -1) >= 0 and which.get(v, -1) >= 0 and which[u] != which[v]}
+    edges = np.array(sorted(links), dtype=np.int64).reshape(-1, 2)
+    pos = _force_layout(k, edges, 80)
+    spread = float(np.percentile(np.hypot(pos[:, 0], pos[:, 1]), 90)) or 1.0
+    pos = pos / spread * math.sqrt((radii ** 2).sum())  # about as wide as the discs together
+    weight = radii ** 2
+    for step in range(300):
+        delta = pos[:, None, :] - pos[None, :, :]
+        distance = np.maximum(np.hypot(delta[..., 0], delta[..., 1]), 1e-6)
+        overlap = radii[:, None] + radii[None, :] + 0.5 * SPACING - distance
+        np.fill_diagonal(overlap, 0)
+        overlap = np.maximum(overlap, 0)
+        if not overlap.any():
+            if step > 100:
+                break
+        share = weight[None, :] / (weight[:, None] + weight[None, :])  # the smaller disc moves more
+        push = (delta / distance[..., None]) * (overlap * share)[..., None]
+        pos = pos + push.sum(1)
+        if step < 200:  # draw the discs together, then only separate them
+            pos *= 0.985
+    return pos - (pos * weight[:, None]).sum(0) / weight.sum()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Landmarks: the most-cited documents of a community sit together in its middle (the same letters cite them), so
+# that at the overview's zoom their labels would be drawn over one another. They are moved apart, just enough for
+# each one's label to fit beside its circle when the whole graph fits a screen.
+
+VIEW = (820.0, 640.0)  # pixels of the graph in a 1280×800 window (less the fit padding): the overview is made for it
+LABEL_PX = 12.0
+
+
+def node_size(cited_by: int) -> float:
+    """The diameter graph.html draws a document with (model units)."""
+    return min(160.0, 18.0 + 9.0 * math.sqrt(cited_by))
+
+
+def spread_landmarks(positions: dict[str, tuple[float, float]], landmarks: list[tuple[str, str, int]],
+                     rings: int = 80) -> dict[str, tuple[float, float]]:
+    """`landmarks`: (node, label, cited_by), most-cited first. Each in turn keeps its place if its box (its circle
+    and its label below it, at the zoom that fits the whole graph in VIEW) is clear of the boxes of those before it;
+    else it goes to the nearest place that is, searched on rings around its own."""
+    if len(landmarks) < 2 or not positions:
+        return positions
+    everything = np.array(list(positions.values()))
+    span = np.maximum(everything.max(0) - everything.min(0), 1.0)
+    zoom = min(VIEW[0] / span[0], VIEW[1] / span[1])
+    step = (1.2 * LABEL_PX + 8) / zoom  # a label as graph.html draws it, with room to spare
+    placed: list[tuple[float, float, float, float]] = []
+    out = dict(positions)
+
+    def box(x: float, y: float, half_width: float, radius: float) -> tuple[float, float, float, float]:
+        return (x - half_width, y - radius - 2 / zoom, x + half_width, y + radius + step)
+
+    def clear(b: tuple[float, float, float, float]) -> bool:
+        return all(b[2] <= o[0] or o[2] <= b[0] or b[3] <= o[1] or o[3] <= b[1] for o in placed)
+
+    for node, label, cited in landmarks:
+        radius = node_size(cited) / 2
+        half_width = max(radius, (len(label) * 0.68 * LABEL_PX + 12) / zoom / 2)
+        x0, y0 = positions[node]
+        spot = None
+        for ring in range(rings):
+            count = 1 if ring == 0 else 8 * ring
+            for k in range(count):
+                angle = 2 * math.pi * k / count
+                x, y = x0 + ring * step * math.cos(angle), y0 + ring * step * math.sin(angle)
+                if clear(box(x, y, half_width, radius)):
+                    spot = (x, y)
+                    break
+            if spot:
+                break
+        spot = spot or (x0, y0)
+        placed.append(box(*spot, half_width, radius))
+        out[node] = (float(spot[0]), float(spot[1]))
+    return out

@@ -7,6 +7,8 @@
     /source?path=...  the document read from an archive file (a redirect to its /doc page)
     /graph            graph.html of the archive, its panel linked to the /doc pages
     /api/query?q=...  the same answers as JSON
+    /api/neighbourhood?id=...  a document's citations both ways, as graph elements (the graph page loads them)
+    /page/{id}/{n}.png, /file/{id}, /evidence?from=&to=  a scan's page image, the archived file, a citation's page
 
 The store is opened read-only for every request. Document text is untrusted: pages are Jinja2 templates with
 autoescape, graph.html embeds its data as escaped JSON, and every response forbids scripts it did not bring.
@@ -42,7 +44,7 @@ from .query import Answer, QueryError, answer, neighbours
 PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
                "frame-ancestors 'none'")
 GRAPH_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-                "base-uri 'none'; frame-ancestors 'none'")
+                "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
 DIRECTION_LABELS = {"cited_by": "Được trích dẫn bởi · Cited by", "cites": "Trích dẫn · Cites"}
 MAX_QUERY = 500
 MAX_ROWS = 500  # per list: a document cited 18,000 times shows its first 500 citers and says how many there are
@@ -565,6 +567,13 @@ def _routes(archive: Archive) -> Starlette:
             hit["snippet"] = "".join(piece for piece, _ in hit["snippet"])
         return _secure(JSONResponse({"query": query, "answer": result, "error": error, "texts": texts}))
 
+    def api_neighbourhood(request: Request) -> Response:
+        with archive.connect() as conn:
+            found = graphpage.neighbourhood(conn, request.query_params.get("id", ""))
+        if found is None:
+            return _secure(JSONResponse({"error": "no document with this id in the archive"}, status_code=404))
+        return _secure(JSONResponse(found))
+
     def stylesheet(request: Request) -> Response:
         return _secure(Response(graphpage.stylesheet(), media_type="text/css"))
 
@@ -586,6 +595,7 @@ def _routes(archive: Archive) -> Starlette:
         Route("/page/{doc_id}/{number}.png", page_image),
         Route("/file/{doc_id}", file_download),
         Route("/api/query", api_query),
+        Route("/api/neighbourhood", api_neighbourhood),
         Route("/static/vanban.css", stylesheet),
         Route("/static/web.css", web_stylesheet),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
@@ -598,7 +608,7 @@ def _routes(archive: Archive) -> Starlette:
 def _graph_html(archive: Archive) -> str:
     with archive.connect() as conn:
         return graphpage.archive_page(conn, doc_base="/doc/", file_base="/source?path=",
-                                      evidence_base="/evidence?",
+                                      evidence_base="/evidence?", neighbourhood_base="/api/neighbourhood?id=",
                                       links=[("/", "Search"), ("/graph", "Graph")])
 
 

@@ -379,7 +379,28 @@ def test_restored_text_and_overlay_fields_never_run_as_script(browser, tmp_path)
         page.context.close()
 
 
-def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys):
+def labels_on_screen(page) -> dict:
+    """The labels Cytoscape draws (its own boxes, in screen pixels): how many, which overlap, their height, and
+    how many of the 20 most-cited documents are labelled. Measured after the page has drawn them (Cytoscape
+    measures a label when it draws it)."""
+    page.wait_for_timeout(400)
+    return page.evaluate("""() => {
+        const cy = vanban.cy, z = cy.zoom(), labelled = cy.nodes('.lbl');
+        const boxes = labelled.map(n => [n.data('label'), n.boundingBox({includeNodes: false, includeEdges: false,
+                                                                         includeLabels: true, includeOverlays: false})]);
+        const overlaps = [];
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i][1], b = boxes[j][1];
+            const x = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1), y = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+            if (x * z > 0.5 && y * z > 0.5) overlaps.push([boxes[i][0], boxes[j][0]]);
+        }
+        const top = [...cy.nodes()].sort((a, b) => vanban.info(b).cited_by - vanban.info(a).cited_by).slice(0, 20);
+        return {count: boxes.length, overlaps, top20: top.filter(n => n.hasClass('lbl')).length,
+                height: boxes.length ? Math.min(...boxes.map(b => (b[1].y2 - b[1].y1) * z)) : 0};
+    }""")
+
+
+def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys, shots):
     """A generated archive of 5,000 documents and 20,000 citations; timings printed, not asserted."""
     sys.path.insert(0, str(ROOT))
     from bench.query import generate
@@ -401,6 +422,8 @@ def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys):
     page.goto((tmp_path / "graph.html").as_uri())
     wait_ready(page)
     load_s = time.perf_counter() - started
+    ready_s = page.evaluate("vanban.loadMs") / 1000  # in the page: from navigation to the first frame drawn
+    page.wait_for_timeout(300)  # the skeleton's edges follow the first frame
     clicks = {}
     for label, pick in (("most-cited", "max"), ("typical", "median")):
         node_id = page.evaluate(f"""() => {{ const ns = vanban.cy.nodes().sort((a, b) =>
@@ -418,11 +441,82 @@ def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys):
     page.fill("#q", "ke hoach 58")
     page.wait_for_function("vanban.cy.nodes('.hit').length > 0")
     search_s = time.perf_counter() - started
+    page.fill("#q", "")
+    page.wait_for_function("vanban.cy.nodes('.hit').length === 0")
+
+    # landmarks: the 20 most-cited documents are labelled in the overview, labels never overlap, at any zoom
+    page.evaluate("vanban.cy.$(':selected').unselect(); vanban.cy.fit(undefined, 30); vanban.placeLabels()")
+    overview = labels_on_screen(page)
+    assert overview["top20"] == 20, overview
+    assert overview["overlaps"] == [], overview["overlaps"]
+    assert 13 <= overview["height"] <= 18  # 12 px text: readable
+    page.evaluate("document.getElementById('help-button').click()")
+    page.screenshot(path=str(shots / "graph-5000.png"))
+    page.evaluate("vanban.cy.zoom({level: vanban.cy.zoom() * 4, renderedPosition: {x: 440, y: 360}}); "
+                  "vanban.placeLabels()")
+    zoomed = labels_on_screen(page)
+    assert zoomed["overlaps"] == [] and zoomed["count"] > 20 and 13 <= zoomed["height"] <= 18, zoomed
+
+    # the most-cited list beside the graph selects on click
+    fifth = page.locator("#panel ol.top li .sym").nth(4)
+    expected = page.evaluate("[...vanban.cy.nodes()].sort((a, b) => vanban.info(b).cited_by - "
+                             "vanban.info(a).cited_by || (a.id() < b.id() ? -1 : 1))[4].id()")
+    assert page.locator("#panel ol.top li").count() == 20
+    fifth.click()
+    page.wait_for_function(f"vanban.cy.$(':selected').id() === '{expected}'")
+    assert "cited by (" in page.inner_text("#panel").lower()  # the h3 is drawn in capitals
+
+    # communities, coloured on demand; a community's name shows its members
+    colours = page.evaluate("""() => { vanban.colourBy('community'); const c = {};
+        vanban.cy.nodes().forEach(n => { const k = vanban.info(n).community;
+            (c[k] = c[k] || new Set()).add(n.data('color')); });
+        return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, [...v]])); }""")
+    assert len(colours["0"]) == 1 and colours["0"] != colours["1"], colours
+    page.select_option("#colour", "community")
+    page.locator("#help-button").click()
+    page.locator("#legend .community").first.click()
+    size = page.evaluate("vanban.cy.nodes().filter(n => vanban.info(n).community === 0).length")
+    page.wait_for_function(f"vanban.cy.nodes('.hit').length === {size}")
     watched.assert_clean()
     page.context.close()
     with capsys.disabled():
         print(f"\n5,000 documents / {graph.number_of_edges():,} citations: layout {layout_s:.2f} s, graph.html "
-              f"{size_mb:.1f} MB, page ready {load_s:.2f} s; click on the most-cited document "
+              f"{size_mb:.1f} MB, page ready {ready_s:.2f} s (seen by the test {load_s:.2f} s); click on the most-cited document "
               f"({clicks['most-cited'][2]}) {clicks['most-cited'][0]:.2f} s (page {clicks['most-cited'][1]:.0f} ms), "
               f"on a typical one {clicks['typical'][0]:.2f} s (page {clicks['typical'][1]:.0f} ms); "
-              f"search 'ke hoach 58' {search_s:.2f} s")
+              f"search 'ke hoach 58' {search_s:.2f} s; {overview['count']} labels in the overview, "
+              f"{zoomed['count']} zoomed in ×4, none overlapping")
+
+
+def test_served_overview_loads_a_clicked_documents_citations(browser, tmp_path, monkeypatch):
+    """A large archive's served graph page holds only an overview (its most-cited documents and the citations
+    between them); a click loads the document's citations from the store, so its panel counts them all."""
+    sys.path.insert(0, str(ROOT))
+    from bench.query import generate
+
+    generate(tmp_path, 1500, 6000)
+    monkeypatch.setattr(graphpage, "OVERVIEW_NODES", 200)
+    with closing(store.connect(tmp_path, readonly=True)) as conn:
+        counts = dict(conn.execute("SELECT target_id, COUNT(DISTINCT source_id) FROM edges "
+                                   "GROUP BY target_id HAVING COUNT(*) < 600").fetchall())
+    with serving(tmp_path) as base:
+        watched = open_page(browser, allowed=base)
+        page = watched.page
+        page.goto(base + "graph")
+        wait_ready(page)
+        on_page = page.evaluate("vanban.cy.nodes().map(n => n.id())")
+        assert 150 <= len(on_page) <= 200 < 1500  # an overview, not the archive
+        drawn = page.evaluate("Object.fromEntries(vanban.cy.nodes().map(n => [n.id(), "
+                              "n.incomers('node').length]))")
+        # a document whose citing letters are mostly not in the overview
+        node_id = max((n for n in on_page if n in counts), key=lambda n: counts[n] - drawn[n])
+        assert counts[node_id] > drawn[node_id]
+        page.evaluate(f"vanban.select(vanban.cy.getElementById('{node_id}'))")
+        page.wait_for_function("vanban.expanded >= 1")
+        page.wait_for_function(f"document.getElementById('panel').innerText.includes('({counts[node_id]})')")
+        heading = page.locator("#panel h3").first.inner_text()
+        assert heading.lower().startswith("được trích dẫn bởi · cited by") and f"({counts[node_id]})" in heading
+        assert page.evaluate(f"vanban.cy.getElementById('{node_id}').incomers('node').length") == counts[node_id]
+        assert page.evaluate("vanban.cy.nodes().length") > len(on_page)  # its citing letters were placed
+        watched.assert_clean()
+        page.context.close()

@@ -418,3 +418,37 @@ def test_evidence_links_open_the_citing_page_at_the_reference(client, demo_conn)
                       follow_redirects=False).headers["location"] == f"/doc/{SCAN_415}"
     assert client.get("/evidence", params={"from": "nothing", "to": PLAN_58_QN}).status_code == 404
     assert '"evidenceBase":"/evidence?"' in client.get("/graph").text
+
+
+def test_the_graph_page_loads_a_documents_citations_from_the_store(client, demo_conn):
+    found = client.get("/api/neighbourhood", params={"id": PLAN_58_QN}).json()
+    ids = {n["data"]["id"] for n in found["nodes"]}
+    edges = demo_conn.execute("SELECT id, source_id, target_id FROM edges WHERE source_id = ? OR target_id = ?",
+                              (PLAN_58_QN, PLAN_58_QN)).fetchall()
+    assert {e["data"]["id"] for e in found["edges"]} == {f"e{row['id']}" for row in edges}
+    assert ids == {PLAN_58_QN} | {row["source_id"] for row in edges} | {row["target_id"] for row in edges}
+    assert found["complete"] and found["cited_by"] == sum(row["target_id"] == PLAN_58_QN for row in edges)
+    plan = next(n["data"] for n in found["nodes"] if n["data"]["id"] == PLAN_58_QN)
+    assert plan["cited_by"] == cited_by(demo_conn, PLAN_58_QN) and plan["symbol"] == "58/KH-UBND"
+    assert all(e["data"]["snippet"] for e in found["edges"])
+    assert client.get("/api/neighbourhood", params={"id": "nothing"}).status_code == 404
+    assert "connect-src 'self'" in client.get("/graph").headers["content-security-policy"]
+
+
+def test_a_neighbourhood_is_capped_and_says_so(tmp_path):
+    import sys
+
+    from pipeline import graphpage, store
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.query import generate
+
+    generate(tmp_path, 300, 3000)
+    conn = store.connect(tmp_path, readonly=True)
+    hub = conn.execute("SELECT target_id FROM edges GROUP BY target_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+    total = conn.execute("SELECT COUNT(*) FROM edges WHERE target_id = ?", (hub,)).fetchone()[0]
+    found = graphpage.neighbourhood(conn, hub, limit=50)
+    conn.close()
+    assert len(found["edges"]) == 50 and not found["complete"] and found["cited_by"] == total > 50
+    ends = {e["data"]["source"] for e in found["edges"]} | {e["data"]["target"] for e in found["edges"]}
+    assert ends <= {n["data"]["id"] for n in found["nodes"]}
