@@ -76,6 +76,11 @@ class FileResult:
     page_cer: dict[int, tuple[float, float, float | None]] = field(default_factory=dict)  # page → (vanban, vanban
     # before correction, raw Tesseract)
     error: str | None = None
+    # laws cited by name: the labelled ones the law table knows (their symbols: the table's law of that name passed
+    # on the labelled date, or in force on the letter's date when the label has none), and what vanban resolved
+    named_truth: set[str] = field(default_factory=set)
+    named_got: set[str] = field(default_factory=set)  # symbols of references resolved from a name
+    all_got: set[str] = field(default_factory=set)  # symbols of every reference (a law named and numbered is one)
 
 
 def counts(truth: set, got: set) -> tuple[int, int, int]:
@@ -116,6 +121,28 @@ def raw_tesseract(image: Path) -> tuple[str, float]:
     return text, time.perf_counter() - started
 
 
+def named_law_truth(label: dict) -> set[str]:
+    """The symbols of the laws a label lists as cited by name (name and date as the page prints them), looked up
+    by exact name in the law table; names the table does not hold are left out (they must stay unresolved)."""
+    from nlp import laws
+    from nlp.named_laws import LAW_KINDS, law_symbol
+
+    out = set()
+    citing = (label.get("document") or {}).get("date")
+    for named in label.get("named") or []:
+        if not named["name"].split()[0] in {kind.split()[0] for kind in LAW_KINDS}:
+            continue
+        versions = [law for law in laws.laws() if laws.match_key(law.name) == laws.match_key(named["name"])]
+        if named.get("date"):
+            versions = [law for law in versions if law.passed == named["date"]]
+        elif citing:
+            versions = sorted((law for law in versions if law.passed and law.passed <= citing), key=lambda law: law.passed)
+            versions = versions[-1:]  # the latest passed before the letter: the one it means, unless replaced
+        if len(versions) == 1:
+            out.add(symbol_key(law_symbol(versions[0])))
+    return out
+
+
 def run_file(label: dict, path: Path, raw: bool, kind: str) -> FileResult:
     from pipeline import process
 
@@ -143,12 +170,16 @@ def run_file(label: dict, path: Path, raw: bool, kind: str) -> FileResult:
         return FileResult(name, kind, label.get("pages", 1), truth, set(), (doc.get("symbol"), None),
                           (doc.get("date"), None), seconds, 0.0, None, error=f"{record.stage}: {record.error}")
     extraction = record.extraction
-    got = {(symbol_key(r.symbol), r.date) for r in extraction.references}
+    # numbered references only: laws resolved from their names are measured apart (named_truth / named_got)
+    got = {(symbol_key(r.symbol), r.date) for r in extraction.references if r.resolved_from != "name"}
     ocr_seconds = sum(timed)
     page_texts = record.text.split("\f") if record.text else []
     corrected = (record.restored or record.text or "").split("\f")
     result = FileResult(name, kind, len(page_texts) or 1, truth, got, (doc.get("symbol"), extraction.header.symbol),
                         (doc.get("date"), extraction.header.date), seconds, ocr_seconds, None)
+    result.named_truth = named_law_truth(label)
+    result.named_got = {symbol_key(r.symbol) for r in extraction.references if r.resolved_from == "name"}
+    result.all_got = {symbol_key(r.symbol) for r in extraction.references}
     transcripts = {int(p.stem.rsplit("-p", 1)[1]): p for p in TRANSCRIPTS.glob(f"{Path(label['file']).stem}-p*.txt")}
     raw_texts: dict[int, str] = {}
     if raw or transcripts:
@@ -235,6 +266,14 @@ def report(results: list[FileResult]) -> None:
         date_ok = sum(r.own_date[0] == r.own_date[1] for r in dated)
         print(f"| {label} | {len(rows)} | {tp + fn} | {p:.3f} | {r_:.3f} | {f1:.3f} | {prf(stp, sfp, sfn)[2]:.3f} | "
               f"{own_ok} of {len(own)} | {date_ok} of {len(dated)} |")
+    truth = sum(len(r.named_truth) for r in results)
+    if truth:
+        found = sum(len(r.named_truth & r.all_got) for r in results)
+        given = sum(len(r.named_got) for r in results)
+        right = sum(len(r.named_got & (r.named_truth | {s for s, _ in r.truth})) for r in results)
+        print(f"\nlaws cited by name: {truth} labelled that the law table holds; {found} found with their number "
+              f"(recall {found / truth:.3f}); {given} numbers given to names, {right} right "
+              f"(precision {right / given if given else 1:.3f})")
     pages = [(r.name, page, c) for r in results for page, c in sorted(r.page_cer.items())]
     if pages:
         print("\n| transcribed page | vanban CER | vanban before correction | raw Tesseract CER |")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from .header import Header, parse_header
 from .named import find_named
+from .named_laws import resolve_named, with_law_names
 from .references import Mention, NamedMention, Reference, find_mentions, merge
 from .relations import classify
 from .text import slug
@@ -49,7 +50,10 @@ def _is_own(mention: Mention, header: Header) -> bool:
 def extract(text: str) -> Extraction:
     """Everything vanban reads from one document's text (spans index `text` as given)."""
     header = parse_header(text)
-    mentions, links = classify(text, find_mentions(text))
+    numbered = with_law_names(find_mentions(text))
+    # laws cited by name: those the law table resolves are references like the numbered ones
+    by_name, named = resolve_named(text, find_named(text, numbered), header.date)
+    mentions, links = classify(text, numbered + by_name)
     own = [m for m in mentions if _is_own(m, header)]
     cited = [m for m in mentions if not _is_own(m, header)]
     references = merge(cited)
@@ -72,7 +76,7 @@ def extract(text: str) -> Extraction:
         header=header,
         references=tuple(references),
         links=tuple(doc_links),
-        named=tuple(find_named(text, mentions)),
+        named=tuple(named),
         self_mentions=tuple(own),
     )
 

@@ -58,6 +58,8 @@ class Mention:
     page: int = 1
     scope: str | None = None  # place that qualifies a local issuer ("tỉnh Quảng Ngãi"), when the text says it
     issuer_in_text: bool = False  # the issuer name was read from "của ..." rather than taken from the code table
+    resolved_from: str | None = None  # "name": a law cited by name, its symbol from the law table (nlp.laws)
+    title: str | None = None  # the cited document's name, when known (a law's, from the table)
 
     @property
     def id(self) -> str:
@@ -74,6 +76,7 @@ class NamedMention:
     span: tuple[int, int]
     number: str | None = None
     year: int | None = None
+    date: str | None = None  # ISO: the date the text gives for it ("Luật Đất đai ngày 18/01/2024")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Reference:
     scope: str | None = None
     mention_list: tuple[Mention, ...] = field(default=(), repr=False, compare=False)
     variants: tuple[str, ...] = ()  # other readings of the symbol in this text (OCR's variants), merged here
+    resolved_from: str | None = None  # "name" when every mention named the law without its number
+    title: str | None = None
 
 
 def reference_id(type_code: str, symbol: str, date: str | None) -> str:
@@ -515,7 +520,7 @@ def _system_type(sym: _Symbol, name: str | None) -> tuple[str, str]:
     return "Công văn", "CV"
 
 
-def _page_starts(text: str) -> list[int]:
+def page_starts(text: str) -> list[int]:
     return [m.end() for m in re.finditer("\f", text)]
 
 
@@ -541,7 +546,7 @@ def find_mentions(text: str) -> list[Mention]:
     left = _left_pattern()
     prev_type: tuple[str, str] | None = None
     prev_end = 0
-    pages = _page_starts(text)
+    pages = page_starts(text)
     for match in SYMBOL.finditer(text):
         sym = _parse_symbol(match)
         if sym is None:
@@ -814,7 +819,9 @@ def merge(mentions: list[Mention]) -> list[Reference]:
                 pages=tuple(sorted({m.page for m in ms})),
                 scope=scope,
                 mention_list=tuple(ms),
-                variants=tuple(sorted({read_as[m.span] for m in ms} - {symbol})),
+                variants=tuple(sorted({read_as[m.span] for m in ms if not m.resolved_from} - {symbol})),
+                resolved_from="name" if all(m.resolved_from == "name" for m in ms) else None,
+                title=next((m.title for m in ms if m.title), None),
             )
         )
     out.sort(key=lambda r: r.spans[0][0])

@@ -14,6 +14,7 @@ from rich.table import Table
 
 
 from .process import VanbanError, decode_text, extraction_to_dict, prepare
+from nlp.named_laws import LAW_KINDS
 
 app = typer.Typer(
     help="vanban: Vietnamese official documents → a citation graph you can query.",
@@ -277,7 +278,8 @@ def _node_label(m: dict) -> str:
     if m.get("province"):
         details.append(m["province"])
     details.append(f"file {m['source']}" if m.get("source") else "cited only, not in the archive")
-    return f"{m['type'] or ''} {m['symbol']} ({', '.join(details)})".strip()
+    name = f" {m['title']}" if m.get("title") and m.get("type") in LAW_KINDS else ""  # a law: its name
+    return f"{m['type'] or ''} {m['symbol']}{name} ({', '.join(details)})".strip()
 
 
 def print_answer(result) -> None:
@@ -309,6 +311,7 @@ def print_answer(result) -> None:
             for r in rows:
                 depth = f" (depth {r['depth']})" if r["depth"] > 1 else ""
                 kind = "\n[dim](asserted)[/]" if r["kind"] == "asserted" else ""
+                kind += "\n[dim](by name)[/]" if r.get("resolved_from") == "name" else ""
                 table.add_row(escape(f"{r['type'] or ''} {r['symbol']} {r['date'] or ''}{depth}"),
                               r["relation"] + kind,
                               escape(f"{r['source']}" + (f" p.{r['page']}" if r["page"] else "")),

@@ -26,7 +26,7 @@ from . import graphfiles, graphpage
 DOCUMENT_COLUMNS = ["source", "id", "symbol", "type", "date", "issuer", "subject", "pages", "status", "date_partial",
                     "place", "province", "error"]
 REFERENCE_COLUMNS = ["source", "citing_id", "citing_symbol", "cited_id", "cited_symbol", "cited_type", "cited_date",
-                     "relation", "mentions", "confidence", "snippet", "kind", "page"]
+                     "relation", "mentions", "confidence", "snippet", "kind", "page", "resolved_from"]
 ERROR_COLUMNS = ["source", "stage", "error", "detail"]
 MERGE_COLUMNS = ["node_id", "symbol", "variant", "source", "page", "evidence", "confidence"]
 NODE_COLUMNS = ["id", "symbol", "type", "date", "issuer", "province", "title", "stub", "ambiguous", "cited_by",
@@ -39,7 +39,7 @@ DOCUMENTS_SQL = (
 REFERENCES_SQL = (
     "SELECT d.source, e.source_id AS citing_id, s.symbol AS citing_symbol, e.target_id AS cited_id, "
     "t.symbol AS cited_symbol, t.type AS cited_type, t.date AS cited_date, e.relation, e.mentions, "
-    "e.confidence, e.snippet, e.kind, e.page "
+    "e.confidence, e.snippet, e.kind, e.page, e.resolved_from "
     "FROM edges e JOIN documents d ON d.id = e.document_id JOIN nodes s ON s.id = e.source_id "
     "JOIN nodes t ON t.id = e.target_id ORDER BY d.source, e.kind, e.span_start"
 )

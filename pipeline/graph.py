@@ -15,7 +15,7 @@ import networkx as nx
 NODE_FIELDS = ("symbol", "number", "type", "type_code", "issuer_code", "issuer", "province", "locality", "date",
                "year", "title", "is_stub", "ambiguous", "candidates", "file", "document_id")
 EDGE_FIELDS = ("relation", "kind", "mentions", "confidence", "snippet", "page", "span_start", "span_end", "file",
-               "document_id")
+               "document_id", "resolved_from")
 
 
 def build(conn: sqlite3.Connection, node_ids_sql: str | None = None, *, max_edges: int | None = None,

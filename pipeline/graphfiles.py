@@ -29,7 +29,7 @@ NODE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
 EDGE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("relation", "string"), ("kind", "string"), ("mentions", "integer"), ("confidence", "double"),
     ("snippet", "string"), ("page", "integer"), ("span_start", "integer"), ("span_end", "integer"),
-    ("file", "string"), ("document_id", "integer"),
+    ("file", "string"), ("document_id", "integer"), ("resolved_from", "string"),
 )
 
 NODE_SQL = (

@@ -39,7 +39,7 @@ _PLACEHOLDER = re.compile(r"\{\{TITLE\}\}|/\*\{\{STYLE\}\}\*/|/\*\{\{CYTOSCAPE\}
 # What graph.html reads of each element (graph.json keeps everything): a smaller page opens faster.
 _PAGE_NODE_FIELDS = ("id", "label", "cited_by", "symbol", "number", "type", "type_code", "issuer", "province",
                      "locality", "date", "year", "title", "file", "is_stub", "ambiguous", "candidates", "community")
-_PAGE_EDGE_FIELDS = ("id", "source", "target", "relation", "kind", "snippet", "file", "page")
+_PAGE_EDGE_FIELDS = ("id", "source", "target", "relation", "kind", "snippet", "file", "page", "resolved_from")
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ def reference_identity(ref: Reference, citing: Header) -> Identity:
         locality=locality,
         date=ref.date,
         year=_year(ref.date, ref.symbol),
+        title=ref.title,  # a law's name from the law table: the law is found by it
     )
 
 

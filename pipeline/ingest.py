@@ -84,19 +84,22 @@ def _store_graph(conn: sqlite3.Connection, doc_id: int, record: DocumentRecord) 
                 boxes = json.dumps(found) if found else None
             conn.execute(
                 "INSERT INTO mentions(document_id, node_id, start, end, page, text, sentence, relation, confidence,"
-                " boxes) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, target, m.span[0], m.span[1], m.page, m.text, m.sentence, m.relation, m.confidence, boxes),
+                " boxes, resolved_from) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, target, m.span[0], m.span[1], m.page, m.text, m.sentence, m.relation, m.confidence, boxes,
+                 m.resolved_from),
             )
             by_relation.setdefault(m.relation, []).append(m)
         for relation, ms in sorted(by_relation.items(), key=lambda kv: RELATION_STRENGTH.index(kv[0])):
             first = min(ms, key=lambda m: m.span[0])
             conn.execute(
                 "INSERT INTO edges(source_id, target_id, relation, kind, document_id, mentions, confidence, snippet,"
-                " page, span_start, span_end) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+                " page, span_start, span_end, resolved_from) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(source_id, target_id, relation, document_id) DO UPDATE SET"
-                " mentions = mentions + excluded.mentions",
+                " mentions = mentions + excluded.mentions,"
+                " resolved_from = CASE WHEN resolved_from = excluded.resolved_from THEN resolved_from END",
                 (node_id, target, relation, "direct", doc_id, len(ms), max(m.confidence for m in ms), first.sentence,
-                 first.page, first.span[0], first.span[1]),
+                 first.page, first.span[0], first.span[1],
+                 "name" if all(m.resolved_from == "name" for m in ms) else None),
             )
     for link in extraction.links:
         source, target = ref_nodes.get(link.source), ref_nodes.get(link.target)

@@ -150,6 +150,8 @@ def extraction_to_dict(extraction: Extraction, source: str | None) -> dict[str, 
                 "text": r.text,
                 "sentence": r.sentence,
                 "confidence": r.confidence,
+                **({"resolved_from": r.resolved_from} if r.resolved_from else {}),
+                **({"title": r.title} if r.title else {}),
             }
         )
     links = [

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from nlp import doctypes
+from nlp import doctypes, laws
+from nlp.named_laws import law_symbol
 from nlp.references import SYMBOL, _parse_symbol, strongest
 from nlp.text import fold, fold_lower, slug
 
@@ -31,6 +32,7 @@ class Target:
     type_code: str | None = None
     number: str | None = None
     span: tuple[int, int] = (0, 0)
+    law_symbols: tuple[str, ...] = ()  # a law named in the question: the symbols of its versions (nlp.laws)
 
 
 @dataclass
@@ -94,6 +96,9 @@ def parse_target(query: str) -> Target | None:
         if sym:
             return Target(text=sym.symbol, symbol_key=slug(sym.symbol), number=sym.number, span=sym.span,
                           type_code=sym.type_code)
+    law = _law_target(query)  # before "type number": "Land Law 2013" is a law's name and year, not law no. 2013
+    if law is not None:
+        return law
     folded = fold_lower(query)
     match = _type_number_pattern().search(folded)
     if match:
@@ -104,6 +109,38 @@ def parse_target(query: str) -> Target | None:
     bare = re.search(r"(?<![\w/])(\d{1,5})(?![\w/])", folded)
     if bare:
         return Target(text=bare.group(1), number=bare.group(1), span=bare.span())
+    return None
+
+
+_LAW_KIND = re.compile(r"(?<![a-z])(?:hien phap|bo luat|phap lenh|luat)(?![a-z])")
+_LAW_YEAR = re.compile(r"[ \t]*(?:of[ \t]+|nam[ \t]+|\()?((?:19|20)\d\d)(?![\d/])\)?")
+
+
+def _law_target(query: str) -> Target | None:
+    """A law named in the question, in English (`the Land Law`, `Land Law 2013`) or Vietnamese (`Luật Đất đai
+    năm 2024`, `Luật Tổ chức chính quyền địa phương`, without diacritics too): the longest run of words from a kind
+    word that the law table knows as one name."""
+    folded = fold_lower(query)
+    if len(folded) != len(query):
+        return None
+    for english, name in sorted(laws.english_laws().items(), key=lambda kv: -len(kv[0])):
+        match = re.search(rf"(?<![a-z]){re.escape(english)}(?![a-z])", folded)
+        if match:
+            year = _LAW_YEAR.match(folded, match.end())
+            found = laws.versions(name + (f" {year.group(1)}" if year else ""))
+            end = year.end() if year else match.end()
+            return Target(text=query[match.start() : end], span=(match.start(), end),
+                          law_symbols=tuple(law_symbol(law) for law in found)) if found else None
+    kind = _LAW_KIND.search(folded)
+    if kind is None:
+        return None
+    ends = [m.end() for m in re.finditer(r"[^\s?!.,;:]+", query[kind.start() :])][:16]
+    for end in sorted(ends, reverse=True):
+        end += kind.start()
+        found = laws.versions(query[kind.start() : end])
+        if found:
+            return Target(text=query[kind.start() : end], span=(kind.start(), end),
+                          law_symbols=tuple(law_symbol(law) for law in found))
     return None
 
 
@@ -123,7 +160,12 @@ def parse_direction(query: str, target: Target) -> str:
 
 def find_nodes(conn: sqlite3.Connection, target: Target) -> list[sqlite3.Row]:
     rows: list[sqlite3.Row] = []
-    if target.symbol_key:
+    if target.law_symbols:
+        keys = sorted({slug(symbol) for symbol in target.law_symbols})
+        marks = ",".join("?" * len(keys))
+        rows = conn.execute(f"SELECT * FROM nodes WHERE symbol_key IN ({marks}) UNION SELECT n.* FROM variants v "
+                            f"JOIN nodes n ON n.id = v.node_id WHERE v.variant_key IN ({marks})", keys + keys).fetchall()
+    elif target.symbol_key:
         # the symbol as the node has it, or any reading of it that was linked to the node (OCR's variants)
         rows = conn.execute(
             "SELECT * FROM nodes WHERE symbol_key = ? UNION SELECT n.* FROM variants v JOIN nodes n ON n.id = v.node_id "
@@ -163,7 +205,7 @@ def variants(conn: sqlite3.Connection, node_id: str) -> list[dict[str, Any]]:
 
 
 _EDGE_SQL = (
-    "SELECT e.relation, e.kind, e.snippet, e.page, e.mentions, e.confidence, d.source AS source, "
+    "SELECT e.relation, e.kind, e.snippet, e.page, e.mentions, e.confidence, e.resolved_from, d.source AS source, "
     "n.id AS id, n.symbol AS symbol, n.type AS type, n.date AS date, n.title AS title, n.is_stub AS stub "
     "FROM edges e JOIN documents d ON d.id = e.document_id JOIN nodes n ON n.id = e.{other} "
     "WHERE e.{this} = ? ORDER BY n.date DESC, n.id, e.relation"
@@ -206,6 +248,9 @@ def neighbours(conn: sqlite3.Connection, node_id: str, direction: str, depth: in
 def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1) -> Answer:
     target = parse_target(query)
     if target is None:
+        if _LAW_KIND.search(fold_lower(query)):
+            raise QueryError(f"no law of that name in the law table: {query!r} (try 'what cites Luật Đất đai 2024' "
+                             "or the law's number, '31/2024/QH15')")
         raise QueryError(f"no document in the question: {query!r} (try 'what cites Plan 58' or '58/KH-UBND')")
     direction = parse_direction(query, target)
     nodes = find_nodes(conn, target)

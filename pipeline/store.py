@@ -128,6 +128,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN path TEXT;
     ALTER TABLE documents ADD COLUMN restored_map TEXT;
     """,
+    # 8: a law cited by name, its number from the law table (nlp.laws): 'name' on its mentions and edges
+    """
+    ALTER TABLE mentions ADD COLUMN resolved_from TEXT;
+    ALTER TABLE edges ADD COLUMN resolved_from TEXT;
+    """,
 ]
 
 

@@ -36,6 +36,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from nlp.text import fold_lower
+from nlp.named_laws import LAW_KINDS
 
 from . import access, graphpage, store
 from .process import VanbanError
@@ -141,6 +142,8 @@ def edge_view(row: dict[str, Any], cited_symbol: str | None, evidence: str | Non
         "relation": row["relation"], "kind": row["kind"], "stub": row["stub"], "page": row["page"],
         "sentence": highlight(row["snippet"], [cited_symbol] if cited_symbol else []),
         "source": row["source"], "source_href": source_href(row["source"]), "evidence": evidence,
+        "by_name": row.get("resolved_from") == "name",  # a law cited by name, its number from the law table
+        "law": row.get("title") if row.get("type") in LAW_KINDS else None,
     }
 
 
@@ -276,7 +279,8 @@ def page_views(conn: sqlite3.Connection, document: sqlite3.Row, view: str = "res
     mapping = _mapping(document) if view == "restored" else None
     text = mapping.text if mapping is not None else (document["text"] or "")
     rows = conn.execute(
-        "SELECT m.id, m.node_id, m.start, m.end, m.page, m.relation, m.boxes, n.symbol, n.type FROM mentions m "
+        "SELECT m.id, m.node_id, m.start, m.end, m.page, m.relation, m.boxes, m.resolved_from, n.symbol, n.type "
+        "FROM mentions m "
         "LEFT JOIN nodes n ON n.id = m.node_id WHERE m.document_id = ? ORDER BY m.start, m.end DESC",
         (document["id"],)).fetchall()
     mentions = []
@@ -298,9 +302,7 @@ def page_views(conn: sqlite3.Connection, document: sqlite3.Row, view: str = "res
             for m in mentions:
                 if m["page"] == number and m["boxes"]:
                     words = [page_images.to_page(b, transform) for b in json.loads(m["boxes"])]
-                    label = f"{m['type'] or ''} {m['symbol'] or m['node_id']}".strip()
-                    boxes.append({"id": m["id"], "href": doc_href(m["node_id"]),
-                                  "title": f"{m['relation'] or 'cites'} → {label}",
+                    boxes.append({"id": m["id"], "href": doc_href(m["node_id"]), "title": _mention_title(m),
                                   "rects": [{"x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0}
                                             for x0, y0, x1, y1 in line_boxes(words)]})
             page["image"] = {"src": f"/page/{document['id']}/{number}.png", "width": size[0], "height": size[1],
@@ -336,6 +338,12 @@ def _field_boxes(document: sqlite3.Row) -> list[dict[str, Any]]:
     return out
 
 
+def _mention_title(m: dict[str, Any]) -> str:
+    label = f"{m['type'] or ''} {m['symbol'] or m['node_id']}".strip()
+    by_name = " (cited by name; its number is from the law table)" if m["resolved_from"] == "name" else ""
+    return f"{m['relation'] or 'cites'} → {label}{by_name}"
+
+
 def _segments(text: str, start: int, end: int, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     pieces: list[dict[str, Any]] = []
     cursor = start
@@ -344,9 +352,9 @@ def _segments(text: str, start: int, end: int, mentions: list[dict[str, Any]]) -
             continue  # outside this page, overlapping the previous reference, or not a span
         if m["start"] > cursor:
             pieces.append({"text": text[cursor:m["start"]]})
-        label = f"{m['type'] or ''} {m['symbol'] or m['node_id']}".strip()
         pieces.append({"text": text[m["start"]:m["end"]], "href": doc_href(m["node_id"]), "id": m["id"],
-                       "relation": m["relation"] or "cites", "title": f"{m['relation'] or 'cites'} → {label}"})
+                       "relation": m["relation"] or "cites", "title": _mention_title(m),
+                       "by_name": m["resolved_from"] == "name"})
         cursor = m["end"]
     if cursor < end:
         pieces.append({"text": text[cursor:end]})

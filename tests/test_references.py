@@ -16,7 +16,8 @@ CASES = load_jsonl("references.jsonl")
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_labelled_reference(case):
     refs = extract(normalize(case["text"])).references
-    got = [(r.symbol, r.type, r.date) for r in refs]
+    # numbered references; laws cited by name and resolved through the law table are tests/test_laws.py's
+    got = [(r.symbol, r.type, r.date) for r in refs if r.resolved_from != "name"]
     expected = [(r["symbol"], r["type"], r["date"]) for r in case["refs"]]
     assert sorted(got) == sorted(expected)
 

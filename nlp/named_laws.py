@@ -1,0 +1,83 @@
+"""Laws cited by name, as references: a named mention the law table resolves (`Luật Tổ chức chính quyền địa phương
+ngày 19 tháng 6 năm 2015` → 77/2015/QH13) becomes a Mention like a numbered one, with its evidence (span, sentence)
+and `resolved_from="name"`; the others stay named mentions, without a number.
+
+Numbered references to laws get the law's name from the table too (`title`), so that a law is found by its name
+whichever way the letters cite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from . import doctypes, laws
+from .references import Mention, NamedMention, page_of, page_starts
+from .sentences import sentence_index
+
+LAW_KINDS = frozenset(laws.KINDS) - {"Nghị quyết"}  # a resolution named without its number is too vague
+
+# The National Assembly's bodies, by the code a law's symbol carries.
+_ISSUERS = {"QH": "Quốc hội", "UBTVQH": "Ủy ban Thường vụ Quốc hội"}
+
+
+def _issuer_code(law: laws.Law) -> str:
+    return "UBTVQH" if "UBTVQH" in law.symbol or law.kind == "Pháp lệnh" else "QH"
+
+
+def law_symbol(law: laws.Law) -> str:
+    """The law's số/ký hiệu; a Constitution has none and is known by its year (`Hiến pháp 2013`)."""
+    if law.symbol:
+        return law.symbol
+    year = (law.passed or "")[:4]
+    return f"{law.kind} {year}".strip()
+
+
+def resolve_named(text: str, named: list[NamedMention],
+                  citing_date: str | None) -> tuple[list[Mention], list[NamedMention]]:
+    """The named mentions the law table resolves, as mentions (in text order), and the others as they were."""
+    resolved: list[Mention] = []
+    left: list[NamedMention] = []
+    sentences = sentence_index(text)
+    pages = page_starts(text)
+    for mention in named:
+        found = (laws.resolve(mention.title, date=mention.date, year=mention.year, citing_date=citing_date)
+                 if mention.type in LAW_KINDS else None)
+        if found is None:
+            left.append(mention)
+            continue
+        law = found.law
+        kind = doctypes.type_by_name(law.kind)
+        code = _issuer_code(law)
+        sent_span, sentence = sentences.snippet(mention.span)
+        symbol = law_symbol(law)
+        resolved.append(Mention(
+            symbol=symbol,
+            number=symbol.split("/", 1)[0] if law.symbol else "",
+            year=laws.symbol_year(law.symbol) if law.symbol else (int(law.passed[:4]) if law.passed else None),
+            type=law.kind,
+            type_code=kind.code if kind else "L",
+            issuer_code=code,
+            issuer=_ISSUERS[code],
+            date=law.passed,
+            span=mention.span,
+            symbol_span=mention.span,
+            text=mention.text,
+            sentence=sentence,
+            sentence_span=sent_span,
+            confidence=found.confidence,
+            tail_end=mention.span[1],
+            page=page_of(pages, mention.span[0]),
+            issuer_in_text=False,
+            resolved_from="name",
+            title=law.name,
+        ))
+    return resolved, left
+
+
+def with_law_names(mentions: list[Mention]) -> list[Mention]:
+    """Numbered mentions of laws the table holds, with the law's name as their title."""
+    out = []
+    for mention in mentions:
+        law = laws.by_symbol(mention.symbol) if mention.title is None and mention.year else None
+        out.append(replace(mention, title=law.name) if law else mention)
+    return out
