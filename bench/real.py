@@ -171,7 +171,9 @@ def run_file(label: dict, path: Path, raw: bool, kind: str) -> FileResult:
                           (doc.get("date"), None), seconds, 0.0, None, error=f"{record.stage}: {record.error}")
     extraction = record.extraction
     # numbered references only: laws resolved from their names are measured apart (named_truth / named_got)
-    got = {(symbol_key(r.symbol), r.date) for r in extraction.references if r.resolved_from != "name"}
+    # (a law numbered in the text and also named takes its date from the law table: scored on the text's date)
+    got = {(symbol_key(r.symbol), r.date if any(m.date and not m.resolved_from for m in r.mention_list) else None)
+           for r in extraction.references if r.resolved_from != "name"}
     ocr_seconds = sum(timed)
     page_texts = record.text.split("\f") if record.text else []
     corrected = (record.restored or record.text or "").split("\f")
@@ -234,6 +236,10 @@ def main() -> None:
                 print(f"    missed  {sym} {date}")
             for sym, date in sorted(result.got - result.truth, key=str):
                 print(f"    extra   {sym} {date}")
+            for sym in sorted(result.named_truth - result.all_got):
+                print(f"    named law missed  {sym}")
+            for sym in sorted(result.named_got - result.named_truth - {s for s, _ in result.truth}):
+                print(f"    named law wrong   {sym}")
     report(results)
     if args.json:
         args.json.write_text(json.dumps([{**r.__dict__, "truth": sorted(map(list, r.truth), key=str),

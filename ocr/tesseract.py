@@ -242,6 +242,12 @@ def read_image(image: np.ndarray, page: int = 1, dpi: int = 300, skip: frozenset
     prepared = prepare(image, dpi, skip)
     gray, ink = prepared.gray, prepared.colour_ink
     matrix = prepared.matrix
+    if not widgets and blank(gray) and (ink is None or blank(ink)):  # a blank sheet: nothing for Tesseract
+        return PageText(page=page, text="", mean_confidence=None, source="ocr", width=gray.shape[1],
+                        height=gray.shape[0], dpi=round(dpi * prepared.scale), skew=prepared.skew,
+                        seconds=round(time.perf_counter() - started, 3),
+                        transform=tuple(float(v) for v in matrix[:2].ravel()),
+                        input_size=(int(image.shape[1]), int(image.shape[0])))
     words, ink_overlays, widget_words = _ocr_page(gray, ink, widgets)
     rotation = prepared.rotation
     confidence = _mean_conf(words)
@@ -290,6 +296,14 @@ def read_image(image: np.ndarray, page: int = 1, dpi: int = 300, skip: frozenset
         transform=tuple(float(v) for v in matrix[:2].ravel()),
         input_size=(int(image.shape[1]), int(image.shape[0])),
     )
+
+
+BLANK_INK = 2e-4  # below this share of dark pixels a prepared page holds specks at most (a 12 pt word is ~5e-4)
+
+
+def blank(gray: np.ndarray) -> bool:
+    """Whether a prepared page has no ink worth reading."""
+    return bool(np.count_nonzero(gray < 128) < BLANK_INK * gray.size)
 
 
 def _mean_conf(words: list[RawWord]) -> float | None:

@@ -183,6 +183,7 @@ def run(
     on_done: Callable[[DocumentRecord | None, str], None] | None = None,
 ) -> RunSummary:
     force = force or force_ocr  # OCR'ing anew what was read from text layers means processing it again
+    paths = [str(path) for path in paths]  # a caller's Path objects too (run.json lists them as given)
     summary = RunSummary(out=str(out), paths=list(paths), workers=workers, force=force, scheduler=scheduler,
                          started=store.now())
     t0 = time.perf_counter()

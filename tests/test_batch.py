@@ -1,4 +1,5 @@
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -241,4 +242,90 @@ def test_a_store_that_cannot_be_written_is_one_error_and_stays_whole(tmp_path):
     conn = sqlite3.connect(out / store.DB_NAME)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] >= 1
+    conn.close()
+
+
+def test_a_500_page_pdf_is_read_one_page_at_a_time(tmp_path):
+    """Memory stays bounded: a 500-page PDF (blank pages, so that nothing but loading is measured) peaks no higher
+    than a 50-page one; each page is rendered, read and let go (500 kept pages would take ~1.4 GB here)."""
+    import pypdfium2 as pdfium
+
+    peaks = {}
+    for pages in (50, 500):
+        pdf = pdfium.PdfDocument.new()
+        for _ in range(pages):
+            pdf.new_page(200, 280)  # 833 × 1167 px at 300 dpi
+        path = tmp_path / f"blank-{pages}.pdf"
+        pdf.save(str(path))
+        pdf.close()
+        code = ("import resource, sys; from pathlib import Path; from pipeline.batch import run; "
+                f"run([{str(path)!r}], Path({str(tmp_path / f'out-{pages}')!r})); "
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=300)
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        peaks[pages] = int(done.stdout.split()[-1]) / 1024  # MB
+        conn = sqlite3.connect(tmp_path / f"out-{pages}" / "archive.sqlite")
+        status, error = conn.execute("SELECT status, error FROM documents").fetchone()
+        conn.close()
+        assert status == "failed" and f"no text found on {pages} page(s)" in error
+    assert peaks[500] < peaks[50] + 60, peaks
+
+
+def test_two_runs_into_one_archive_at_once(tmp_path):
+    """Two `vanban run` at the same time into one archive (two clerks, one share): both finish, every letter is
+    stored once with its citations, and the store passes its integrity check."""
+    out = tmp_path / "out"
+    folders = []
+    for clerk in ("a", "b"):
+        folder = tmp_path / clerk
+        folder.mkdir()
+        for k in range(6):
+            number = f"{k + 1}{ord(clerk)}"
+            (folder / f"{k}.txt").write_text(
+                f"ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: {number}/UBND-VP\nQuảng Ngãi, ngày 01 tháng 12 năm 2025\n"
+                "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh.\n", "utf-8")
+        folders.append(folder)
+    runs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(folder), "--out", str(out)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT) for folder in folders]
+    results = [(run.wait(timeout=300), run.stderr.read().decode()) for run in runs]
+    assert [code for code, _ in results] == [0, 0], results
+    conn = sqlite3.connect(out / "archive.sqlite")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM documents WHERE status = 'ok'").fetchone() == (12, 12)
+    plan = conn.execute("SELECT COUNT(DISTINCT source_id) FROM edges WHERE target_id LIKE 'kh-58-kh-ubnd%'").fetchone()
+    conn.close()
+    assert plan[0] == 12
+    for file in ("documents.csv", "references.csv", "graph.html"):
+        assert (out / file).stat().st_size > 0
+
+
+def test_a_read_only_store_is_one_clear_error(tmp_path):
+    """The archive on a share mounted read-only: one line saying so, nothing lost, the store whole."""
+    from pipeline import store
+    from pipeline.batch import run
+    from pipeline.process import VanbanError
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Số: 1/UBND-VP\nThực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025.", "utf-8")
+    run([folder], out)
+    (folder / "b.txt").write_text("Số: 2/UBND-VP\nThực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025.", "utf-8")
+    original = store.connect
+
+    def read_only(path, **kwargs):
+        db = original(path, **kwargs)
+        db.execute("PRAGMA query_only = 1")  # as SQLite behaves on a read-only file system
+        return db
+
+    store.connect = read_only
+    try:
+        with __import__("pytest").raises(VanbanError) as caught:
+            run([folder], out)
+    finally:
+        store.connect = original
+    message = str(caught.value)
+    assert "cannot write the archive" in message and "readonly" in message and "\n" not in message
+    conn = sqlite3.connect(out / store.DB_NAME)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT source FROM documents").fetchall() == [(str(folder / "a.txt"),)]
     conn.close()

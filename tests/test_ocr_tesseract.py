@@ -59,3 +59,24 @@ def test_upside_down_page_is_turned():
     page = pages("7845-STC-QLNS-quangngai.txt", dpi=200, rotate=180)[0]
     read = read_image(bgr(page), dpi=200)
     assert read.rotation == 180 and cer(page.truth, read.text) < 0.02
+
+
+def test_a_blank_sheet_is_not_sent_to_tesseract(monkeypatch):
+    """The blank back of a sheet (specks of dust at most) gives no text without running Tesseract; one short line
+    on an otherwise empty page is still read."""
+    import cv2
+
+    from ocr import tesseract
+
+    calls = []
+    real = tesseract._ocr_page
+    monkeypatch.setattr(tesseract, "_ocr_page", lambda *a, **k: calls.append(1) or real(*a, **k))
+    sheet = np.full((3508, 2480, 3), 250, np.uint8)
+    rng = np.random.default_rng(3)
+    for x, y in rng.integers(100, 2400, size=(40, 2)):  # dust
+        cv2.circle(sheet, (int(x), int(y)), 2, (40, 40, 40), -1)
+    read = read_image(sheet, dpi=300)
+    assert read.text == "" and calls == [] and read.width > 0
+    cv2.putText(sheet, "Trang 2", (1000, 3300), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (0, 0, 0), 5)
+    read = read_image(sheet, dpi=300)
+    assert calls and "Trang" in read.text
