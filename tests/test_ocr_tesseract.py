@@ -80,3 +80,22 @@ def test_a_blank_sheet_is_not_sent_to_tesseract(monkeypatch):
     cv2.putText(sheet, "Trang 2", (1000, 3300), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (0, 0, 0), 5)
     read = read_image(sheet, dpi=300)
     assert calls and "Trang" in read.text
+
+
+def test_references_in_an_italic_preamble_are_read(tmp_path):
+    """Decisions print their Căn cứ preamble in italic, where Tesseract drops tone marks and breaks symbols (a
+    fraction slash for '/'): the laws it cites there are still found, with their dates, as on the upright page."""
+    from pipeline.process import process_path
+
+    found = {}
+    for italic in (False, True):
+        page = pages("121-KH-UBND-quangngai.txt", dpi=300, italic_preamble=italic)[0]
+        path = tmp_path / f"italic-{italic}.png"
+        page.image.save(path)
+        record = process_path(path)
+        assert record.status == "ok", record.error
+        found[italic] = {(r.symbol, r.date) for r in record.extraction.references}
+    preamble = {("20/2023/QH15", "2023-06-22"), ("60/2024/QH15", "2024-11-30")}
+    assert preamble <= found[False]
+    assert preamble <= found[True], found[True]
+    assert any(symbol == "148/2025/QH15" for symbol, _ in found[True])
