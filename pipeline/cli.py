@@ -286,6 +286,8 @@ def print_answer(result) -> None:
     if not result.matches:
         out.print(f"No document in the archive matches [bold]{escape(result.target.text)}[/].")
         return
+    if result.target.law_symbols and len(result.matches) > 1:
+        out.print(f"{escape(result.target.text)}: {len(result.matches)} versions of this law are cited in the archive.")
     if result.ambiguous:
         out.print(f"[yellow]Ambiguous:[/] {escape(result.target.text)} matches {len(result.matches)} documents "
                   "(best first).")

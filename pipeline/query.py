@@ -256,7 +256,8 @@ def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1) -> Answer:
     nodes = find_nodes(conn, target)
     result = Answer(query=query, direction=direction, target=target,
                     matches=[_node_dict(conn, n) for n in nodes],
-                    ambiguous=len([n for n in nodes if not n["ambiguous"]]) > 1)
+                    # the versions of a named law are different documents, each listed: not an ambiguity
+                    ambiguous=len([n for n in nodes if not n["ambiguous"]]) > 1 and not target.law_symbols)
     directions = ["cited_by", "cites"] if direction == "both" else [direction]
     for node in nodes:
         for d in directions:
