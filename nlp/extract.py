@@ -47,12 +47,21 @@ def _is_own(mention: Mention, header: Header) -> bool:
     return bool(span and mention.symbol_span[0] < span[1] and mention.symbol_span[1] > span[0])
 
 
+def _citing_date(header: Header) -> str | None:
+    """The letter's date for choosing the version of a law it names: its date, else the middle of the month it
+    printed (the day is often written by hand and not read; laws change version far less often)."""
+    if header.date:
+        return header.date
+    partial = header.date_partial or ""
+    return f"{partial}-15" if len(partial) == 7 else None
+
+
 def extract(text: str) -> Extraction:
     """Everything vanban reads from one document's text (spans index `text` as given)."""
     header = parse_header(text)
     numbered = with_law_names(find_mentions(text))
     # laws cited by name: those the law table resolves are references like the numbered ones
-    by_name, named = resolve_named(text, find_named(text, numbered), header.date)
+    by_name, named = resolve_named(text, find_named(text, numbered), _citing_date(header))
     mentions, links = classify(text, numbered + by_name)
     own = [m for m in mentions if _is_own(m, header)]
     cited = [m for m in mentions if not _is_own(m, header)]

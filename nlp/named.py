@@ -33,10 +33,14 @@ _STOP = re.compile(
 _HARD_STOP = re.compile(r"[;.:()“”\"]|\n[ \t]*\n|(?<![a-z])(?:(?:nam|so|ngay)(?=[ \t]*\d))")
 
 
+# Between the words of a name: spaces, or the end of a line (a scan breaks "Luật" / "sửa đổi, bổ sung ..." there).
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
+
+
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     alts = "|".join(f"(?P<k{i}>{fuzzy_pattern(k)})" for i, k in enumerate(_KINDS))
-    return re.compile(rf"(?<![a-z])(?:{alts})[ \t]+")
+    return re.compile(rf"(?<![a-z])(?:{alts}){_GAP}")
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +58,8 @@ _LAW_YEAR = re.compile(r"(?<![\w/.-])(?:19|20)\d\d(?![\w/.-])")
 _BARE_YEAR = re.compile(r"[ \t]+((?:19|20)\d\d)$")  # "Bộ luật Hình sự 2015"
 _AMENDING = re.compile(
     "(?:" + fuzzy_pattern("sửa đổi") + r")(?:[ \t]*,?[ \t]*(?:" + fuzzy_pattern("bổ sung") + "))?"
-    r"(?:[ \t]+(?:" + fuzzy_pattern("một số điều") + "|" + fuzzy_pattern("một số nội dung") + "))?"
-    r"(?:[ \t]+(?:" + fuzzy_pattern("của") + "))?[ \t]+"
+    rf"(?:{_GAP}(?:" + fuzzy_pattern("một số điều") + "|" + fuzzy_pattern("một số nội dung") + "))?"
+    rf"(?:{_GAP}(?:" + fuzzy_pattern("của") + f")){_GAP}"
 )
 _SEVERAL_LAWS = re.compile(r"(?:\d{1,3}|cac)[ \t]+(?:luat|bo luat|phap lenh)(?![a-z])")
 _LIST_GLUE = re.compile(r"[ \t]*(?:,[ \t]*|[ \t]+va[ \t]+)")

@@ -373,3 +373,17 @@ def test_builder_on_a_tiny_corpus(tmp_path):
     assert amending.name.startswith("Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ")
     assert amending.passed == "2019-11-22"
     assert rows[""][1] == "hand" and rows["24/2018/QH14"][1] == "corpus"
+
+
+def test_a_name_broken_across_lines_is_one_amending_law():
+    """Scans break lines anywhere: `Luật` / `sửa đổi, bổ sung ... Luật Tổ chức` / `chính quyền địa phương`."""
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015; Luật\nsửa đổi, bổ sung một số điều của Luật "
+            "Tổ chức Chính phủ và Luật Tổ chức\nchính quyền địa phương ngày 22/11/2019;")
+    assert sorted(r.symbol for r in extract(text).references) == ["47/2019/QH14", "77/2015/QH13"]
+
+
+def test_a_letter_whose_day_was_handwritten_chooses_the_version_by_its_printed_month():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố:    /CT-UBND\nQuảng Ngãi, ngày    tháng 4 năm {year}\nCHỈ THỊ\n"
+            "Về thu hút đầu tư\nThực hiện Luật Đầu tư;\n")
+    assert [r.symbol for r in extract(text.format(year=2018)).references] == ["67/2014/QH13"]
+    assert [r.symbol for r in extract(text.format(year=2022)).references] == ["61/2020/QH14"]
