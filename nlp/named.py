@@ -47,7 +47,7 @@ def _pattern() -> re.Pattern[str]:
 def _law_kind() -> re.Pattern[str]:
     """A law's kind word opening a name in a list (`…, Luật Đầu tư và Luật Đấu thầu`)."""
     alts = "|".join(f"(?P<k{i}>{fuzzy_pattern(k)})" for i, k in enumerate(_LAWS))
-    return re.compile(rf"(?:{alts})[ \t]+")
+    return re.compile(rf"(?:{alts}){_GAP}")
 
 
 _OCR_T = re.compile(r"1(?=[^\W\d_]{1,3}[ \t])")
@@ -148,21 +148,51 @@ def _amending_title_end(text: str, folded: str, title_start: int, pos: int, take
         run_on = _run_on(text, folded, title_start, several.end())
         return run_on if run_on > several.end() else None
     while True:
-        if _inside(pos, taken, taken_starts):
-            break
         kind = _law_kind().match(folded, pos)
         if kind is None or not text[pos : pos + 1].isupper():
             break
+        if _inside(pos, taken, taken_starts):  # a numbered law of the list, its name read with its number
+            end = taken[bisect.bisect_right(taken_starts, pos) - 1][1]
+            glue = _LIST_GLUE.match(folded, end)
+            if glue is None or _law_kind().match(folded, glue.end()) is None:
+                break
+            pos = glue.end()
+            continue
         name_end = _plain_title_end(text, folded, kind.end(), cap=16, law=True)
         if name_end is None:
             break
         name_end = _run_on(text, folded, pos, name_end)
         end = name_end
-        glue = _LIST_GLUE.match(folded, name_end)
+        number = _number_after(folded, name_end, taken, taken_starts)
+        if number is not None:  # "của Luật Đất đai số 31/2024/QH15, Luật Nhà ở số 27/2023/QH15 và ...": read over it
+            end = number
+        elif _inside(end - 1, taken, taken_starts):  # the name ran on into its own number ("... số\n32/2024/QH15")
+            end = taken[bisect.bisect_right(taken_starts, end - 1) - 1][1]
+        glue = _LIST_GLUE.match(folded, end)
         if glue is None or _law_kind().match(folded, glue.end()) is None:
             break
         pos = glue.end()
     return end
+
+
+def _number_after(folded: str, pos: int, taken: list[tuple[int, int]], taken_starts: list[int]) -> int | None:
+    """The end of the numbered reference right after a law's name (`số 31/2024/QH15`), if one follows."""
+    j = bisect.bisect_left(taken_starts, pos)
+    if j < len(taken) and re.fullmatch(r"[ \t\n]*(?:s\w{0,2}[ \t\n]*)?", folded[pos : taken[j][0]]):
+        return taken[j][1]
+    return None
+
+
+def _without_numbers(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> str:
+    """text[start:end] without the numbered references inside it (and the `số` before each): a list's names."""
+    pieces, cursor = [], start
+    for a, b in taken:
+        if b <= start or a >= end:
+            continue
+        pieces.append(re.sub(r"[ \t\n]+s\w{0,2}[ \t\n]*$", "", text[cursor:a]))
+        cursor = b
+    pieces.append(text[cursor:end])
+    return " ".join("".join(pieces).split())
 
 
 def _inside(pos: int, taken: list[tuple[int, int]], taken_starts: list[int]) -> bool:
@@ -174,6 +204,7 @@ def find_named(text: str, mentions: list[Mention]) -> list[NamedMention]:
     folded = fold_lower(text)
     taken = sorted((m.span[0], m.symbol_span[1]) for m in mentions)
     taken_starts = [a for a, _ in taken]
+    numbers = sorted(m.symbol_span for m in mentions)  # the số/ký hiệu alone, to leave out of a list's title
     out: list[NamedMention] = []
     consumed = 0  # the end of the last law's title: the laws an amending law lists are part of its title
     for match in _pattern().finditer(folded):
@@ -201,7 +232,7 @@ def find_named(text: str, mentions: list[Mention]) -> list[NamedMention]:
         elif law and (amending_end := _amending_title_end(text, folded, start, pos, taken, taken_starts)):
             # "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương"
             end = amending_end
-            title = f"{kind} {' '.join(text[pos:end].split())}"
+            title = f"{kind} {_without_numbers(text, pos, end, numbers)}"
         elif kind in _TITLED and (text[pos : pos + 1].isupper() or ocr_t) and text[start : start + 1].isupper():
             # "Luật Đất đai" names a law; "pháp luật Khoa học" does not
             end = _plain_title_end(text, folded, pos, law=kind in _LAWS)
@@ -209,6 +240,9 @@ def find_named(text: str, mentions: list[Mention]) -> list[NamedMention]:
                 continue
             if kind in _LAWS:
                 end = _run_on(text, folded, start, end)
+            j = bisect.bisect_right(taken_starts, pos)
+            if j < len(taken) and taken[j][0] < end:
+                continue  # "Luật Các tổ chức tín dụng số 32/2024/QH15": the name of a numbered reference
             title = f"{kind} {' '.join(text[pos:end].split())}"
         else:
             continue

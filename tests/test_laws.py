@@ -387,3 +387,21 @@ def test_a_letter_whose_day_was_handwritten_chooses_the_version_by_its_printed_m
             "Về thu hút đầu tư\nThực hiện Luật Đầu tư;\n")
     assert [r.symbol for r in extract(text.format(year=2018)).references] == ["67/2014/QH13"]
     assert [r.symbol for r in extract(text.format(year=2022)).references] == ["61/2020/QH14"]
+
+
+def test_an_amending_law_that_lists_numbered_laws_is_resolved_by_its_date():
+    """`Luật sửa đổi ... của Luật A số …, Luật B số … và Luật C số … ngày …`: the amending law is cited by name (the
+    numbers are those of the laws it amends), whatever the line breaks and OCR's split digits."""
+    text = ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đất đai số 3 1/2024/QH15, Luật Nhà ở\nsố 27/2023/QH15, "
+            "Luật Kinh doanh bất động sản số 29/2023/QH15 và Luật\nCác tổ chức tín dụng số\n32/2024/QH15 ngày "
+            "29/6/2024;")
+    result = extract(text)
+    refs = {r.symbol: r for r in result.references}
+    assert refs["43/2024/QH15"].resolved_from == "name" and refs["43/2024/QH15"].date == "2024-06-29"
+    assert {"31/2024/QH15", "27/2023/QH15", "29/2023/QH15", "32/2024/QH15"} <= set(refs) and result.named == ()
+
+
+def test_a_law_named_before_its_number_is_not_also_a_named_mention():
+    result = extract("Căn cứ Luật Đất đai số 31/2024/QH15 ngày 18/01/2024, đã được sửa đổi bởi Luật Các tổ chức tín "
+                     "dụng số 32/2024/QH15 ngày 18/01/2024;")
+    assert [r.symbol for r in result.references] == ["31/2024/QH15", "32/2024/QH15"] and result.named == ()
