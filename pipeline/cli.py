@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 
+from . import store
 from .process import VanbanError, decode_text, extraction_to_dict, prepare
 from nlp.named_laws import LAW_KINDS
 
@@ -35,7 +36,7 @@ def _fail(exc: BaseException) -> None:
     """One line on stderr, exit 1; the traceback only with --debug (an unexpected exception's class too)."""
     if _state["debug"]:
         raise exc
-    if isinstance(exc, VanbanError):
+    if isinstance(exc, (VanbanError, store.ArchiveError)):
         message = str(exc)
     elif isinstance(exc, MemoryError):
         message = "not enough memory"
@@ -254,7 +255,6 @@ def query_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON.")] = False,
 ) -> None:
     """Answer a question over the archive: what cites X, what X cites, or both for a bare reference."""
-    from . import store
     from .query import QueryError, answer
 
     question = " ".join(text)

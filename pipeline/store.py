@@ -144,6 +144,7 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         if not path.exists():
             raise FileNotFoundError(f"no archive at {path} (run `vanban run` first)")
+        _upgrade(path)
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,6 +164,35 @@ def schema_version(conn: sqlite3.Connection) -> int:
     except sqlite3.OperationalError:
         return 0
     return int(row[0]) if row else 0
+
+
+def _upgrade(path: Path) -> None:
+    """An archive written by an older vanban, opened to be read (`serve`, `query`, `graph`): its schema is brought up
+    to date first, once, so that readers see the columns they ask for; a file that cannot be written stays as it is
+    and says so."""
+    probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        probe.row_factory = sqlite3.Row
+        current = schema_version(probe) >= len(MIGRATIONS)
+    finally:
+        probe.close()
+    if current:
+        return
+    try:
+        writer = sqlite3.connect(path, isolation_level=None, timeout=30)
+        try:
+            writer.row_factory = sqlite3.Row
+            writer.execute("PRAGMA journal_mode=WAL")
+            migrate(writer)
+        finally:
+            writer.close()
+    except sqlite3.Error as error:
+        raise ArchiveError(f"{path}: written by an older vanban and cannot be upgraded here ({error}); run "
+                           "`vanban run` on it where it can be written") from None
+
+
+class ArchiveError(RuntimeError):
+    """An archive that cannot be used as it is."""
 
 
 def migrate(conn: sqlite3.Connection) -> None:

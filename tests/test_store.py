@@ -63,3 +63,22 @@ def test_readonly_connection_refuses_writes(demo_archive):
 def test_missing_archive_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="vanban run"):
         store.connect(tmp_path / "nothing", readonly=True)
+
+
+def test_an_archive_of_an_older_vanban_is_upgraded_when_opened_to_read(tmp_path):
+    """`vanban serve` / `query` / `graph` open the store read-only: an archive written before the last migration
+    gets its new columns first, instead of failing on them."""
+    import sqlite3
+
+    conn = store.connect(tmp_path)
+    conn.close()
+    old = sqlite3.connect(tmp_path / store.DB_NAME)
+    old.execute("ALTER TABLE edges DROP COLUMN resolved_from")
+    old.execute("ALTER TABLE mentions DROP COLUMN resolved_from")
+    old.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    old.commit()
+    old.close()
+    reader = store.connect(tmp_path, readonly=True)
+    columns = {row["name"] for row in reader.execute("PRAGMA table_info(edges)")}
+    assert "resolved_from" in columns and store.schema_version(reader) == len(store.MIGRATIONS)
+    reader.close()
