@@ -85,15 +85,23 @@ def _from_match(match: re.Match[str], offset: int = 0) -> DateMatch | None:
 _CUNG = re.compile(r"[ \t\n,;:(]*(?:c\w{1,3}g[ \t\n]+)?\Z")  # "406/QĐ-UBND và số 407/QĐ-UBND cùng ngày 13/12/2024"
 
 
+# Between a document's number and its date, the verb of its making: "lập ngày", "ký ngày", "được ban hành ngày".
+_SIGNED = re.compile(r"[ \t\n,;:(]*(?:duoc[ \t\n]+)?(?:lap|ky|ban[ \t\n]+hanh|phe[ \t\n]+duyet|thong[ \t\n]+qua)"
+                     r"[ \t\n]+")
+
+
 def date_at(folded: str, pos: int, *, max_gap: int = 6) -> DateMatch | None:
     """The `ngày ...` (or `cùng ngày ...`) date that starts within `max_gap` characters of `pos` in folded
     lower-case text."""
-    window = folded[pos : pos + max_gap + 66]
+    window = folded[pos : pos + max_gap + 86]
     match = DATE_AFTER_NGAY.search(window)
-    if match is None or match.start() > max_gap + 5:
+    if match is None:
         return None
     gap = window[: match.start()]
-    if gap.strip(" \t\n,;:(") != "" and not (_CUNG.fullmatch(gap) and "c" in gap):
+    signed = _SIGNED.fullmatch(gap) is not None  # "số 01/2019/GUQ-SAVN lập ngày 01 tháng 05 năm 2019"
+    if match.start() > max_gap + 5 and not signed:
+        return None
+    if gap.strip(" \t\n,;:(") != "" and not (_CUNG.fullmatch(gap) and "c" in gap) and not signed:
         return None
     if gap.strip(" \t\n,;:(") == "" and match.start() > max_gap:
         return None

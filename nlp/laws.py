@@ -350,7 +350,8 @@ def _repair(key: str) -> str:
     return key
 
 
-def _candidates(key: str) -> tuple[list[tuple[float, str]], str]:
+@lru_cache(maxsize=8192)  # an archive names the same few dozen laws over and over
+def _candidates(key: str) -> tuple[tuple[tuple[float, str], ...], str]:
     """Table keys the query key may be, best first, with their similarity; and how it matched ("" when exactly,
     ", fuzzy" otherwise). A fuzzy match brings every name within one slip more than the best one along as a rival,
     so that a garbled short name never silently picks one of two neighbours (`Luật Đầu tư` / `Luật Đấu thầu`)."""
@@ -358,10 +359,10 @@ def _candidates(key: str) -> tuple[list[tuple[float, str]], str]:
 
     index = _index()
     if key in index:
-        return [(1.0, key)], ""
+        return ((1.0, key),), ""
     repaired = _repair(key)
     if repaired in index:
-        return [(0.99, repaired)], ", fuzzy"
+        return ((0.99, repaired),), ", fuzzy"
     kind = _kind_of_key(repaired)
     scored = []
     for other in index:
@@ -372,12 +373,12 @@ def _candidates(key: str) -> tuple[list[tuple[float, str]], str]:
         if slips <= (1 if len(other) < 20 else max(2, round(len(other) / 8))):
             scored.append((slips, other))
     if not scored:
-        return [], ""
+        return (), ""
     best = min(slips for slips, _ in scored)
     near = [(slips, other) for other in index if _kind_of_key(other) == kind
             and (slips := Levenshtein.distance(repaired, other)) <= best + 1]
     near.sort()
-    return [(round(1.0 - slips / max(len(repaired), len(other)), 3), other) for slips, other in near], ", fuzzy"
+    return tuple((round(1.0 - slips / max(len(repaired), len(other)), 3), other) for slips, other in near), ", fuzzy"
 
 
 @lru_cache(maxsize=1)

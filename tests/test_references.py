@@ -145,3 +145,15 @@ def test_a_reference_survives_any_surroundings(before, after):
     text = before + "\n" + core + "\n" + after
     symbols = [m.symbol for m in find_mentions(text)]
     assert "58/KH-UBND" in symbols
+
+
+def test_the_date_after_the_verb_of_a_documents_making():
+    """`số 01/2019/GUQ-SAVN lập ngày 01 tháng 05 năm 2019`, `… ký ngày …`, `… được ban hành ngày …`: the date is the
+    document's; a date further on after other words is not."""
+    cases = {"Theo Giấy ủy quyền số 01/2019/GUQ-SAVN lập ngày 01 tháng 05 năm 2019 giữa hai bên": "2019-05-01",
+             "Căn cứ Quyết định số 12/QĐ-UBND ký ngày 03/02/2025 của UBND tỉnh": "2025-02-03",
+             "Thực hiện Kế hoạch số 58/KH-UBND được ban hành ngày 10/10/2025": "2025-10-10",
+             "Kế hoạch số 58/KH-UBND đã triển khai đến các xã từ ngày 10/10/2025": None}
+    for text, date in cases.items():
+        [ref] = extract(text).references
+        assert ref.date == date, text
