@@ -16,6 +16,8 @@ A small explicit scorer does that in a few lines; the libraries would add a depe
 
 from __future__ import annotations
 
+import re
+
 import sqlite3
 from dataclasses import dataclass
 
@@ -86,12 +88,17 @@ def record_variant(conn: sqlite3.Connection, node_id: str, variant: str, documen
         (node_id, variant, slug(variant), document_id, page, evidence, confidence))
 
 
+_NORMATIVE = re.compile(r"/(?:19|20)\d\d/")  # a normative symbol carries its year: N/YYYY/NĐ-CP
+
+
 def unnumbered_match(conn: sqlite3.Connection, symbol: str, type_code: str | None, date: str | None,
                      province: str | None, *, documents: bool) -> list[sqlite3.Row]:
     """Nodes of the same type, codes and date (and province) as a symbol whose number is missing on one side:
     `?/QĐ-UBND` of 2025-02-03 and the `84/QĐ-UBND` of that day that other letters cite. `documents`: look among
     the archive's unnumbered documents (for a citation); else among numbered stubs (for an unnumbered document)."""
-    if not date:
+    if not date or _NORMATIVE.search(symbol):
+        # a decree or circular (`?/2020/NĐ-CP`): the Government signs several on one day (154 and 155/2020/NĐ-CP,
+        # both of 31/12/2020), so a date is no evidence of which one; its number stays unread
         return []
     rest = codes(symbol)
     if documents:

@@ -116,6 +116,24 @@ def test_a_document_whose_number_was_not_read_is_the_one_others_cite(tmp_path):
         conn.close()
 
 
+def test_an_unnumbered_decree_never_takes_the_number_of_another_of_its_day(tmp_path):
+    """The Government signs several decrees on one day (154 and 155/2020/NĐ-CP are both of 31/12/2020): a decree
+    whose number was not read keeps it unread rather than take the number of the one a letter cites that day."""
+    decree = ("CHÍNH PHỦ\nSố:     /2020/NĐ-CP\nHà Nội, ngày 31 tháng 12 năm 2020\nNGHỊ ĐỊNH\n"
+              "Quy định chi tiết thi hành Luật Chứng khoán\n")
+    citing = letter("9", "Thực hiện Nghị định số 154/2020/NĐ-CP ngày 31/12/2020 của Chính phủ.")
+    for order in ((("d.txt", decree), ("c.txt", citing)), (("c.txt", citing), ("d.txt", decree))):
+        conn = store.connect(tmp_path / order[0][0])
+        for source, text in order:
+            ingest(conn, source, text)
+        node = conn.execute("SELECT n.* FROM nodes n JOIN documents d ON d.id = n.document_id "
+                            "WHERE d.source = 'd.txt'").fetchone()
+        assert node["number"] is None and not node["symbol"].startswith("154")
+        assert cited_by(conn, "what cites 154/2020/NĐ-CP") == {"c.txt"}
+        assert conn.execute("SELECT COUNT(*) FROM variants").fetchone()[0] == 0
+        conn.close()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The comparison itself, over generated symbols
 
