@@ -116,21 +116,31 @@ _LAW_KIND = re.compile(r"(?<![a-z])(?:hien phap|bo luat|phap lenh|luat)(?![a-z])
 _LAW_YEAR = re.compile(r"[ \t]*(?:of[ \t]+|nam[ \t]+|\()?((?:19|20)\d\d)(?![\d/])\)?")
 
 
+_LAW_WORD = re.compile(r"(?<![a-z])(?:luat|phap lenh|hien phap|laws?|codes?|constitution|ordinances?)(?![a-z])")
+
+
+@lru_cache(maxsize=1)
+def _english_laws() -> re.Pattern[str]:
+    """Every English name of a law (`land law`, `law on land`), longest first, as one pattern."""
+    names = sorted(laws.english_laws(), key=len, reverse=True)
+    return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")(?![a-z])")
+
+
 def _law_target(query: str) -> Target | None:
     """A law named in the question, in English (`the Land Law`, `Land Law 2013`) or Vietnamese (`Luật Đất đai
     năm 2024`, `Luật Tổ chức chính quyền địa phương`, without diacritics too): the longest run of words from a kind
     word that the law table knows as one name."""
     folded = fold_lower(query)
-    if len(folded) != len(query):
-        return None
-    for english, name in sorted(laws.english_laws().items(), key=lambda kv: -len(kv[0])):
-        match = re.search(rf"(?<![a-z]){re.escape(english)}(?![a-z])", folded)
-        if match:
-            year = _LAW_YEAR.match(folded, match.end())
-            found = laws.versions(name + (f" {year.group(1)}" if year else ""))
-            end = year.end() if year else match.end()
-            return Target(text=query[match.start() : end], span=(match.start(), end),
-                          law_symbols=tuple(law_symbol(law) for law in found)) if found else None
+    if len(folded) != len(query) or not _LAW_WORD.search(folded):
+        return None  # most questions name no law: they cost one search here
+    match = _english_laws().search(folded)
+    if match:
+        name = laws.english_laws()[" ".join(match.group(0).split())]
+        year = _LAW_YEAR.match(folded, match.end())
+        found = laws.versions(name + (f" {year.group(1)}" if year else ""))
+        end = year.end() if year else match.end()
+        return Target(text=query[match.start() : end], span=(match.start(), end),
+                      law_symbols=tuple(law_symbol(law) for law in found)) if found else None
     kind = _LAW_KIND.search(folded)
     if kind is None:
         return None
