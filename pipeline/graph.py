@@ -23,7 +23,9 @@ def build(conn: sqlite3.Connection, node_ids_sql: str | None = None, *, max_edge
     """The graph of the archive, or of the nodes a query selects (`SELECT id FROM ...`) and the edges between them
     (at most `max_edges`, in the order they were stored)."""
     where_node = f" WHERE n.id IN ({node_ids_sql})" if node_ids_sql else ""
-    where_edge = (f" WHERE e.source_id IN ({node_ids_sql}) AND e.target_id IN ({node_ids_sql})"
+    # (`+e.target_id`: SQLite would otherwise probe the (source, target) index for every pair of selected nodes,
+    # 10 s for a 6,000-node overview of 1,000,000 citations; by source alone it reads their edges once: 0.3 s)
+    where_edge = (f" WHERE e.source_id IN ({node_ids_sql}) AND +e.target_id IN ({node_ids_sql})"
                   if node_ids_sql else "")
     limit = f" LIMIT {int(max_edges)}" if max_edges is not None else ""
     graph = nx.MultiDiGraph()

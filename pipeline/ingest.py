@@ -47,10 +47,10 @@ def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
                 signer={"authority": h.signer_authority, "title": h.signer_title, "name": h.signer_name},
             )
         doc_id = store.upsert_document(conn, fields)
-        store.clear_evidence(conn, doc_id)
+        touched = store.clear_evidence(conn, doc_id)
         if record.extraction is not None:
             _store_graph(conn, doc_id, record)
-        store.drop_orphan_stubs(conn)
+        store.drop_orphan_stubs(conn, touched)
     return doc_id
 
 

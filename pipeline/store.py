@@ -133,6 +133,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE mentions ADD COLUMN resolved_from TEXT;
     ALTER TABLE edges ADD COLUMN resolved_from TEXT;
     """,
+    # 9: a document's node found by the document (each stored letter looks it up; it scanned 100,000 nodes)
+    """
+    CREATE INDEX IF NOT EXISTS nodes_document ON nodes(document_id);
+    """,
 ]
 
 
@@ -256,22 +260,39 @@ def upsert_document(conn: sqlite3.Connection, fields: dict[str, Any]) -> int:
     return doc_id
 
 
-def clear_evidence(conn: sqlite3.Connection, doc_id: int) -> None:
-    """Forget what an earlier version of a document said (its mentions and edges) before storing the new one."""
+def clear_evidence(conn: sqlite3.Connection, doc_id: int) -> set[str]:
+    """Forget what an earlier version of a document said (its mentions and edges) before storing the new one;
+    returns the nodes it touched (which may be left orphaned)."""
+    touched = {row[0] for row in conn.execute(
+        "SELECT source_id FROM edges WHERE document_id = ? UNION SELECT target_id FROM edges WHERE document_id = ? "
+        "UNION SELECT id FROM nodes WHERE document_id = ?", (doc_id, doc_id, doc_id))}
     conn.execute("DELETE FROM mentions WHERE document_id = ?", (doc_id,))
     conn.execute("DELETE FROM edges WHERE document_id = ?", (doc_id,))
     conn.execute("DELETE FROM variants WHERE document_id = ?", (doc_id,))
     conn.execute("UPDATE nodes SET is_stub = 1, document_id = NULL WHERE document_id = ?", (doc_id,))
+    return touched
 
 
-def drop_orphan_stubs(conn: sqlite3.Connection) -> int:
-    """Stubs that nothing cites any more (after a document changed) are removed."""
-    cursor = conn.execute(
-        "DELETE FROM nodes WHERE is_stub = 1 AND document_id IS NULL "
-        "AND id NOT IN (SELECT target_id FROM edges) AND id NOT IN (SELECT source_id FROM edges)"
-    )
-    conn.execute("DELETE FROM variants WHERE node_id NOT IN (SELECT id FROM nodes)")
-    return cursor.rowcount
+def drop_orphan_stubs(conn: sqlite3.Connection, candidates: set[str] | None = None) -> int:
+    """Stubs that nothing cites any more (after a document changed) are removed: among `candidates` (the nodes a
+    document's old version touched: a cost that does not grow with the archive), or all of them."""
+    orphan = ("is_stub = 1 AND document_id IS NULL AND NOT EXISTS (SELECT 1 FROM edges WHERE target_id = nodes.id) "
+              "AND NOT EXISTS (SELECT 1 FROM edges WHERE source_id = nodes.id)")
+    if candidates is None:
+        dropped = [row[0] for row in conn.execute(f"SELECT id FROM nodes WHERE {orphan}")]
+    else:
+        dropped = []
+        ids = sorted(candidates)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            dropped += [row[0] for row in conn.execute(
+                f"SELECT id FROM nodes WHERE id IN ({','.join('?' * len(chunk))}) AND {orphan}", chunk)]
+    for start in range(0, len(dropped), 500):
+        chunk = dropped[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM variants WHERE node_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM nodes WHERE id IN ({marks})", chunk)
+    return len(dropped)
 
 
 def search_text(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[str, Any]]:

@@ -49,6 +49,8 @@ GRAPH_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsa
 DIRECTION_LABELS = {"cited_by": "Được trích dẫn bởi · Cited by", "cites": "Trích dẫn · Cites"}
 MAX_QUERY = 500
 MAX_ROWS = 500  # per list: a document cited 18,000 times shows its first 500 citers and says how many there are
+MAX_MATCHES = 20  # documents shown for one question that fits several
+MAX_ROWS_EACH = 50  # rows per list when a question fits several documents
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -162,23 +164,31 @@ def evidence_href(conn: sqlite3.Connection, row: dict[str, Any]) -> str | None:
 
 
 def _section(label: str, rows: list[dict[str, Any]], marked: Callable[[dict[str, Any]], str | None],
-             conn: sqlite3.Connection | None = None) -> dict[str, Any]:
+             conn: sqlite3.Connection | None = None, limit: int = MAX_ROWS) -> dict[str, Any]:
     return {"label": label, "total": len(rows),
             "rows": [edge_view(r, marked(r), evidence_href(conn, r) if conn is not None else None)
-                     for r in rows[:MAX_ROWS]]}
+                     for r in rows[:limit]]}
 
 
 def answer_view(result: Answer, conn: sqlite3.Connection | None = None) -> dict[str, Any]:
     directions = ["cited_by", "cites"] if result.direction == "both" else [result.direction]
+    # A short question ("KH 1") may fit dozens of documents (numbers restart every year for every body): the page
+    # shows the best MAX_MATCHES, each with its first rows, and says how many more there are.
+    limit = MAX_ROWS if len(result.matches) == 1 else MAX_ROWS_EACH
+    by_node: dict[str, list[dict[str, Any]]] = {}
+    for r in result.results:
+        by_node.setdefault(r["via"], []).append(r)
     matches = []
-    for match in result.matches:
+    for match in result.matches[:MAX_MATCHES]:
         sections = []
         for direction in directions:
-            rows = [r for r in result.results if r["direction"] == direction and r["via"] == match["id"]]
+            rows = [r for r in by_node.get(match["id"], []) if r["direction"] == direction]
             sections.append(_section(DIRECTION_LABELS[direction], rows,
-                                     lambda r: match["symbol"] if direction == "cited_by" else r["symbol"], conn))
+                                     lambda r: match["symbol"] if direction == "cited_by" else r["symbol"], conn,
+                                     limit))
         matches.append({**match, "href": doc_href(match["id"]), "sections": sections})
-    return {"ambiguous": result.ambiguous, "target": result.target.text if result.target else "", "matches": matches}
+    return {"ambiguous": result.ambiguous, "target": result.target.text if result.target else "", "matches": matches,
+            "total": len(result.matches), "more": max(0, len(result.matches) - MAX_MATCHES)}
 
 
 def text_hits(conn: sqlite3.Connection, query: str) -> list[dict[str, Any]]:

@@ -95,7 +95,8 @@ def test_layout_is_fast_and_spread_at_5000_nodes():
 
 
 KILLABLE = """
-import sys, time
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # a shell's background job inherits SIGINT ignored
 from pathlib import Path
 from pipeline import exports, graphfiles, store
 

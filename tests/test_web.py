@@ -267,7 +267,7 @@ def test_a_scan_shows_its_page_with_each_reference_boxed_where_it_was_read(clien
 
     doc = demo_conn.execute("SELECT * FROM documents WHERE node_id = ?", (SCAN_415,)).fetchone()
     body = client.get(f"/doc/{SCAN_415}").text
-    image = re.search(r'<img class="scan" loading="lazy" src="(/page/\d+/1.png)" width="(\d+)" height="(\d+)"', body)
+    image = re.search(r'<img class="scan" fetchpriority="high" src="(/page/\d+/1.png)" width="(\d+)" height="(\d+)"', body)
     assert image, "the scan's page is not shown"
     png = client.get(image.group(1))
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
