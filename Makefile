@@ -14,12 +14,14 @@ APT_PACKAGES += fonts-dejavu-core fonts-freefont-ttf fonts-noto-core
 # A handwriting font the digit classifier never saw in training: the scan generator writes the tests' handwritten
 # numbers and days in it.
 APT_PACKAGES += fonts-humor-sans
+# GNU time: bench/scale.py reads each command's peak memory from `/usr/bin/time -v`.
+APT_PACKAGES += time
 # Handwriting fonts the digit classifier is trained on (make train-digits only).
 TRAIN_FONTS := fonts-bwht fonts-breip fonts-dkg-handwriting fonts-comic-neue fonts-dancingscript fonts-kristi \
 	fonts-rufscript fonts-kaushanscript fonts-klee fonts-kiloji fonts-tlwg-purisa-ttf fonts-lobster fonts-leckerli-one
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps test fuzz demo bench clean train-restore train-digits
+.PHONY: install system-deps test fuzz demo bench bench-scale clean train-restore train-digits
 
 install: system-deps $(VENV)/.installed
 
@@ -64,6 +66,12 @@ bench: install
 	$(BIN)/python bench/ocr.py
 	$(BIN)/python bench/restore.py
 	$(BIN)/python bench/query.py
+	$(BIN)/python bench/pages.py
+
+# The scale benchmark (30-60 minutes on 2 cores): 1,000 and 10,000 letters through `vanban run`, 1,000 to 100,000
+# generated documents; tables printed, raw figures in bench/results/scale.json.
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 # Retrain the diacritic restorer (language model + OCR channel) into nlp/restore/model/ from the corpus in
 # /work/shared/data/vi-text (or VANBAN_VI_TEXT); 4-7 minutes on 2 cores.
