@@ -452,3 +452,30 @@ def test_a_neighbourhood_is_capped_and_says_so(tmp_path):
     assert len(found["edges"]) == 50 and not found["complete"] and found["cited_by"] == total > 50
     ends = {e["data"]["source"] for e in found["edges"]} | {e["data"]["target"] for e in found["edges"]}
     assert ends <= {n["data"]["id"] for n in found["nodes"]}
+
+
+def test_a_question_that_fits_many_documents_shows_the_best_and_says_how_many_more(tmp_path):
+    """'KH 1' fits every body's first plan of every year: the page lists 20 documents and says how many more fit."""
+    from starlette.testclient import TestClient
+
+    from nlp.extract import extract
+    from pipeline import store
+    from pipeline.ingest import store_record
+    from pipeline.process import DocumentRecord
+    from pipeline.web import MAX_MATCHES, create_app
+
+    from .conftest import ROOT
+
+    provinces = [line.split("\t")[0] for line in (ROOT / "nlp" / "data" / "provinces.tsv").read_text("utf-8")
+                 .splitlines() if line and not line.startswith("#")][:MAX_MATCHES + 5]
+    conn = store.connect(tmp_path)
+    for k, province in enumerate(provinces):
+        text = (f"ỦY BAN NHÂN DÂN\nTỈNH {province.upper()}\nSố: 1/KH-UBND\n{province}, ngày 05 tháng 01 năm 2025\n"
+                "KẾ HOẠCH\nVề chuyển đổi số\n")
+        store_record(conn, DocumentRecord(f"{k}.txt", str(k), len(text), text, 1, extract(text), "ok"))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with TestClient(create_app(tmp_path)) as client:
+        page = client.get("/", params={"q": "KH 1"}).text
+    assert page.count('<article class="match">') == MAX_MATCHES
+    assert f"fits {len(provinces)}" in page and "… and 5 more documents fit" in page
