@@ -1022,6 +1022,13 @@ def save(results: dict[str, Any], path: Path) -> None:
     os.replace(temporary, path)
 
 
+
+def profile_table(rows: list[dict]) -> None:
+    """A cProfile summary as a markdown table."""
+    print("| function | calls | own s | cumulative s |\n| --- | ---: | ---: | ---: |")
+    for row in rows:
+        print(f"| `{row['function']}` | {row['calls']:,} | {row['tottime_s']} | {row['cumtime_s']} |")
+
 def report(results: dict[str, Any]) -> None:
     mach = results["machine"]
     print(f"machine: {mach['machine']}, {mach['cores']} cores, {mach['memory_gb']} GiB, Python {mach['python']}, "
@@ -1051,9 +1058,7 @@ def report(results: dict[str, Any]) -> None:
         if prof:
             print(f"\n#### Where one new letter's `vanban run` goes on {largest['label']} (cProfile, wall "
                   f"{prof['wall_s']:.1f} s under the profiler)\n")
-            print("| function | calls | own s | cumulative s |\n| --- | ---: | ---: | ---: |")
-            for row in prof["top"]:
-                print(f"| `{row['function']}` | {row['calls']:,} | {row['tottime_s']} | {row['cumtime_s']} |")
+            profile_table(prof["top"])
         hb = largest.get("html_breakdown")
         if hb and "sql" in hb:
             print(f"\n#### graph.html's export on {largest['label']}: {hb['seconds']} s, peak {hb['peak_mb']} MB; its "
@@ -1061,16 +1066,13 @@ def report(results: dict[str, Any]) -> None:
             print("| statement | calls | s |\n| --- | ---: | ---: |")
             for row in hb["sql"]:
                 print(f"| `{row['sql'][:160]}` | {row['calls']} | {row['seconds']} |")
-            print("\n| function | calls | own s | cumulative s |\n| --- | ---: | ---: | ---: |")
-            for row in hb["top"]:
-                print(f"| `{row['function']}` | {row['calls']:,} | {row['tottime_s']} | {row['cumtime_s']} |")
+            print()
+            profile_table(hb["top"])
         sc = largest.get("store_cost")
         if sc:
             print(f"\n#### store_record of {sc['letters']} new letters on {largest['label']}: median "
                   f"{sc['median_ms']} ms (top functions by own time)\n")
-            print("| function | calls | own s | cumulative s |\n| --- | ---: | ---: | ---: |")
-            for row in sc["top"]:
-                print(f"| `{row['function']}` | {row['calls']:,} | {row['tottime_s']} | {row['cumtime_s']} |")
+            profile_table(sc["top"])
             print("\n| statement (store_record) | calls | s |\n| --- | ---: | ---: |")
             for row in sc.get("sql", []):
                 print(f"| `{row['sql'][:160]}` | {row['calls']} | {row['seconds']} |")
