@@ -200,11 +200,13 @@ class ArchiveError(RuntimeError):
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    version = schema_version(conn)
+    if schema_version(conn) >= len(MIGRATIONS):
+        return
     for number, script in enumerate(MIGRATIONS, start=1):
-        if number <= version:
-            continue
         with transaction(conn):
+            # read under the write lock: two runs opening a new archive at once must not both create it
+            if number <= schema_version(conn):
+                continue
             for statement in _statements(script):
                 conn.execute(statement)
             conn.execute(

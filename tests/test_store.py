@@ -82,3 +82,21 @@ def test_an_archive_of_an_older_vanban_is_upgraded_when_opened_to_read(tmp_path)
     columns = {row["name"] for row in reader.execute("PRAGMA table_info(edges)")}
     assert "resolved_from" in columns and store.schema_version(reader) == len(store.MIGRATIONS)
     reader.close()
+
+
+def test_processes_creating_one_new_archive_at_once_all_succeed(tmp_path):
+    """The schema is created under SQLite's write lock, read again there: four processes opening the same new
+    archive at the same moment give one archive, none 'table documents already exists'."""
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    code = ("import sys, time; from pipeline import store; time.sleep(max(0, float(sys.argv[2]) - time.time())); "
+            "c = store.connect(sys.argv[1]); print(store.schema_version(c))")
+    start = time.time() + 1.5
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), str(start)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    results = [(run.wait(timeout=60), run.stdout.read().decode().strip(), run.stderr.read().decode()) for run in runs]
+    assert all(code == 0 and out == str(len(store.MIGRATIONS)) for code, out, _ in results), results
