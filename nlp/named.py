@@ -253,8 +253,7 @@ def find_named(text: str, mentions: list[Mention]) -> list[NamedMention]:
         elif bare_year and bare_year.end() == len(title):  # "Bộ luật Hình sự 2015": the year is not the name
             year, title = int(bare_year.group(1)), title[: bare_year.start()]
         # "Luật Đất đai số 31/2024/QH15": the numbered reference that follows is the citation, not a name.
-        j = bisect.bisect_left(taken_starts, end)
-        if j < len(taken) and re.fullmatch(r"[ \t\n]*(?:s\w{0,2}[ \t]*)?", folded[end : taken[j][0]]):
+        if _number_after(folded, end, taken, taken_starts) is not None:
             continue
         date = None
         if kind in _LAWS:

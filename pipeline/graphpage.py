@@ -20,6 +20,7 @@ import networkx as nx
 from nlp import doctypes
 
 from . import graph as graphs
+from . import store
 from .graphfiles import edge_element, node_element
 from .communities import communities, membership, undirected
 from .layout import clustered_layout, layout, spread_landmarks
@@ -191,9 +192,7 @@ def neighbourhood(conn: sqlite3.Connection, node_id: str, limit: int = NEIGHBOUR
                          (node_id, node_id)).fetchone()[0]
     ids = sorted({node_id} | {r["source_id"] for r in rows} | {r["target_id"] for r in rows})
     nodes = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in store.id_chunks(ids):
         counts = dict(conn.execute(f"SELECT target_id, COUNT(DISTINCT source_id) FROM edges WHERE target_id IN "
                                    f"({marks}) GROUP BY target_id", chunk).fetchall())
         for row in conn.execute(f"SELECT n.*, d.source AS file FROM nodes n LEFT JOIN documents d "

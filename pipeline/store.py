@@ -283,18 +283,20 @@ def drop_orphan_stubs(conn: sqlite3.Connection, candidates: set[str] | None = No
     if candidates is None:
         dropped = [row[0] for row in conn.execute(f"SELECT id FROM nodes WHERE {orphan}")]
     else:
-        dropped = []
-        ids = sorted(candidates)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            dropped += [row[0] for row in conn.execute(
-                f"SELECT id FROM nodes WHERE id IN ({','.join('?' * len(chunk))}) AND {orphan}", chunk)]
-    for start in range(0, len(dropped), 500):
-        chunk = dropped[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+        dropped = [row[0] for chunk, marks in id_chunks(sorted(candidates))
+                   for row in conn.execute(f"SELECT id FROM nodes WHERE id IN ({marks}) AND {orphan}", chunk)]
+    for chunk, marks in id_chunks(dropped):
         conn.execute(f"DELETE FROM variants WHERE node_id IN ({marks})", chunk)
         conn.execute(f"DELETE FROM nodes WHERE id IN ({marks})", chunk)
     return len(dropped)
+
+
+def id_chunks(ids: list[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """`ids` in slices small enough for one `IN (...)` (SQLite limits a statement's parameters), each with its
+    placeholders."""
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def search_text(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[str, Any]]:
