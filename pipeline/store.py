@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -153,7 +154,7 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys=ON")
@@ -168,6 +169,20 @@ def schema_version(conn: sqlite3.Connection) -> int:
     except sqlite3.OperationalError:
         return 0
     return int(row[0]) if row else 0
+
+
+def _wal(conn: sqlite3.Connection, seconds: float = 30.0) -> None:
+    """Write-ahead logging. Switching a new file to it answers 'database is locked' at once, without waiting, when
+    another process is creating the same archive: so wait here, as long as the connection's own timeout."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _upgrade(path: Path) -> None:
@@ -186,7 +201,7 @@ def _upgrade(path: Path) -> None:
         writer = sqlite3.connect(path, isolation_level=None, timeout=30)
         try:
             writer.row_factory = sqlite3.Row
-            writer.execute("PRAGMA journal_mode=WAL")
+            _wal(writer)
             migrate(writer)
         finally:
             writer.close()
