@@ -6,8 +6,8 @@ A letter in the Nghị định 30/2020 layout (the plain-text form of corpus/let
 then the national motto and "<place>, ngày ..." — the two header columns — then the title or "V/v", body, "Nơi nhận"
 and the signature block) is set on A4 in a Times-like serif that has every Vietnamese glyph (Liberation Serif 2.x or
 Tinos; each glyph of the text is checked against the font), 14 pt by default, with ND 30 margins. Degradations: red
-seal over the signature (and optionally over body text), a digital-signature box, an incoming-document stamp,
-skew, noise, blur, JPEG, and the scan resolution (150–300 dpi). The ground truth of each page is the text as
+seal over the signature (and optionally over body text), a digital-signature box, an incoming-document stamp (or
+the Government portal's, in black), skew, noise, blur, JPEG, and the scan resolution (150–300 dpi). The ground truth of each page is the text as
 rendered, block by block (left header column, right header column, body...), without overlays and stamps.
 """
 
@@ -57,6 +57,7 @@ class Degradation:
     handwritten: str | None = None  # "blue" or "black": the number and the day written by hand into the blanks
     italic_preamble: bool = False  # the "Căn cứ ..." paragraphs set in italic, as decisions print them
     publication_stamp: bool = False  # the provincial Công báo centre's stamp at the top of the first page
+    portal_stamp: bool = False  # the Government portal's black incoming stamp between the header and the title
     signed: str = "03/02/2025 10:47:25"  # the time the signature box and the Công báo stamp print
     seed: int = 0
 
@@ -68,7 +69,7 @@ class Degradation:
         if self.jpeg:
             parts.append(f"jpeg{self.jpeg}")
         for name in ("seal", "seal_over_text", "signature_box", "stamp", "border", "italic_preamble",
-                     "publication_stamp"):
+                     "publication_stamp", "portal_stamp"):
             if getattr(self, name):
                 parts.append(name)
         if self.handwritten:
@@ -418,6 +419,12 @@ def degrade(image: Image.Image, info: dict, deg: Degradation, renderer: Renderer
         page = _multiply(page, box.rotate(rng.uniform(-4, 4), expand=True, fillcolor=(255, 255, 255, 0)),
                          (renderer.left // 6, renderer.height // 3))
         overlays.append("\n".join(lines))
+    if deg.portal_stamp and info.get("body_boxes"):
+        lines = ["CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "ĐẾN Giờ: ......", "Ngày: 29/3/21"]
+        box = _overlay_text_box(lines, renderer.tiny, (25, 25, 25))  # black, as dark as the print
+        top = info["body_boxes"][0][1]  # half in the left margin, beside the title, above its subject line
+        page = _multiply(page, box, (renderer.left // 4, max(0, int(top - box.height - renderer.line_height * 1.3))))
+        overlays.append("\n".join(lines))
     if deg.blur:
         page = page.filter(ImageFilter.GaussianBlur(deg.blur))
     if deg.skew:
@@ -464,7 +471,7 @@ def make_scan(text: str, deg: Degradation, size_pt: float = 14.0) -> list[Page]:
     for k, (image, blocks, info) in enumerate(pages):
         page_deg = Degradation(**{**deg.__dict__, "seed": deg.seed * 100 + k})
         if k > 0:
-            page_deg.signature_box = page_deg.stamp = page_deg.publication_stamp = False
+            page_deg.signature_box = page_deg.stamp = page_deg.publication_stamp = page_deg.portal_stamp = False
         degraded, overlays = degrade(image, info, page_deg, renderer)
         out.append(Page(degraded, "\n\n".join(blocks), overlays))
     return out
@@ -491,12 +498,13 @@ def main() -> None:
     parser.add_argument("--handwritten", choices=["blue", "black"], help="the number and day written by hand")
     parser.add_argument("--italic-preamble", action="store_true")
     parser.add_argument("--publication-stamp", action="store_true")
+    parser.add_argument("--portal-stamp", action="store_true")
     parser.add_argument("--truth", type=Path, help="write the ground truth here (pages separated by form feeds)")
     args = parser.parse_args()
     deg = Degradation(dpi=args.dpi, skew=args.skew, noise=args.noise, blur=args.blur, jpeg=args.jpeg, seal=args.seal,
                       seal_over_text=args.seal_over_text, signature_box=args.signature_box, stamp=args.stamp,
                       handwritten=args.handwritten, italic_preamble=args.italic_preamble,
-                      publication_stamp=args.publication_stamp)
+                      publication_stamp=args.publication_stamp, portal_stamp=args.portal_stamp)
     pages = make_scan(args.letter.read_text(encoding="utf-8"), deg)
     suffix = args.output.suffix.lower()
     if suffix == ".pdf":

@@ -31,7 +31,12 @@ CONFIG = "--oem 1 --psm 3"
 _SIGNATURE_LINE = re.compile(r"\b(ky boi|thoi gian ky|ngay ky\s*:|signed by|signature valid)\b|^\s*(co quan|email)\s*:",
                              re.IGNORECASE)
 _INCOMING_LINE = re.compile(r"\b(cv|cong van)\s*den\b|^\s*den\s*$|^\s*so\s*:?\s*\d{1,6}\s*$|"
-                            r"^\s*ngay\s*:?\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$|^\s*chuyen\s*:", re.IGNORECASE)
+                            r"^\s*ngay\s*:?\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$|^\s*chuyen\s*:|"
+                            r"^\W*(den\s+)?(gio|ngay)\s*:[\s.,:/\d]*$", re.IGNORECASE)
+# The title of a portal's incoming stamp (`CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ` over `ĐẾN Giờ: … Ngày: …`): in capitals,
+# alone on its line; a stamp only beside one of the stamp's own lines (a portal's letterhead prints it too)
+_PORTAL_TITLE = re.compile(r"^\W*(cong|c0ng)\s+thong\s+tin\s+dien\s+tu\b[\w\s]{0,30}$", re.IGNORECASE)
+_RULE = re.compile(r"[-—–_=~.]{3,}")
 
 
 def _strip_marks(text: str) -> str:
@@ -83,16 +88,18 @@ def _compose(lines: list[list[RawWord]]) -> tuple[str, list[Word], list[tuple[in
     overlays: list[Overlay] = []
     pos = 0
     kinds = [_overlay_kind(" ".join(w.text for w in line)) for line in lines]
-    # a stamp's lines come together: a lone "Số: 12" is only a stamp line next to "CV ĐẾN"
-    for k, kind in enumerate(kinds):
-        if kind in {"incoming?", "publication?"}:
-            near = kinds[max(0, k - 2) : k + 3]
-            kinds[k] = kind[:-1] if kind[:-1] in near else None
+    # a stamp's lines come together: a lone "Số: 12" is only a stamp line next to "CV ĐẾN", a portal's title only
+    # over the stamp's "Ngày:" line
+    tentative = list(kinds)
+    for k, kind in enumerate(tentative):
+        if kind in {"incoming?", "publication?", "portal?"}:
+            near = tentative[max(0, k - 2) : k] + tentative[k + 1 : k + 3]
+            kinds[k] = _confirmed(kind, near)
     prev_block = None
     for line, kind in zip(lines, kinds):
         line_text = " ".join(w.text for w in line)
-        if not any(ch.isalnum() for ch in line_text):
-            continue  # specks read as punctuation (a seal's remains, dust): not text
+        if sum(ch.isalnum() for ch in line_text) <= (1 if _RULE.search(line_text) else 0):
+            continue  # specks read as punctuation (a seal's remains, dust), a rule under a heading: not text
         if kind:
             box = (min(w.left for w in line), min(w.top for w in line), max(w.right for w in line),
                    max(w.top + w.height for w in line))
@@ -122,6 +129,14 @@ _PUBLICATION_LINE = re.compile(r"\bcong\s*bao\b.*\b(tin\s*hoc|trung\s*tam)\b|\bt
 _EMAIL_LINE = re.compile(r"^\W*\S+@\S+\.(gov|edu|org)\.vn\W*$|^\W*\S*\.\S{2,4}\.vn\W*$", re.IGNORECASE)
 
 
+def _confirmed(kind: str, near: list[str | None]) -> str | None:
+    """A tentative overlay line's kind, when the lines around it confirm it."""
+    if kind == "portal?":
+        return "incoming" if "incoming" in near or "incoming?" in near else None
+    sure = kind[:-1]
+    return sure if sure in near or kind == "incoming?" and "portal?" in near else None
+
+
 def _overlay_kind(line: str) -> str | None:
     plain = _strip_marks(line)
     if _SIGNATURE_LINE.search(plain):
@@ -134,6 +149,8 @@ def _overlay_kind(line: str) -> str | None:
         return "incoming"
     if _INCOMING_LINE.search(plain):
         return "incoming?"
+    if _PORTAL_TITLE.search(plain) and line.upper() == line:
+        return "portal?"
     return None
 
 

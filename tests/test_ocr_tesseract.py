@@ -99,3 +99,15 @@ def test_references_in_an_italic_preamble_are_read(tmp_path):
     assert preamble <= found[False]
     assert preamble <= found[True], found[True]
     assert any(symbol == "148/2025/QH15" for symbol, _ in found[True])
+
+
+def test_a_portal_incoming_stamp_as_dark_as_the_print_is_an_overlay():
+    """Decrees copied from the Government portal carry its incoming stamp (`CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ`,
+    `ĐẾN Giờ: … Ngày: …`) in black beside the title: no colour tells it apart, its lines do. It is an overlay, kept
+    out of the text."""
+    page = pages("121-KH-UBND-quangngai.txt", dpi=300, portal_stamp=True)[0]
+    read = read_image(bgr(page), dpi=300)
+    incoming = " ".join(o.text for o in read.overlays if o.kind == "incoming")
+    assert "THÔNG TIN" in incoming and "29/3/21" in incoming
+    assert "THÔNG TIN" not in read.text and "29/3/21" not in read.text and "Giờ" not in read.text
+    assert cer(page.truth, read.text) <= 0.01

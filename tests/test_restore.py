@@ -225,3 +225,37 @@ def test_restored_is_frozen():
     assert isinstance(result, Restored)
     with pytest.raises(AttributeError):
         result.text = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("Đọc lạp - lự do - linh phUC", "Độc lập - Tự do - Hạnh phúc"),  # a page cut through the motto
+    ("CỌNG HÒA XA HỌI CHU NGHIA VIET NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("ỦY BAN NHÂN DÂN CỘNG HOÀ XÃ HỘI CHỦ NGHỈA VIỆT NAM", "ỦY BAN NHÂN DÂN CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("ĐÁNG CỘNG SẢN VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM"),
+])
+def test_the_lines_every_document_prints_are_snapped_to_their_spelling(read, printed):
+    assert restore(read).text == printed
+
+
+@pytest.mark.parametrize("text", [
+    "Độc lập - Tự do - Hạnh phúc", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "giữ vững độc lập, tự do, hạnh phúc của nhân dân",
+    "Ban Chấp hành Đảng bộ tỉnh, Đảng Cộng sản Việt Nam lãnh đạo",
+    "hoạt động độc lập - tự chủ - hạnh kiểm",  # near the motto's words, not the motto
+])
+def test_right_or_other_lines_are_not_touched(text):
+    assert restore(text).text == text
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("ngày 22 tháng II năm 2019", "ngày 22 tháng 11 năm 2019"),
+    ("ngày 1] tháng 6 năm 2020", "ngày 11 tháng 6 năm 2020"),
+    ("ngày l0 tháng 3 năm 2021", "ngày 10 tháng 3 năm 2021"),
+    ("ngày 22 tháng I năm 2019", "ngày 22 tháng 1 năm 2019"),
+    ("Điều II tháng 13 năm", "Điều II tháng 13 năm"),  # not a date slot
+    ("ngày 22 tháng IV năm 2019", "ngày 22 tháng IV năm 2019"),  # a Roman numeral is no misread 1
+    ("tháng lI năm", "tháng 11 năm"),
+    ("ngày Il tháng I3 năm", "ngày 11 tháng I3 năm"),  # month 13 does not exist: left as read
+])
+def test_the_digits_of_a_written_out_date(read, printed):
+    assert restore(read).text == printed

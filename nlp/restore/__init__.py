@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from .decode import Cand, _param, candidates, decode_all, good_identity, unlikely
+from .fixed import date_slot_edits, fixed_line_edits
 from .lm import COMMA_ID, NUM_ID
 from .lexicon import lm_word
 from .model import MODEL_DIR, Model, cached
@@ -231,7 +232,12 @@ def restore(text: str, mode: str = "auto", confidences: list[float] | None = Non
             if new != tok.text:
                 replacements.append((tok, new, round(confidence, 3)))
 
-    return _assemble(text, replacements, modes)
+    # the fixed lines and the date slots are known without the model: their edits replace the model's there
+    fixed = [(Token(a, b, text[a:b], "word", text.count("\n", 0, a)), new, 1.0)
+             for a, b, new in fixed_line_edits(text) + date_slot_edits(text)]
+    spans = [(t.start, t.end) for t, _, _ in fixed]
+    replacements = [r for r in replacements if not any(a < r[0].end and r[0].start < b for a, b in spans)]
+    return _assemble(text, replacements + fixed, modes)
 
 
 def _assemble(text: str, replacements: list[tuple[Token, str, float]], modes: list[str]) -> Restored:

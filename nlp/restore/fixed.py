@@ -1,0 +1,106 @@
+"""What the restorer knows without its language model: lines every document prints the same way, and the
+digits of a written-out date.
+
+- Fixed lines (`nlp/data/fixed_lines.tsv`: the national title, the motto, the Party's title): a run of words on one
+  line with as many words as the phrase and close to it once folded (at most `MAX_DISTANCE` of its letters
+  different, its first and last word near their own) is the phrase, word for word: in capitals or lower case when
+  the whole run is, else as the phrase prints it; a word spelled with the other tone placement (`HOÀ`) stays as read.
+- Date slots: `ngày 22 tháng II năm 2019` — between `ngày`/`tháng` and `tháng`/`năm` stand a day and a month; a
+  one- or two-character token there made of digits and the glyphs Tesseract prints for `1` (`I`, `l`, `|`, `]`,
+  `!`) or `0` (`O`, `o`) is that number when it is a valid day or month.
+
+Both return edits as (start, end, new text) on the input; the restorer leaves these spans to them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from .vietnamese import canonical, case_pattern, fold, nfc
+
+TABLE = Path(__file__).resolve().parent.parent / "data" / "fixed_lines.tsv"
+MAX_DISTANCE = 0.3  # of the phrase's letters, folded
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+@lru_cache(maxsize=1)
+def phrases() -> tuple[tuple[str, ...], ...]:
+    rows = []
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(tuple(nfc(w) for w in _WORD.findall(line)))
+    return tuple(rows)
+
+
+def _key(word: str) -> str:
+    return fold(nfc(word).lower())
+
+
+def _spelled(target: str, read: str, case: str) -> str:
+    """The phrase's word in the run's case, or the OCR's own spelling when it is the same word."""
+    if canonical(nfc(read).lower()) == canonical(target.lower()):
+        return read
+    return target.upper() if case == "upper" else target.lower() if case == "lower" else target
+
+
+def _run_case(words: list[str]) -> str:
+    """`upper` or `lower` when every word of the run is so; otherwise the phrase's own case (`mixed`)."""
+    patterns = {case_pattern(w) if case_pattern(w) != "lower" or w.islower() else "mixed" for w in words}
+    return patterns.pop() if len(patterns) == 1 and patterns <= {"upper", "lower"} else "mixed"
+
+
+def fixed_line_edits(text: str) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        words = [(m.start() + line.start(), m.end() + line.start(), m.group()) for m in _WORD.finditer(line.group())]
+        keys = [_key(w) for _, _, w in words]
+        taken = -1
+        for phrase in phrases():
+            n = len(phrase)
+            target = [_key(w) for w in phrase]
+            letters = sum(len(t) for t in target)
+            for i in range(len(words) - n + 1):
+                if i <= taken:
+                    continue
+                got = keys[i : i + n]
+                if any(not k.isalpha() for k in got):
+                    continue
+                distance = sum(Levenshtein.distance(a, b) for a, b in zip(got, target))
+                ends_ok = all(Levenshtein.normalized_distance(got[j], target[j]) <= 0.5 for j in (0, n - 1))
+                if distance > MAX_DISTANCE * letters or not ends_ok:
+                    continue
+                case = _run_case([w for _, _, w in words[i : i + n]])
+                for (a, b, w), t in zip(words[i : i + n], phrase):
+                    new = _spelled(t, w, case)
+                    if new != w:
+                        edits.append((a, b, new))
+                taken = i + n - 1
+    return edits
+
+
+# ngày/tháng (day slot) or tháng/năm (month slot), with the token between them
+_SLOT = re.compile(r"(?i)\b(ngày|ngay|tháng|thang)(\s+)(\S{1,2})(?=\s+(tháng|thang|năm|nam)\b)")
+_ONE = "Il|]![J"
+_ZERO = "Oo"
+
+
+def date_slot_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in _SLOT.finditer(text):
+        token = m.group(3)
+        if token.isdigit() or not all(ch.isdigit() or ch in _ONE or ch in _ZERO for ch in token):
+            continue
+        if not any(ch.isdigit() or ch in _ONE for ch in token):
+            continue  # `o`, `O` alone are words
+        digits = "".join("1" if ch in _ONE else "0" if ch in _ZERO else ch for ch in token)
+        value = int(digits)
+        before, after = fold(m.group(1).lower()), fold(m.group(4).lower())
+        if before == "ngay" and after == "thang" and 1 <= value <= 31 or \
+                before == "thang" and after == "nam" and 1 <= value <= 12:
+            start = m.start(3)
+            edits.append((start, start + len(token), digits))
+    return edits
