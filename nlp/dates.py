@@ -90,14 +90,27 @@ _SIGNED = re.compile(r"[ \t\n,;:(]*(?:duoc[ \t\n]+)?(?:lap|ky|ban[ \t\n]+hanh|ph
                      r"[ \t\n]+")
 
 
-def date_at(folded: str, pos: int, *, max_gap: int = 6) -> DateMatch | None:
+# "Biên bản số 09/BB-VPHC do ông …, Cán bộ Phòng …, Công an tỉnh … lập ngày 22/01/2025": who made it, then the
+# verb of its making and the date; the clause stays inside the sentence (no ";", no other symbol)
+_MADE_BY = re.compile(r"[ \t\n,]*do[ \t\n]+[^;:./()]{3,200}?[ \t\n](?:lap|ky|ban[ \t\n]+hanh)[ \t\n]+(?=ng)")
+
+
+def date_at(folded: str, pos: int, *, max_gap: int = 6, text: str | None = None) -> DateMatch | None:
     """The `ngày ...` (or `cùng ngày ...`) date that starts within `max_gap` characters of `pos` in folded
-    lower-case text."""
+    lower-case text, or after the clause of who made the document (`do … lập ngày`). With the text itself
+    (`text`, the same length): also after a full stop OCR read for a comma, when `ngày` goes on in lower case."""
+    made = _MADE_BY.match(folded, pos)
+    if made:
+        found = DATE_AFTER_NGAY.match(folded, made.end())
+        if found and (date := _from_match(found)) and date.date:
+            return date
     window = folded[pos : pos + max_gap + 86]
     match = DATE_AFTER_NGAY.search(window)
     if match is None:
         return None
     gap = window[: match.start()]
+    if text is not None and gap.strip(" \t\n") == "." and text[pos + match.start()].islower():
+        gap = gap.replace(".", ",")  # "60/CP. ngày 05/7/1994": no sentence ends before a lower-case word
     signed = _SIGNED.fullmatch(gap) is not None  # "số 01/2019/GUQ-SAVN lập ngày 01 tháng 05 năm 2019"
     if match.start() > max_gap + 5 and not signed:
         return None
@@ -107,6 +120,14 @@ def date_at(folded: str, pos: int, *, max_gap: int = 6) -> DateMatch | None:
         return None
     found = _from_match(match, pos)
     return found if found and found.date else None
+
+
+def date_opening(folded: str, pos: int) -> DateMatch | None:
+    """The complete `ngày ...` date that folded text opens with at `pos` (after a list's dash or bullet)."""
+    lead = re.compile(r"[ \t\n\-+•*]*").match(folded, pos)
+    found = DATE_AFTER_NGAY.match(folded, lead.end()) if lead else None
+    date = _from_match(found) if found else None
+    return date if date and date.date else None
 
 
 def find_dates(text: str) -> list[DateMatch]:

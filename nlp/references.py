@@ -26,7 +26,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from . import doctypes
-from .dates import date_at
+from .dates import DATE_AFTER_NGAY, date_at, date_opening
 from .doctypes import canonical_code, fuzzy_pattern, issuer_name, type_for_code
 from .sentences import sentence_index
 from .symbols import codes, same_symbol
@@ -120,17 +120,21 @@ def reference_id(type_code: str, symbol: str, date: str | None) -> str:
 _UP = "A-ZĐÐƉ"
 # a code segment; OCR sometimes puts a speck after the "&" of a joint unit ("BCVT&(CĐS"): read through it
 # inside a code OCR may print an accented capital for a letter ("STNMĨT"): kept, and repaired against the tables
-_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|[ ]?&[(€]?(?=[{_UP}(€])){{0,15}}"  # "BCVT &CĐS": a space by the "&"
+# "BCVT &CĐS": a space by the "&"; "BCĐ38§9QNg": a speck OCR read as "§" inside a code, dropped
+_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|§(?=[{_UP}a-zđ0-9])|[ ]?&[(€]?(?=[{_UP}(€])){{0,15}}"
 _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
-_SL = rf"[ \t]?[/⁄∕]{_WS}"  # OCR prints a fraction slash (U+2044) or a division slash for "/" in italics
+_SL = rf"[ \t]?[/⁄∕]{{1,2}}{_WS}"  # OCR prints a fraction slash (U+2044) or a division slash for "/" in italics, or both
+# "1420/T Tr-BQL": OCR put a space inside the type code (TTr); taken only when the two pieces make one
+# a code may end in a unit's code in brackets, printed against it: `484/TTr-CAT-TM(CSKT)`
+_BRACKET = rf"(?:\([{_UP}][{_UP}0-9]{{1,5}}\))?"
 # The number may carry OCR's l/I for 1 and O for 0 ("l08/KH-UBND"), as long as it holds a real digit.
 _NUM = r"(?P<num>\d{1,5}[a-z]?(?![\w])|\d{1,5}|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*)"
 SYMBOL = re.compile(
     rf"(?<![\w/⁄.,:\-]){_NUM}"
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"
-    rf"|{_SL}(?:(?P<year>(?:19|20)\d\d){_SL}(?P<yrest>{_SEG}(?:{_HY}{_SEG})*)"
-    rf"|(?P<rest>{_SEG}(?:{_HY}{_SEG})*)))"
+    rf"|{_SL}(?:(?P<year>(?:19|20)\d\d)(?P<yslash>{_SL}|(?=[{_UP}]))(?P<yrest>{_SEG}(?:{_HY}{_SEG})*)"
+    rf"|(?P<tsplit>[{_UP}]{{1,2}} (?=[{_UP}][a-zđ]?{_HY}))?(?P<rest>{_SEG}(?:{_HY}{_SEG})*{_BRACKET})))"
 )
 _SPLIT = re.compile(rf"{_HY}")
 _QH = re.compile(r"(UBTVQH|QH)(\d{1,2})")
@@ -155,7 +159,7 @@ def _after_ampersand(seg: str) -> str:
 
 
 def _segments(raw: str) -> list[str]:
-    segs = [_after_ampersand(seg) if "&" in seg else seg for seg in _SPLIT.split(raw)]
+    segs = [_after_ampersand(seg) if "&" in seg else seg for seg in _SPLIT.split(raw.replace("§", ""))]
     out = []
     for seg in segs:
         if not _plausible_segment(seg):
@@ -208,7 +212,9 @@ class _Symbol:
 _DIGIT_LOOKALIKES = str.maketrans("lIO", "110")
 
 
-def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
+def _parse_symbol(match: re.Match[str], lone: bool = False) -> _Symbol | None:
+    """The symbol a match spells, repaired; None when it is none. `lone`: also N/CODE with one code the tables do
+    not know (`158/UB`), for a match that a type name and "số" introduce."""
     num = match.group("num")
     g = match.groupdict()
     repairs: list[str] = []
@@ -246,6 +252,8 @@ def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
         segs = _segments(g["yrest"])
         if not segs:
             return None
+        if not g["yslash"]:
+            repairs.append("slash")  # "01/2024NĐ-CP"
         end = match.start("yrest") + _raw_length(g["yrest"], len(segs))
         year = int(g["year"])
         qh = _QH.fullmatch(segs[0].upper())
@@ -259,7 +267,7 @@ def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
                 type_code=None,
                 issuer_code=qh.group(1),
                 span=(match.start(), end),
-                repairs=(),
+                repairs=tuple(repairs),
                 known_issuer=True,
             )
         tcode, repaired = canonical_code(segs[0], _symbol_type_codes())
@@ -280,10 +288,24 @@ def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
             repairs=tuple(repairs),
             known_issuer=issuers[0] in _issuer_and_unit_codes(),
         )
-    segs = _segments(g["rest"])
+    rest = g["rest"]
+    bracket = re.search(r"\([^()]+\)\Z", rest)
+    if bracket:
+        rest = rest[: bracket.start()]
+    base, split = match.start("rest"), g["tsplit"] or ""
+    if split:
+        rest, base = split[:-1] + rest, base - len(split)
+    segs = _segments(rest)
     if not segs:
         return None
-    end = match.start("rest") + _raw_length(g["rest"], len(segs))
+    if split and canonical_code(segs[0], _symbol_type_codes()) != (segs[0], False):
+        return None  # "T Tr" is TTr; pieces that make no type code are no symbol
+    end = base + len(split[-1:]) + _raw_length(rest, len(segs))
+    unit = ""
+    if bracket and end == match.start("rest") + len(g["rest"]) - len(bracket.group(0)):  # the bracket ends the code
+        unit, end = bracket.group(0), match.end("rest")
+    if split:
+        repairs.append("separator")
     tcode, repaired = canonical_code(segs[0], _symbol_type_codes())
     if repaired and tcode is not None and len(tcode) != len(segs[0]) and segs[0] in _issuer_and_unit_codes():
         tcode = None  # a body's own code ("1488/TTT-VP", Thanh tra tỉnh) is no type code with a letter too many
@@ -293,7 +315,7 @@ def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
         issuers, more = _canon_issuer_segs(segs[1:])
         repairs += more
         return _Symbol(
-            symbol=f"{num}/{tcode}-{'-'.join(issuers)}",
+            symbol=f"{num}/{tcode}-{'-'.join(issuers)}{unit}",
             number=num,
             year=None,
             system="nd30",
@@ -306,10 +328,10 @@ def _parse_symbol(match: re.Match[str]) -> _Symbol | None:
     # Công văn numbering: N/ISSUER-UNIT (or N/ISSUER when the issuer is a known body).
     issuers, more = _canon_issuer_segs(segs)
     known = issuers[0] in _issuer_and_unit_codes()
-    if len(issuers[0]) < 2 or (len(issuers) < 2 and not known):
+    if len(issuers[0]) < 2 or (len(issuers) < 2 and not known and not lone):
         return None
     return _Symbol(
-        symbol=f"{num}/{'-'.join(issuers)}",
+        symbol=f"{num}/{'-'.join(issuers)}{unit}",
         number=num,
         year=None,
         system="congvan",
@@ -549,7 +571,8 @@ def find_mentions(text: str) -> list[Mention]:
     pages = page_starts(text)
     for match in SYMBOL.finditer(text):
         sym = _parse_symbol(match)
-        if sym is None:
+        lone = sym is None
+        if lone and (sym := _parse_symbol(match, lone=True)) is None:
             continue
         sym = _joined_number(sym, folded)
         start, end = sym.span
@@ -568,6 +591,8 @@ def find_mentions(text: str) -> list[Mention]:
             if ctx.group("so"):
                 so = ctx.group("so")
                 span_start = min(span_start, window_start + ctx.start("so"))
+        if lone and not (name and so):
+            continue  # "Công văn số 158/UB": an unknown one-code symbol only with its type name and "số"
         if name is None and sym.system == "normative" and sym.type_code is None:
             name = _nearest_name(folded, max(prev_end, start - 120), start)
         if name is None and so is not None and sym.system == "congvan" and prev_type and start - prev_end < 40:
@@ -575,7 +600,7 @@ def find_mentions(text: str) -> list[Mention]:
         sym = _agree_with_name(sym, name)
         type_name, type_code = _system_type(sym, name)
         # Context: date, issuer, "về" clause
-        date = date_at(folded, end, max_gap=4)
+        date = date_at(folded, end, max_gap=4, text=text)
         cursor = date.span[1] if date else end
         issuer, scope = (issuer_name(sym.issuer_code) if sym.issuer_code else None), None
         issuer_match = _ISSUER_PHRASE.match(folded, cursor)
@@ -628,7 +653,27 @@ def find_mentions(text: str) -> list[Mention]:
         )
         prev_type = (type_name, type_code)
         prev_end = span_end
-    return _amended_laws_undated(_shared_dates(mentions, folded), folded)
+    return _amended_laws_undated(_opening_dates(_shared_dates(mentions, folded), folded), folded)
+
+
+# "Ngày 22/11/2023, Thủ tướng Chính phủ phê duyệt Quy hoạch … tại Quyết định số 1456/QĐ-TTg": a sentence that opens
+# with a date and tells of a document's making dates the first document it then cites
+_MAKING = re.compile(r"(?<![a-z])(?:ban[ \t\n]+hanh|phe[ \t\n]+duyet|ky|thong[ \t\n]+qua|co)(?![a-z])")
+
+
+def _opening_dates(mentions: list[Mention], folded: str) -> list[Mention]:
+    out = list(mentions)
+    for k, m in enumerate(out):
+        start = m.sentence_span[0]
+        if m.date or (k and out[k - 1].span[1] > start):
+            continue  # dated, or not the sentence's first citation
+        date = date_opening(folded, start)
+        if date is None or date.span[1] > m.span[0]:
+            continue
+        between = folded[date.span[1] : m.span[0]]
+        if between.lstrip(" \t\n").startswith(",") and _MAKING.search(between) and not DATE_AFTER_NGAY.search(between):
+            out[k] = replace(m, date=date.iso)
+    return out
 
 
 # "số 1 2/2021/QĐ-TTg": OCR split a number's digits with a space; after "số" the digits before belong to it

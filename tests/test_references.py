@@ -157,3 +157,43 @@ def test_the_date_after_the_verb_of_a_documents_making():
     for text, date in cases.items():
         [ref] = extract(text).references
         assert ref.date == date, text
+
+
+@pytest.mark.parametrize("text, symbol, date", [
+    # who made it between the number and the date
+    ("Căn cứ Biên bản số 17/BB-VPHC do ông Trần Văn An, Đội trưởng Đội Quản lý thị trường số 2, Cục Quản lý\n"
+     "thị trường tỉnh lập ngày 14/3/2024;", "17/BB-VPHC", "2024-03-14"),
+    ("Hợp đồng số 05/HĐ-UBND do Ủy ban nhân dân xã và Công ty Hòa Bình ký ngày 02/6/2023", "05/HĐ-UBND", "2023-06-02"),
+    # a sentence that opens with the date of the document it tells of
+    ("Ngày 09/5/2022, Thủ tướng Chính phủ phê duyệt Chiến lược phát triển tại Quyết định số 569/QĐ-TTg; theo đó",
+     "569/QĐ-TTg", "2022-05-09"),
+    ("Ngày 15/3/2024, Bộ Tài chính có Công văn số 2750/BTC-NSNN gửi các tỉnh", "2750/BTC-NSNN", "2024-03-15"),
+    # a comma read as a full stop before a lower-case "ngày"
+    ("các Nghị định số 71/CP, ngày 12/4/1995, số 64/CP. ngày 27/9/1993 về giao đất", "64/CP", "1993-09-27"),
+    # an unknown one-code symbol with its type name and "số"
+    ("Thực hiện Công văn số 245/UB ngày 03/8/2020 của Ủy ban An toàn giao thông Quốc gia", "245/UB", "2020-08-03"),
+    # OCR: the slash before the code lost, a doubled slash, a unit's code in brackets
+    ("Căn cứ Nghị định số 1 12⁄2019NĐ-CP ngày 30/12/2019 của Chính phủ", "112/2019/NĐ-CP", "2019-12-30"),
+    ("Căn cứ Nghị quyết số 4 5/⁄2022/NQ-HĐND ngày 09/12/2022 của HĐND tỉnh", "45/2022/NQ-HĐND", "2022-12-09"),
+    ("Theo đề nghị tại Tờ trình số 312/TTr-CAT-\nPV(PC08) ngày 05/9/2024 về việc", "312/TTr-CAT-PV(PC08)", "2024-09-05"),
+    # a space inside the type code, a speck inside a long code
+    ("đề nghị tại Tờ trình số 766/T Tr-SXD ngày 04/11/2024 của Sở Xây dựng", "766/TTr-SXD", "2024-11-04"),
+    ("thực hiện Kế hoạch số 27/KH-BCĐ1§38ĐN ngày 08/3/2023 của Ban Chỉ đạo", "27/KH-BCĐ138ĐN", "2023-03-08"),
+])
+def test_dates_and_symbols_real_scans_print_this_way(text, symbol, date):
+    found = {(r.symbol, r.date) for r in extract(text).references}
+    assert (symbol, date) in found, found
+
+
+@pytest.mark.parametrize("text, symbol", [
+    ("số 64/CP. Ngày 27/9/1993, Hội đồng Bộ trưởng họp", "64/CP"),  # a new sentence: its date is not the decree's
+    ("Ngày 15/3/2024, UBND tỉnh nhận được Công văn số 2750/BTC-NSNN của Bộ Tài chính", "2750/BTC-NSNN"),  # received
+    ("Kế hoạch số 58/KH-UBND do Sở Nội vụ chủ trì; Báo cáo lập ngày 10/10/2025", "58/KH-UBND"),  # another clause
+])
+def test_a_date_nearby_that_is_not_the_documents(text, symbol):
+    [ref] = [r for r in extract(text).references if r.symbol == symbol]
+    assert ref.date is None
+
+
+def test_an_unknown_one_code_symbol_needs_its_type_name():
+    assert extract("theo 245/UB ngày 03/8/2020 của Ủy ban").references == ()
