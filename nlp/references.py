@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 from . import doctypes
 from .dates import DATE_AFTER_NGAY, date_at, date_opening
 from .doctypes import canonical_code, fuzzy_pattern, issuer_name, type_for_code
+from .laws import LEGISLATURES
 from .sentences import sentence_index
 from .symbols import codes, same_symbol
 from .text import fold_lower, slug
@@ -133,11 +134,13 @@ _NUM = r"(?P<num>\d{1,5}[a-z]?(?![\w])|\d{1,5}|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\
 SYMBOL = re.compile(
     rf"(?<![\w/⁄.,:\-]){_NUM}"
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"
-    rf"|{_SL}(?:(?P<year>(?:19|20)\d\d)(?P<yslash>{_SL}|(?=[{_UP}]))(?P<yrest>{_SEG}(?:{_HY}{_SEG})*)"
+    rf"|{_SL}(?:(?P<year>(?:19|20)\d\d)%?(?P<yslash>{_SL}|(?=[{_UP}]))"
+    rf"(?P<yrest>(?:UBTVQH|QH) [\dIl]{{1,2}}(?![\w/])|{_SEG}(?:{_HY}{_SEG})*)"
     rf"|(?P<tsplit>[{_UP}]{{1,2}} (?=[{_UP}][a-zđ]?{_HY}))?(?P<rest>{_SEG}(?:{_HY}{_SEG})*{_BRACKET})))"
 )
 _SPLIT = re.compile(rf"{_HY}")
 _QH = re.compile(r"(UBTVQH|QH)(\d{1,2})")
+_QH_READ = re.compile(r"(UBTVQH|QH) ?([\dIl]{1,2})")  # "QH 13", "QH I1": a space, a letter for 1
 
 
 def _plausible_segment(seg: str) -> bool:
@@ -257,6 +260,14 @@ def _parse_symbol(match: re.Match[str], lone: bool = False) -> _Symbol | None:
         end = match.start("yrest") + _raw_length(g["yrest"], len(segs))
         year = int(g["year"])
         qh = _QH.fullmatch(segs[0].upper())
+        read = _QH_READ.fullmatch(segs[0]) if qh is None else None
+        if read and len(segs) == 1:  # repaired only towards a legislature that sat in the symbol's year
+            term = int(read.group(2).translate(_DIGIT_LOOKALIKES))
+            first, last = LEGISLATURES.get(term, ("9999", "0000"))
+            if not int(first[:4]) <= year <= int(last[:4]):
+                return None
+            qh = _QH.fullmatch(f"{read.group(1)}{term}")
+            repairs.append(f"{segs[0]}→{qh.group(0)}")
         if qh and len(segs) == 1:
             code = f"{qh.group(1)}{qh.group(2)}"
             return _Symbol(

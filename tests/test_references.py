@@ -179,6 +179,9 @@ def test_the_date_after_the_verb_of_a_documents_making():
     # a space inside the type code, a speck inside a long code
     ("đề nghị tại Tờ trình số 766/T Tr-SXD ngày 04/11/2024 của Sở Xây dựng", "766/TTr-SXD", "2024-11-04"),
     ("thực hiện Kế hoạch số 27/KH-BCĐ1§38ĐN ngày 08/3/2023 của Ban Chỉ đạo", "27/KH-BCĐ138ĐN", "2023-03-08"),
+    # the legislature's number apart from QH, or with a letter for 1; junk after the year
+    ("Căn cứ Luật Đấu thầu số 43/2013/QH 13 ngày 26 tháng 11 năm 2013;", "43/2013/QH13", "2013-11-26"),
+    ("Căn cứ Luật Đầu tư số 67/2014%/QH I3 ngày 26/11/2014;", "67/2014/QH13", "2014-11-26"),
 ])
 def test_dates_and_symbols_real_scans_print_this_way(text, symbol, date):
     found = {(r.symbol, r.date) for r in extract(text).references}
@@ -193,6 +196,10 @@ def test_dates_and_symbols_real_scans_print_this_way(text, symbol, date):
 def test_a_date_nearby_that_is_not_the_documents(text, symbol):
     [ref] = [r for r in extract(text).references if r.symbol == symbol]
     assert ref.date is None
+
+
+def test_a_legislature_that_did_not_sit_that_year_is_no_repair():
+    assert extract("Luật số 67/2014/QH I1 ngày 26/11/2014").references == ()
 
 
 def test_an_unknown_one_code_symbol_needs_its_type_name():
