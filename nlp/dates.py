@@ -34,10 +34,13 @@ class DateMatch:
 _NGAY = r"(?:" + fuzzy_pattern("ngày") + r"|ng[a-z@]{0,2}y|ng[a-z@]?(?=\s*\d{1,2}\s*[/.-]))"
 _THANG = r"(?:" + fuzzy_pattern("tháng") + r"|th\w{2,3}g)"
 _NAM = r"(?:" + fuzzy_pattern("năm") + r"|n\w{1,2}m)"
-_NUMERIC = r"(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>(?:19|20)\d{2})(?!\d)"
+# a day or a month: one or two digits, or a digit beside the I or l OCR prints for 1 ("ngày I8 tháng 9")
+_DM = r"(?:[il]\d|\d[il](?![a-z])|\d{1,2})"
+_NUMERIC = rf"(?P<d>{_DM})\s*(?P<sep>[/.\-])\s*(?P<m>{_DM})\s*(?P=sep)\s*(?P<y>(?:19|20)\d{{2}})(?!\d)"
 _WORDS = (
-    r"(?P<wd>\d{1,2})?\s*" + _THANG + r"\s*(?P<wm>\d{1,2})?\s*" + _NAM + r"\s*(?P<wy>(?:19|20)\d{2})(?!\d)"
+    rf"(?P<wd>{_DM})?\s*" + _THANG + rf"\s*(?P<wm>{_DM})?\s*" + _NAM + r"\s*(?P<wy>(?:19|20)\d{2})(?!\d)"
 )
+_ONES = str.maketrans("il", "11")
 
 # "ngày 166/2022": OCR lost the separator between day and month (16/6/2022); read only when a single split gives
 # a valid day and month.
@@ -73,13 +76,12 @@ def _from_match(match: re.Match[str], offset: int = 0) -> DateMatch | None:
         valid = [found for d, m in splits if (found := _make(year, m, d, span)) is not None and found.date]
         return valid[0] if len(valid) == 1 else None
     if g.get("y"):
-        return _make(int(g["y"]), int(g["m"]), int(g["d"]), span)
-    return _make(
-        int(g["wy"]),
-        int(g["wm"]) if g.get("wm") else None,
-        int(g["wd"]) if g.get("wd") else None,
-        span,
-    )
+        return _make(int(g["y"]), _int(g["m"]), _int(g["d"]), span)
+    return _make(int(g["wy"]), _int(g.get("wm")), _int(g.get("wd")), span)
+
+
+def _int(digits: str | None) -> int | None:
+    return int(digits.translate(_ONES)) if digits else None
 
 
 _CUNG = re.compile(r"[ \t\n,;:(]*(?:c\w{1,3}g[ \t\n]+)?\Z")  # "406/QĐ-UBND và số 407/QĐ-UBND cùng ngày 13/12/2024"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.extract import Extraction, extract, with_header
+from nlp.references import reference_id
 from nlp.header import incoming_stamp, stamp_time, with_overlays
 from nlp.text import normalize
 
@@ -339,6 +340,7 @@ def extract_restored(text: str, restored: Any | None) -> Extraction:
 
     references = [dc_replace(r, sentence=readable(r.mention_list[0]).sentence,
                              mention_list=tuple(readable(m) for m in r.mention_list)) for r in original.references]
+    references = _dated_as_restored(references, better.references)
     known = {r.symbol for r in references} | {m.symbol for m in original.self_mentions}
     for ref in better.references:
         if ref.symbol in known:
@@ -353,6 +355,24 @@ def extract_restored(text: str, restored: Any | None) -> Extraction:
     named = tuple(dc_replace(n, span=(restored.to_original(n.span[0]), restored.to_original(n.span[1])))
                   for n in better.named)  # titles as restored, spans into the text as it came
     return dc_replace(original, header=header, references=tuple(references), named=named)
+
+
+def _dated_as_restored(references: list, restored: tuple) -> list:
+    """A reference the text as it came gives no date, whose one date the restored text shows (`ngày 22 tháng II năm
+    2019` restored to 11): that date, when the symbol has no dated reading of its own."""
+    dates: dict[str, set[str]] = {}
+    for ref in restored:
+        if ref.date:
+            dates.setdefault(ref.symbol, set()).add(ref.date)
+    dated = {r.symbol for r in references if r.date}
+    out = []
+    for ref in references:
+        found = dates.get(ref.symbol, set())
+        if ref.date is None and len(found) == 1 and ref.symbol not in dated:
+            (date,) = found
+            ref = dc_replace(ref, date=date, id=reference_id(ref.type_code, ref.symbol, date))
+        out.append(ref)
+    return out
 
 
 def registration(loaded: Loaded) -> tuple[str | None, str | None]:

@@ -44,3 +44,12 @@ def test_spans_point_at_the_date():
     text = "Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh"
     (found,) = find_dates(text)
     assert text[found.span[0] : found.span[1]] == "ngày 10/10/2025"
+
+
+def test_a_day_or_month_with_the_letter_ocr_prints_for_1():
+    """`ngày I8 tháng 9 năm 1986`, `ngày 1l/02/2018`: a digit beside I or l is a day; I or l alone is not."""
+    assert parse_date("ngày I8 tháng 9 năm 1986").iso == "1986-09-18"
+    assert parse_date("ngày 1l/02/2018").iso == "2018-02-11"
+    assert parse_date("ngày 05/l2/2018").iso == "2018-12-05"
+    assert parse_date("ngày l tháng 3 năm 2020").date is None
+    assert parse_date("ngày Il tháng 3 năm 2020").date is None  # no digit at all: not read as a day
