@@ -30,7 +30,7 @@ from .dates import DATE_AFTER_NGAY, date_at, date_opening
 from .doctypes import canonical_code, fuzzy_pattern, issuer_name, type_for_code
 from .laws import LEGISLATURES
 from .sentences import sentence_index
-from .symbols import codes, same_symbol
+from .symbols import code_distance, codes, same_symbol
 from .text import fold_lower, slug
 
 
@@ -786,10 +786,14 @@ def _known_codes(symbol: str) -> int:
 def _readings(mentions: list[Mention]) -> dict[str, str]:
     """Reading → the reading it is taken for, within one letter: OCR varies a symbol from mention to mention
     (`496-TB/TIJ`, `496-TB/TU`, `496-TB/T` at a line end); readings with the same number and type whose codes differ
-    only by OCR's confusions, or one cut short of the other, are one document unless their dates differ. The
-    canonical reading is the one whose codes the tables know best, then the most frequent, then the longest."""
+    only by OCR's confusions, or one cut short of the other, are one document unless their dates differ; with the
+    same date, also a long code one letter apart (`01/KH-BCĐ389QNE`, `01/KH-BCĐ389QNg`). The canonical reading is
+    the one whose codes the tables know best, then the most frequent, then the one whose issuer code the letter
+    prints most, then the longest."""
     by_key: dict[tuple[str, str], list[str]] = {}
     counts = Counter(m.symbol for m in mentions)
+    issuers = Counter(m.issuer_code for m in mentions)  # a code the letter prints for other documents too
+    issuer_of = {m.symbol: m.issuer_code for m in mentions}
     dates: dict[str, set[str]] = {}
     for m in mentions:
         by_key.setdefault((m.number, m.type_code), [])
@@ -808,16 +812,23 @@ def _readings(mentions: list[Mention]) -> dict[str, str]:
                 own = dates.get(reading, set())
                 if own and cluster_dates and not own & cluster_dates:
                     continue
-                if any(same_symbol(reading, other) or _cut_short(reading, other) for other in cluster):
+                same_day = bool(own & cluster_dates)
+                if any(same_symbol(reading, other) or _cut_short(reading, other)
+                       or same_day and _letter_off(reading, other) for other in cluster):
                     cluster.append(reading)
                     break
             else:
                 clusters.append([reading])
         for cluster in clusters:
             best = max(cluster, key=lambda r: (_known_codes(r) == len([p for p in re.split(r"[-/&]", codes(r)) if p]),
-                                               counts[r], len(r), r))
+                                               counts[r], issuers[issuer_of[r]], len(r), r))
             out.update({r: best for r in cluster if r != best})
     return out
+
+
+def _letter_off(a: str, b: str) -> bool:
+    """Two long codes (six characters or more) one letter apart."""
+    return min(len(codes(a)), len(codes(b))) >= 6 and code_distance(codes(a), codes(b)) <= 1.0
 
 
 def _cut_short(a: str, b: str) -> bool:

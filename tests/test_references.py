@@ -204,3 +204,15 @@ def test_a_legislature_that_did_not_sit_that_year_is_no_repair():
 
 def test_an_unknown_one_code_symbol_needs_its_type_name():
     assert extract("theo 245/UB ngày 03/8/2020 của Ủy ban").references == ()
+
+
+def test_a_long_code_one_letter_off_on_the_same_day_is_one_document():
+    text = ("Thực hiện Kế hoạch số 05/KH-BCĐ138ĐNg ngày 03/3/2023 và Kế hoạch số 07/KH-BCĐ138ĐNg ngày 09/3/2023;\n"
+            "tiếp tục triển khai Kế hoạch số 05/KH-BCĐ138ĐNE ngày 03/3/2023 của Ban Chỉ đạo.")
+    refs = {r.symbol: r for r in merge(find_mentions(text))}
+    assert set(refs) == {"05/KH-BCĐ138ĐNg", "07/KH-BCĐ138ĐNg"}
+    assert refs["05/KH-BCĐ138ĐNg"].variants == ("05/KH-BCĐ138ĐNE",)
+    other_day = "Kế hoạch số 05/KH-BCĐ138ĐNg ngày 03/3/2023 và Kế hoạch số 05/KH-BCĐ138ĐNE ngày 04/3/2023"
+    assert len(merge(find_mentions(other_day))) == 2
+    short = "Kế hoạch số 12/KH-UBND ngày 01/02/2024 và Kế hoạch số 12/KH-UBDT ngày 01/02/2024"
+    assert len(merge(find_mentions(short))) == 2  # short codes one letter apart are two bodies' plans
