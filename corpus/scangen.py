@@ -58,6 +58,7 @@ class Degradation:
     italic_preamble: bool = False  # the "Căn cứ ..." paragraphs set in italic, as decisions print them
     publication_stamp: bool = False  # the provincial Công báo centre's stamp at the top of the first page
     portal_stamp: bool = False  # the Government portal's black incoming stamp between the header and the title
+    colour_fringes: bool = False  # a colour scanner's fringes: every dark stroke tinted unevenly, print and pen alike
     signed: str = "03/02/2025 10:47:25"  # the time the signature box and the Công báo stamp print
     seed: int = 0
 
@@ -69,7 +70,7 @@ class Degradation:
         if self.jpeg:
             parts.append(f"jpeg{self.jpeg}")
         for name in ("seal", "seal_over_text", "signature_box", "stamp", "border", "italic_preamble",
-                     "publication_stamp", "portal_stamp"):
+                     "publication_stamp", "portal_stamp", "colour_fringes"):
             if getattr(self, name):
                 parts.append(name)
         if self.handwritten:
@@ -425,6 +426,11 @@ def degrade(image: Image.Image, info: dict, deg: Degradation, renderer: Renderer
         top = info["body_boxes"][0][1]  # half in the left margin, beside the title, above its subject line
         page = _multiply(page, box, (renderer.left // 4, max(0, int(top - box.height - renderer.line_height * 1.3))))
         overlays.append("\n".join(lines))
+    if deg.colour_fringes:  # the channels of dark pixels drift apart (chroma noise of a colour sensor)
+        arr = np.asarray(page).astype(np.float32)
+        darkness = 1 - arr.mean(axis=2, keepdims=True) / 255
+        drift = np.random.default_rng(deg.seed + 7).normal(0, 50, arr.shape[:2] + (3,)) * darkness
+        page = Image.fromarray(np.clip(arr + drift, 0, 255).astype(np.uint8))
     if deg.blur:
         page = page.filter(ImageFilter.GaussianBlur(deg.blur))
     if deg.skew:

@@ -147,6 +147,19 @@ def _split_wide(binary: np.ndarray, box: tuple[int, int, int, int], line_height:
     return [(x0 + a, y0, x0 + b, y1) for a, b in zip(edges, edges[1:]) if b - a > 2]
 
 
+def _colour_in_blank(pen: np.ndarray, dark: np.ndarray, blank: tuple[int, int]) -> bool:
+    """Within the wide crop, is the share of dark pixels that are coloured at least twice as high between the
+    blank's columns as outside them (where the printed words are)?"""
+    a, b = max(0, blank[0]), min(pen.shape[1], blank[1])
+    if b <= a:
+        return True
+    inside = cv2.countNonZero(pen[:, a:b]) / max(1, cv2.countNonZero(dark[:, a:b]))
+    out_pen = cv2.countNonZero(pen) - cv2.countNonZero(pen[:, a:b])
+    out_dark = cv2.countNonZero(dark) - cv2.countNonZero(dark[:, a:b])
+    outside = out_pen / out_dark if out_dark > 0.05 * max(1, cv2.countNonZero(dark)) else 0.0
+    return inside >= 2 * outside
+
+
 def read_digits(page: np.ndarray, region: tuple[int, int, int, int], line_height: float,
                 wide: tuple[int, int, int, int] | None = None) -> DigitReading:
     """The handwritten digits inside `region` (x0, y0, x1, y1 in the pixels of `page`, BGR or gray);
@@ -164,11 +177,14 @@ def read_digits(page: np.ndarray, region: tuple[int, int, int, int], line_height
         colour = coloured_ink(crop) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
         if colour is not None:
             dark = _ink(crop)
-            strokes = cv2.countNonZero(cv2.bitwise_and(colour, dark))
-            # the pen's own colour, not the colour fringes a JPEG leaves round black strokes: a good share of
-            # the region's dark pixels, and enough of them for a digit
-            if strokes >= 0.15 * cv2.countNonZero(dark) and strokes >= 0.12 * line_height ** 2:
-                binary = cv2.bitwise_and(colour, dark)
+            pen = cv2.bitwise_and(colour, dark)
+            strokes = cv2.countNonZero(pen)
+            # the pen's own colour, not the colour fringes a JPEG or a scanner's colour cast leaves round black
+            # strokes: a good share of the region's dark pixels, enough of them for a digit, and far more of the
+            # blank's own dark pixels coloured than of the printed words' beside it
+            if strokes >= 0.15 * cv2.countNonZero(dark) and strokes >= 0.12 * line_height ** 2 and \
+                    _colour_in_blank(pen, dark, (region[0] - x0, region[2] - x0)):
+                binary = pen
     if binary is None:
         x0, y0, x1, y1 = max(0, region[0]), max(0, region[1]), min(w, region[2]), min(h, region[3])
         if x1 - x0 < 4 or y1 - y0 < 4:

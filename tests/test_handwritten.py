@@ -45,3 +45,13 @@ def test_a_day_after_the_signature_is_not_taken(tmp_path):
     header = process_path(path).extraction.header
     assert header.date == "2025-10-03" and header.date_source == "signature"
     assert header.date_partial == "2025-10"
+
+
+def test_black_pen_on_a_scan_with_colour_fringes(tmp_path):
+    """A colour scanner tints every dark stroke a little, the print's as much as the pen's: that is no coloured
+    pen, and the black digits are read from their darkness as on a clean scan."""
+    path = scan(tmp_path, "fringes", dpi=300, handwritten="black", colour_fringes=True, signature_box=True,
+                signed="10/10/2025 16:02:02", seed=21)
+    header = process_path(path).extraction.header
+    assert header.symbol == "58/KH-UBND" and header.number_source == "handwriting"
+    assert header.date == "2025-10-10" and header.date_source == "handwriting"
