@@ -55,6 +55,7 @@ class Degradation:
     rotate: int = 0  # 0, 90, 180, 270: a page scanned the wrong way round
     border: bool = False  # dark bands along the edges, as a copier or scanner lid leaves
     handwritten: str | None = None  # "blue" or "black": the number and the day written by hand into the blanks
+    hand_touching: bool = False  # … written hard against the printed word before the blank ("ngày15")
     italic_preamble: bool = False  # the "Căn cứ ..." paragraphs set in italic, as decisions print them
     publication_stamp: bool = False  # the provincial Công báo centre's stamp at the top of the first page
     portal_stamp: bool = False  # the Government portal's black incoming stamp between the header and the title
@@ -393,7 +394,8 @@ def degrade(image: Image.Image, info: dict, deg: Degradation, renderer: Renderer
             word = Image.new("RGBA", (int(gap * 2) + 60, renderer.px * 3), (255, 255, 255, 0))
             ImageDraw.Draw(word).text((20, renderer.px // 2), value, font=renderer.hand, fill=ink + (255,))
             word = word.rotate(rng.uniform(-6, 6), resample=Image.BICUBIC, expand=False)
-            page = _multiply(page, word, (int(x + rng.uniform(-6, gap * 0.2) - 20),
+            shift = -renderer.px * 0.35 if deg.hand_touching else rng.uniform(-6, gap * 0.2)
+            page = _multiply(page, word, (int(x + shift - 20),
                                           int(y - renderer.px // 2 - rng.uniform(0, renderer.px * 0.25))))
     if deg.publication_stamp:
         lines = ["TRUNG TÂM CÔNG", "BÁO VÀ TIN HỌC", "ttcbth@quangngai.gov.vn",

@@ -25,7 +25,7 @@ NUMBER_SAFE = 0.80
 # faint `16`, shares 0.52 and 0.70), while the signature's day they fell back to was right on 2 of the 6 below
 DAY_SAFE = 0.50
 MONTH_SAFE = 0.80  # a handwritten month: the reading's own confidence (no overlay narrows it as it does a day)
-DAY_FLOOR = 0.05  # and the day itself at least this share of the best reading's probability
+DAY_FLOOR = 0.05  # and the day itself at least this share of the likeliest reading that is a day at all
 PRINT_SURE = 85.0  # Tesseract's confidence (0–100) above which digits it read in a blank are taken as printed
 
 
@@ -99,6 +99,11 @@ def region(loaded: Any, blank: Blank) -> tuple[tuple[float, float, float, float]
         if edges is not None:
             left = edges[0] if edges[0] is not None else left
             right = edges[1] if edges[1] is not None else right
+        (start, _end), word_box = run_together[0]
+        if right - left < 0.8 * height and start < blank.before[1]:
+            # narrower than one written digit: the characters' boxes gave the pen's digits to the printed word's
+            # last letter ("ngày15" read "ngày”"); its letters end about where their count of widths says
+            left = min(left, word_box[0] + len(loaded.text[start : blank.before[1]].replace(" ", "")) * width)
     if right - left < 4:
         return None
     tops = [b[1] for _, b in before + after]
@@ -269,11 +274,15 @@ def _day_from_handwriting(loaded: Any, header: Header, blank: Blank, evidence: d
     digits = len(reading.distributions)
     days = [d for d in range(1, 32) if len(f"{d:0{digits}d}") == digits and plausible_day(d, month, year, bounds)]
     weights = {d: reading.probability(f"{d:0{digits}d}") for d in days}
+    # the likeliest reading that is a day of any month at all: a `45` (a 1 read as 4) is none, a `19` when the
+    # letter was signed on the 11th is one, and then a 10 the overlay dates allow is no better than a guess
+    likeliest_day = max(reading.probability(f"{d:0{digits}d}") for d in range(1, 32) if len(f"{d:0{digits}d}") ==
+                        digits) if digits <= 2 else 0.0
     total = sum(weights.values())
     if total > 0:
         day = max(weights, key=weights.get)
         share = weights[day] / total
-        if share >= DAY_SAFE and weights[day] >= DAY_FLOOR * reading.confidence:
+        if share >= DAY_SAFE and weights[day] >= DAY_FLOOR * likeliest_day:
             evidence["day"] = {"value": day, "source": "handwriting", "confidence": round(share, 4),
                                "box": reading.box, "read_as": blank.read}
             return with_day(header, day, "handwriting", share)

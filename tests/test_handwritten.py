@@ -55,3 +55,72 @@ def test_black_pen_on_a_scan_with_colour_fringes(tmp_path):
     header = process_path(path).extraction.header
     assert header.symbol == "58/KH-UBND" and header.number_source == "handwriting"
     assert header.date == "2025-10-10" and header.date_source == "handwriting"
+
+
+def _reading(*digit_probabilities):
+    from ocr.handwriting import DigitReading
+
+    dists = tuple(tuple(p.get(d, 1e-6) for d in range(10)) for p in digit_probabilities)
+    text = "".join(str(max(range(10), key=lambda d: dist[d])) for dist in dists)
+    conf = 1.0
+    for dist in dists:
+        conf *= max(dist)
+    return DigitReading(text, conf, (), (), (0, 0, 10, 10), dists)
+
+
+@pytest.mark.parametrize("probabilities, signed, day", [
+    # a Vietnamese 1 with its long lead-in read as 4: no day is 45, and of the days the signature allows 15 it is
+    (({4: 0.98, 1: 0.015}, {5: 0.99}), "2020-04-16T09:00:00", 15),
+    # 19 is a day: signed on the 11th, the 10 that would fit is far less likely than what was read — unknown
+    (({1: 0.99}, {9: 0.95, 0: 0.002}), "2024-09-11T09:00:00", None),
+    (({1: 0.6, 4: 0.4}, {6: 0.7, 0: 0.3}), "2025-01-17T13:33:13", 16),  # faint: 16 holds most of what is allowed
+])
+def test_the_day_given_the_signature(monkeypatch, probabilities, signed, day):
+    import dataclasses
+
+    from nlp.blanks import Blank
+    from nlp.header import parse_header
+    from pipeline import handwritten
+
+    header = dataclasses.replace(parse_header("Quảng Ngãi, ngày    tháng " + signed[5:7] + " năm " + signed[:4]),
+                                 signed_at=signed)
+    monkeypatch.setattr(handwritten, "_read", lambda loaded, blank: _reading(*probabilities))
+    blank = Blank(field="day", span=(0, 0), before=(0, 0), after=(0, 0), read="")
+    out = handwritten._day_from_handwriting(None, header, blank, {})
+    assert (int(out.date[8:]) if out.date else None) == day
+
+
+def test_digits_written_hard_against_the_printed_word(tmp_path):
+    """`ngày10`, `Số:58`: the pen's digits touch the printed word before the blank and OCR reads them into it
+    (`ngàyl0`, `SốS§8`); the blank is found from the printed letters' widths and read."""
+    path = scan(tmp_path, "touching", dpi=300, handwritten="black", hand_touching=True, signature_box=True,
+                signed="10/10/2025 16:02:02", seed=21)
+    header = process_path(path).extraction.header
+    assert header.date == "2025-10-10" and header.date_source == "handwriting"
+    assert header.symbol in {"58/KH-UBND", "?/KH-UBND"}  # the number: read, or unknown, never another number
+
+
+def test_a_blank_whose_digits_ocr_gave_to_the_printed_word(monkeypatch):
+    """`ngày15` read as one word `ngày”` whose last letter's box runs over the pen's 15: the blank is where the
+    printed letters' widths end, not after the word's box (a sliver no digit fits in)."""
+    from types import SimpleNamespace
+
+    from nlp.blanks import find_blanks
+    from nlp.header import parse_header
+    from pipeline import handwritten
+
+    text = "Quảng Ngãi, ngày” tháng 4 năm 2020"
+    spans, x = [], 1300
+    for word in text.split():
+        a = text.index(word, spans[-1][1] if spans else 0)
+        width = 177 if word == "ngày”" else 25 * len(word)  # four letters and the pen's two digits
+        spans.append((a, a + len(word), 1, (x, 387, x + width, 441)))
+        x += width + 24
+    loaded = SimpleNamespace(text=text, word_spans=spans)
+    monkeypatch.setattr(handwritten, "_edges_from_characters", lambda loaded, blank, word, after: (
+        word[1][2] + 1.0, None))  # Tesseract's character boxes: the "y" ends where the word's box does
+    header = parse_header(text)
+    blank = next(b for b in find_blanks(text, header) if b.field == "day")
+    (left, _top, right, _bottom), _wide, height = handwritten.region(loaded, blank)
+    ngay = spans[2][3]
+    assert right - left >= height and left <= ngay[0] + 4 * 25 + 5
