@@ -9,7 +9,8 @@ the labels written for them by looking at the pages (`bench/data/real/labels/*.j
 Figures:
 - references: precision / recall / F1 of (symbol, date) pairs per file — a reference counts only when its symbol
   and its date are both exact (a date the text does not give must be absent); symbol-only figures beside them;
-- the letter's own symbol and date (files whose label has them);
+- the letter's own symbol and date (files whose label has them), also apart for the letters whose number and day
+  are both written by hand;
 - CER of each transcribed page (whitespace runs count as one space): vanban's page text as `vanban ocr` prints it
   (corrected by the language model), before that correction, and raw Tesseract's;
 - seconds per page: vanban's whole per-file processing (loading, OCR, restoration, extraction, the handwriting) and
@@ -76,6 +77,7 @@ class FileResult:
     page_cer: dict[int, tuple[float, float, float | None]] = field(default_factory=dict)  # page → (vanban, vanban
     # before correction, raw Tesseract)
     error: str | None = None
+    handwritten: bool = False  # the label says the letter's number and day are both written by hand
     # laws cited by name: the labelled ones the law table knows (their symbols: the table's law of that name passed
     # on the labelled date, or in force on the letter's date when the label has none), and what vanban resolved
     named_truth: set[str] = field(default_factory=set)
@@ -179,6 +181,7 @@ def run_file(label: dict, path: Path, raw: bool, kind: str) -> FileResult:
     corrected = (record.restored or record.text or "").split("\f")
     result = FileResult(name, kind, len(page_texts) or 1, truth, got, (doc.get("symbol"), extraction.header.symbol),
                         (doc.get("date"), extraction.header.date), seconds, ocr_seconds, None)
+    result.handwritten = bool(doc.get("number_handwritten") and doc.get("day_handwritten"))
     result.named_truth = named_law_truth(label)
     result.named_got = {symbol_key(r.symbol) for r in extraction.references if r.resolved_from == "name"}
     result.all_got = {symbol_key(r.symbol) for r in extraction.references}
@@ -256,7 +259,8 @@ def report(results: list[FileResult]) -> None:
     groups = {"all": results,
               "scanned PDFs": [r for r in results if r.kind == "scan_pdf"],
               "born-digital PDFs": [r for r in results if r.kind == "born_digital_pdf"],
-              "scanned images": [r for r in results if r.kind == "scan_image"]}
+              "scanned images": [r for r in results if r.kind == "scan_image"],
+              "number and day handwritten": [r for r in results if r.handwritten]}
     print("| files | documents | references | P | R | F1 | symbol-only F1 | own symbol | own date |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, rows in groups.items():
