@@ -7,8 +7,9 @@ then the national motto and "<place>, ngày ..." — the two header columns — 
 and the signature block) is set on A4 in a Times-like serif that has every Vietnamese glyph (Liberation Serif 2.x or
 Tinos; each glyph of the text is checked against the font), 14 pt by default, with ND 30 margins. Degradations: red
 seal over the signature (and optionally over body text), a digital-signature box, an incoming-document stamp (or
-the Government portal's, in black), skew, noise, blur, JPEG, and the scan resolution (150–300 dpi). The ground truth of each page is the text as
-rendered, block by block (left header column, right header column, body...), without overlays and stamps.
+the Government portal's, in black), colour fringes, skew, noise, blur, JPEG, and the scan resolution (150–300
+dpi). The ground truth of each page is the text as rendered, block by block (left header column, right header
+column, body...), without overlays and stamps.
 """
 
 from __future__ import annotations

@@ -125,7 +125,8 @@ _UP = "A-ZĐÐƉ"
 _SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|§(?=[{_UP}a-zđ0-9])|[ ]?&[(€]?(?=[{_UP}(€])){{0,15}}"
 _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
-_SL = rf"[ \t]?[/⁄∕]{{1,2}}{_WS}"  # OCR prints a fraction slash (U+2044) or a division slash for "/" in italics, or both
+# OCR prints a fraction slash (U+2044) or a division slash for "/" in italics, or both
+_SL = rf"[ \t]?[/⁄∕]{{1,2}}{_WS}"
 # "1420/T Tr-BQL": OCR put a space inside the type code (TTr); taken only when the two pieces make one
 # a code may end in a unit's code in brackets, printed against it: `484/TTr-CAT-TM(CSKT)`
 _BRACKET = rf"(?:\([{_UP}][{_UP}0-9]{{1,5}}\))?"
@@ -670,6 +671,9 @@ def find_mentions(text: str) -> list[Mention]:
 # "Ngày 22/11/2023, Thủ tướng Chính phủ phê duyệt Quy hoạch … tại Quyết định số 1456/QĐ-TTg": a sentence that opens
 # with a date and tells of a document's making dates the first document it then cites
 _MAKING = re.compile(r"(?<![a-z])(?:ban[ \t\n]+hanh|phe[ \t\n]+duyet|ky|thong[ \t\n]+qua|co)(?![a-z])")
+# … unless the document comes in as what the act was based on ("ký hợp đồng … theo Quyết định số …"): older
+_BASIS = re.compile(r"(?<![a-z])(?:theo|can[ \t\n]+cu|thuc[ \t\n]+hien|trien[ \t\n]+khai|tren[ \t\n]+co[ \t\n]+so)"
+                    r"(?![a-z])")
 
 
 def _opening_dates(mentions: list[Mention], folded: str) -> list[Mention]:
@@ -682,7 +686,9 @@ def _opening_dates(mentions: list[Mention], folded: str) -> list[Mention]:
         if date is None or date.span[1] > m.span[0]:
             continue
         between = folded[date.span[1] : m.span[0]]
-        if between.lstrip(" \t\n").startswith(",") and _MAKING.search(between) and not DATE_AFTER_NGAY.search(between):
+        making = list(_MAKING.finditer(between))
+        if between.lstrip(" \t\n").startswith(",") and making and not DATE_AFTER_NGAY.search(between) and \
+                not _BASIS.search(between, making[-1].end()):
             out[k] = replace(m, date=date.iso)
     return out
 

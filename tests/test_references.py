@@ -175,7 +175,8 @@ def test_the_date_after_the_verb_of_a_documents_making():
     # OCR: the slash before the code lost, a doubled slash, a unit's code in brackets
     ("Căn cứ Nghị định số 1 12⁄2019NĐ-CP ngày 30/12/2019 của Chính phủ", "112/2019/NĐ-CP", "2019-12-30"),
     ("Căn cứ Nghị quyết số 4 5/⁄2022/NQ-HĐND ngày 09/12/2022 của HĐND tỉnh", "45/2022/NQ-HĐND", "2022-12-09"),
-    ("Theo đề nghị tại Tờ trình số 312/TTr-CAT-\nPV(PC08) ngày 05/9/2024 về việc", "312/TTr-CAT-PV(PC08)", "2024-09-05"),
+    ("Theo đề nghị tại Tờ trình số 312/TTr-CAT-\nPV(PC08) ngày 05/9/2024 về việc", "312/TTr-CAT-PV(PC08)",
+     "2024-09-05"),
     # a space inside the type code, a speck inside a long code
     ("đề nghị tại Tờ trình số 766/T Tr-SXD ngày 04/11/2024 của Sở Xây dựng", "766/TTr-SXD", "2024-11-04"),
     ("thực hiện Kế hoạch số 27/KH-BCĐ1§38ĐN ngày 08/3/2023 của Ban Chỉ đạo", "27/KH-BCĐ138ĐN", "2023-03-08"),
@@ -192,6 +193,9 @@ def test_dates_and_symbols_real_scans_print_this_way(text, symbol, date):
     ("số 64/CP. Ngày 27/9/1993, Hội đồng Bộ trưởng họp", "64/CP"),  # a new sentence: its date is not the decree's
     ("Ngày 15/3/2024, UBND tỉnh nhận được Công văn số 2750/BTC-NSNN của Bộ Tài chính", "2750/BTC-NSNN"),  # received
     ("Kế hoạch số 58/KH-UBND do Sở Nội vụ chủ trì; Báo cáo lập ngày 10/10/2025", "58/KH-UBND"),  # another clause
+    # the act of that day was based on the document, which is older
+    ("Ngày 15/3/2024, Sở Tài chính ký hợp đồng với nhà thầu theo Quyết định số 12/QĐ-UBND của UBND tỉnh",
+     "12/QĐ-UBND"),
 ])
 def test_a_date_nearby_that_is_not_the_documents(text, symbol):
     [ref] = [r for r in extract(text).references if r.symbol == symbol]
