@@ -16,6 +16,7 @@ from typing import Any
 
 from nlp.blanks import Blank, find_blanks, numeric, plausible_day, with_day, with_number
 from nlp.header import Header
+from nlp.text import fold_lower
 
 # Below these, a reading stays unknown. Measured on the labelled real letters (bench/real.py): every reading of a
 # number at or above NUMBER_SAFE and of a day at or above DAY_SAFE (among the days the overlay dates allow) was right.
@@ -26,6 +27,7 @@ NUMBER_SAFE = 0.80
 DAY_SAFE = 0.50
 MONTH_SAFE = 0.80  # a handwritten month: the reading's own confidence (no overlay narrows it as it does a day)
 DAY_FLOOR = 0.05  # and the day itself at least this share of the likeliest reading that is a day at all
+NAME_AGREES = 0.1  # a number the file's name gives, taken when the ink gives it this share of its best reading
 PRINT_SURE = 85.0  # Tesseract's confidence (0–100) above which digits it read in a blank are taken as printed
 
 
@@ -210,6 +212,11 @@ def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -
                 evidence["number"] = {"value": reading.text, "source": "handwriting",
                                       "confidence": reading.confidence, "box": reading.box,
                                       "read_as": number_blank.read}
+            elif reading is not None and (named := _named_number(loaded, header, reading)) is not None:
+                likely = round(reading.probability(named), 4)  # what the ink alone gives the name's number
+                header = with_number(header, named, "handwriting", likely)
+                evidence["number"] = {"value": named, "source": "handwriting", "confidence": likely,
+                                      "box": reading.box, "read_as": reading.text, "agrees_with": "file name"}
             else:  # neither the print nor the hand is read surely: unknown, never a guess
                 header = _unknown_number(header)
                 evidence["number"] = {"value": None, "source": "handwriting",
@@ -229,6 +236,25 @@ def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -
         if not sure:
             header = _day_from_handwriting(loaded, header, day_blank, evidence)
     return header, evidence
+
+
+def _named_number(loaded: Any, header: Header, reading: Any) -> str | None:
+    """The number the file's name gives the letter (`11CT.pdf`, `24_TTR.signed.pdf`, `87_QDUB.pdf`: digits, then the
+    letter's own type code), when the ink agrees: the hand reader gives it at least NAME_AGREES of the probability
+    of its own best reading (`11` read `41`, a felt pen's flagged 1 taken for a 4). Else None."""
+    name, code = getattr(loaded, "name", None), header.type_code
+    if not name or not code or not reading.distributions:
+        return None
+    key = fold_lower(code)
+    stem = fold_lower(name.rsplit(".", 1)[0].split(".")[0])
+    found = {m.group(1) for m in re.finditer(r"(?<![0-9])([0-9]{1,5})[ _\-.]*([a-z]+)", stem)
+             if m.group(2).startswith(key)}
+    if len(found) != 1:
+        return None
+    (number,) = found
+    if len(number) != len(reading.distributions) or reading.probability(number) < NAME_AGREES * reading.confidence:
+        return None
+    return number
 
 
 def _printed_plus_mark(printed: str, read: str) -> bool:

@@ -179,6 +179,7 @@ class Loaded:
     images: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)  # page images kept for reading
     # handwriting (the first OCR'd page); dropped once the file is processed
     blanks: dict[str, Any] = field(default_factory=dict)  # what was read in the header's handwritten blanks
+    name: str | None = None  # the file's name (archives often name a scan by its number: `11CT.pdf`)
 
     def evidence(self, span: tuple[int, int]) -> tuple[int, list[list[int]]]:
         """(page, word boxes) of a span of the text: where on the scan a reference was read."""
@@ -252,7 +253,7 @@ def load_scan(path: Path, *, force_ocr: bool = False) -> Loaded:
     overlays = tuple(o for p in document.pages for o in p.overlays)
     return Loaded(text="".join(parts), kind=kind, pages=document.pages, word_spans=tuple(spans),
                   word_confs=tuple(confs), overlays=overlays, pdf_signature=document.pdf_signature,
-                  images=dict(document.images))
+                  images=dict(document.images), name=path.name)
 
 
 def extract_loaded(loaded: Loaded, *, restore: bool = True) -> Extraction:

@@ -124,3 +124,24 @@ def test_a_blank_whose_digits_ocr_gave_to_the_printed_word(monkeypatch):
     (left, _top, right, _bottom), _wide, height = handwritten.region(loaded, blank)
     ngay = spans[2][3]
     assert right - left >= height and left <= ngay[0] + 4 * 25 + 5
+
+
+@pytest.mark.parametrize("name, probabilities, number", [
+    ("11CT.pdf", ({4: 0.8, 1: 0.2}, {1: 0.99}), "11"),  # a flagged 1 read as 4: the name says 11, the ink allows it
+    ("24_TTR.signed.pdf", ({2: 0.9}, {4: 0.55, 6: 0.45}), None),  # the name's type is not the letter's (CT)
+    ("24_CT.signed.pdf", ({2: 0.9}, {4: 0.55, 6: 0.45}), "24"),
+    ("11CT.pdf", ({7: 0.99}, {7: 0.99}), None),  # the ink says 77: the name does not overrule it
+    ("scan_0012.pdf", ({4: 0.8, 1: 0.2}, {1: 0.99}), None),  # no type code in the name
+    ("11CT_12CT.pdf", ({4: 0.8, 1: 0.2}, {1: 0.99}), None),  # two numbers: no evidence
+    ("115CT.pdf", ({4: 0.8, 1: 0.2}, {1: 0.99}), None),  # three digits where two were written
+])
+def test_the_number_the_file_name_gives_when_the_ink_agrees(name, probabilities, number):
+    import dataclasses
+    from types import SimpleNamespace
+
+    from nlp.header import parse_header
+    from pipeline import handwritten
+
+    header = dataclasses.replace(parse_header("Số:   /CT-UBND"), type_code="CT")
+    got = handwritten._named_number(SimpleNamespace(name=name), header, _reading(*probabilities))
+    assert got == number
