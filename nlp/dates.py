@@ -124,10 +124,12 @@ def date_at(folded: str, pos: int, *, max_gap: int = 6, text: str | None = None)
     return found if found and found.date else None
 
 
+_LEAD = re.compile(r"[ \t\n\-+•*]*")  # a list's dash or bullet before a sentence
+
+
 def date_opening(folded: str, pos: int) -> DateMatch | None:
     """The complete `ngày ...` date that folded text opens with at `pos` (after a list's dash or bullet)."""
-    lead = re.compile(r"[ \t\n\-+•*]*").match(folded, pos)
-    found = DATE_AFTER_NGAY.match(folded, lead.end()) if lead else None
+    found = DATE_AFTER_NGAY.match(folded, _LEAD.match(folded, pos).end())
     date = _from_match(found) if found else None
     return date if date and date.date else None
 

@@ -127,7 +127,6 @@ _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
 # OCR prints a fraction slash (U+2044) or a division slash for "/" in italics, or both
 _SL = rf"[ \t]?[/⁄∕]{{1,2}}{_WS}"
-# "1420/T Tr-BQL": OCR put a space inside the type code (TTr); taken only when the two pieces make one
 # a code may end in a unit's code in brackets, printed against it: `484/TTr-CAT-TM(CSKT)`
 _BRACKET = rf"(?:\([{_UP}][{_UP}0-9]{{1,5}}\))?"
 # The number may carry OCR's l/I for 1 and O for 0 ("l08/KH-UBND"), as long as it holds a real digit.
@@ -137,6 +136,7 @@ SYMBOL = re.compile(
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"
     rf"|{_SL}(?:(?P<year>(?:19|20)\d\d)%?(?P<yslash>{_SL}|(?=[{_UP}]))"
     rf"(?P<yrest>(?:UBTVQH|QH) [\dIl]{{1,2}}(?![\w/])|{_SEG}(?:{_HY}{_SEG})*)"
+    # "1420/T Tr-BQL": OCR put a space inside the type code (TTr); taken only when the two pieces make one
     rf"|(?P<tsplit>[{_UP}]{{1,2}} (?=[{_UP}][a-zđ]?{_HY}))?(?P<rest>{_SEG}(?:{_HY}{_SEG})*{_BRACKET})))"
 )
 _SPLIT = re.compile(rf"{_HY}")

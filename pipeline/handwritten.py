@@ -246,7 +246,7 @@ def _named_number(loaded: Any, header: Header, reading: Any) -> str | None:
     if not name or not code or not reading.distributions:
         return None
     key = fold_lower(code)
-    stem = fold_lower(name.rsplit(".", 1)[0].split(".")[0])
+    stem = fold_lower(name.split(".")[0])  # `24_TTR.signed.pdf` → `24_ttr`
     found = {m.group(1) for m in re.finditer(r"(?<![0-9])([0-9]{1,5})[ _\-.]*([a-z]+)", stem)
              if m.group(2).startswith(key)}
     if len(found) != 1:

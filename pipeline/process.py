@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from nlp.extract import Extraction, extract, with_header
-from nlp.references import reference_id
 from nlp.header import incoming_stamp, stamp_time, with_overlays
+from nlp.references import reference_id
 from nlp.text import normalize
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}

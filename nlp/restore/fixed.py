@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 
 from rapidfuzz.distance import Levenshtein
 
 from .vietnamese import canonical, case_pattern, fold, nfc
 
-TABLE = Path(__file__).resolve().parent.parent / "data" / "fixed_lines.tsv"
 MAX_DISTANCE = 0.3  # of the phrase's letters, folded
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 
@@ -30,7 +29,7 @@ _WORD = re.compile(r"[^\W\d_]+|\d+")
 @lru_cache(maxsize=1)
 def phrases() -> tuple[tuple[str, ...], ...]:
     rows = []
-    for line in TABLE.read_text(encoding="utf-8").splitlines():
+    for line in resources.files("nlp").joinpath("data", "fixed_lines.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             rows.append(tuple(nfc(w) for w in _WORD.findall(line)))
     return tuple(rows)
@@ -83,7 +82,7 @@ def fixed_line_edits(text: str) -> list[tuple[int, int, str]]:
 
 
 # ngày/tháng (day slot) or tháng/năm (month slot), with the token between them
-_SLOT = re.compile(r"(?i)\b(ngày|ngay|tháng|thang)(\s+)(\S{1,2})(?=\s+(tháng|thang|năm|nam)\b)")
+_SLOT = re.compile(r"(?i)\b(ngày|ngay|tháng|thang)\s+(\S{1,2})(?=\s+(tháng|thang|năm|nam)\b)")
 _ONE = "Il|]![J"
 _ZERO = "Oo"
 
@@ -91,16 +90,16 @@ _ZERO = "Oo"
 def date_slot_edits(text: str) -> list[tuple[int, int, str]]:
     edits = []
     for m in _SLOT.finditer(text):
-        token = m.group(3)
+        token = m.group(2)
         if token.isdigit() or not all(ch.isdigit() or ch in _ONE or ch in _ZERO for ch in token):
             continue
         if not any(ch.isdigit() or ch in _ONE for ch in token):
             continue  # `o`, `O` alone are words
         digits = "".join("1" if ch in _ONE else "0" if ch in _ZERO else ch for ch in token)
         value = int(digits)
-        before, after = fold(m.group(1).lower()), fold(m.group(4).lower())
+        before, after = fold(m.group(1).lower()), fold(m.group(3).lower())
         if before == "ngay" and after == "thang" and 1 <= value <= 31 or \
                 before == "thang" and after == "nam" and 1 <= value <= 12:
-            start = m.start(3)
+            start = m.start(2)
             edits.append((start, start + len(token), digits))
     return edits
