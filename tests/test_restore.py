@@ -259,3 +259,9 @@ def test_right_or_other_lines_are_not_touched(text):
 ])
 def test_the_digits_of_a_written_out_date(read, printed):
     assert restore(read).text == printed
+
+
+def test_a_right_word_of_good_ocr_is_not_turned_into_a_likelier_one():
+    """`Tổ truyền thông` (a communication team) is right although `truyền thống` (tradition) is the likelier pair."""
+    text = "Về việc thành lập Tổ truyền thông chuyển đổi số tỉnh Nghệ An"
+    assert restore(text).text == text

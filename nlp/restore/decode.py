@@ -28,11 +28,10 @@ DEFAULTS = {
     "garbled_keep": 9.0,  # cost of leaving a garbled non-word as it is
     "garbled_keep_known": 3.0,  # … a non-syllable word the model knows (internet, video)
     "good_cost": 7.0,  # largest channel cost searched around a word of good OCR
-    # extra cost of any change in good text: 2.0 → 0.5 took the six transcribed real pages from 1.12% to 1.04% mean
-    # CER (each page equal or better), held-out `vie` pages from 1.85% to 1.82% syllable error (none worse) and
-    # left held-out good paragraphs as they were (0.088%); 0 made one page worse and good text too (bench/real.py,
-    # bench/restore.py)
-    "good_margin": 0.5,
+    # extra cost of any change in good text. 0.5 took the six transcribed real pages from 1.12% to 1.04% mean CER
+    # and held-out `vie` pages from 1.85% to 1.82% (none worse), but turned the demo scan's right `Tổ truyền thông`
+    # into `truyền thống` (1.0 too): a right word changed is worse than a wrong one kept, so 2.0 stays
+    "good_margin": 2.0,
     # good text: a word is reconsidered when its context fit (two log P) is below this. On real scans Tesseract
     # `vie` drops and swaps tone marks in italics with high confidence (`quyên` for `quyền`, `bỗ` for `bổ`); with
     # the channel's tone confusions (model.VIE_TONE_COST) and this threshold, the transcribed real pages went from
