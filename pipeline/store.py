@@ -148,7 +148,7 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
         path = path / DB_NAME
     if readonly:
         if not path.exists():
-            raise FileNotFoundError(f"no archive at {path} (run `vanban run` first)")
+            raise MissingArchive(f"no archive at {path} (run `vanban run` first)")
         _upgrade(path)
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
     else:
@@ -212,6 +212,10 @@ def _upgrade(path: Path) -> None:
 
 class ArchiveError(RuntimeError):
     """An archive that cannot be used as it is."""
+
+
+class MissingArchive(ArchiveError, FileNotFoundError):
+    """No archive where one was to be read: the user's error, said as such (not an internal one)."""
 
 
 def migrate(conn: sqlite3.Connection) -> None:

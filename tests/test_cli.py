@@ -45,6 +45,13 @@ def test_errors_are_one_line_with_exit_1(tmp_path):
     assert result.returncode == 1 and len(result.stderr.decode().strip().splitlines()) == 1
 
 
+def test_a_missing_archive_is_the_users_error_in_one_line(tmp_path):
+    result = run("query", "what cites Plan 58", "--db", str(tmp_path / "nowhere"))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and err.count("\n") == 1
+    assert err.startswith("error: no archive at") and "vanban run" in err and "internal" not in err
+
+
 def test_bad_usage_exits_2():
     assert run("extract", "--no-such-option").returncode == 2
     assert run("no-such-command").returncode == 2
