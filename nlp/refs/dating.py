@@ -1,0 +1,84 @@
+"""The dates a mention's own words leave out or get wrong, read from the sentence around it: a date said once for
+a list, a sentence that opens with the date of the making it tells of, and an amending law's date that is not the
+date of the laws it lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..dates import DATE_AFTER_NGAY, date_opening
+from .models import Mention
+
+# "Ngày 22/11/2023, Thủ tướng Chính phủ phê duyệt Quy hoạch … tại Quyết định số 1456/QĐ-TTg": a sentence that opens
+# with a date and tells of a document's making dates the first document it then cites
+_MAKING = re.compile(r"(?<![a-z])(?:ban[ \t\n]+hanh|phe[ \t\n]+duyet|ky|thong[ \t\n]+qua|co)(?![a-z])")
+# … unless the document comes in as what the act was based on ("ký hợp đồng … theo Quyết định số …"): older
+_BASIS = re.compile(r"(?<![a-z])(?:theo|can[ \t\n]+cu|thuc[ \t\n]+hien|trien[ \t\n]+khai|tren[ \t\n]+co[ \t\n]+so)"
+                    r"(?![a-z])")
+
+
+def opening_dates(mentions: list[Mention], folded: str) -> list[Mention]:
+    """An undated first citation of a sentence that opens with a date and a making (`Ngày 22/11/2023, … phê duyệt
+    … tại Quyết định số 1456/QĐ-TTg`) takes that date."""
+    out = list(mentions)
+    for k, m in enumerate(out):
+        start = m.sentence_span[0]
+        if m.date or (k and out[k - 1].span[1] > start):
+            continue  # dated, or not the sentence's first citation
+        date = date_opening(folded, start)
+        if date is None or date.span[1] > m.span[0]:
+            continue
+        between = folded[date.span[1] : m.span[0]]
+        making = list(_MAKING.finditer(between))
+        if between.lstrip(" \t\n").startswith(",") and making and not DATE_AFTER_NGAY.search(between) and \
+                not _BASIS.search(between, making[-1].end()):
+            out[k] = replace(m, date=date.iso)
+    return out
+
+
+_LIST_GAP = re.compile(r"[ \t\n]*(?:,|;|va|hoac)?[ \t\n]*\Z")
+
+
+def shared_dates(mentions: list[Mention], folded: str) -> list[Mention]:
+    """`Quyết định số 406/QĐ-UBND và số 407/QĐ-UBND cùng ngày 13/12/2024`: the date said once for a list (`cùng
+    ngày`, "the same day") is the date of every document of the list."""
+    out = list(mentions)
+    for k in range(len(out) - 1, 0, -1):
+        m = out[k]
+        if not m.date or "cung" not in folded[m.symbol_span[1] : m.span[1]]:
+            continue
+        j = k - 1
+        while j >= 0 and out[j].date is None and _LIST_GAP.match(_gap(folded, out[j], out[j + 1])):
+            out[j] = replace(out[j], date=m.date)
+            j -= 1
+    return out
+
+
+def _gap(folded: str, first: Mention, second: Mention) -> str:
+    """The words between two mentions, less the type name and "số" that open the second one."""
+    gap = folded[first.span[1] : second.span[0]]
+    return gap + ("" if gap.endswith((" ", "\n", ",")) else " ")
+
+
+# "Luật sửa đổi, bổ sung một số điều của Luật Đất đai số 31/2024/QH15, … và Luật Các tổ chức tín dụng số
+# 32/2024/QH15 ngày 29/6/2024": the laws listed after "của", each with its number, are what the amending law
+# changes; the date at the end is the amending law's own, not the last listed law's. (With one number only —
+# "… của Luật Phòng, chống thiên tai và Luật Đê điều số 60/2020/QH14 ngày 17/6/2020" — number and date are both the
+# amending law's.)
+_AMENDING = re.compile(r"(?<![a-z])luat[ \t\n]+sua[ \t\n]+doi[^;]{0,60}?[ \t\n]+cua[ \t\n]+luat(?![a-z])")
+
+
+def amended_laws_undated(mentions: list[Mention], folded: str) -> list[Mention]:
+    """The last law listed after `Luật sửa đổi … của` loses the date that follows it: the amending law's own."""
+    out = list(mentions)
+    for k, m in enumerate(out):
+        if not m.date or m.issuer_code not in {"QH", "UBTVQH"}:
+            continue
+        clause_start = max(folded.rfind(";", 0, m.span[0]), folded.rfind("\n\n", 0, m.span[0]), 0)
+        head = _AMENDING.search(folded, clause_start, m.span[0])
+        listed = [o for o in out[:k] if head and o.span[0] > head.end() and o.issuer_code in {"QH", "UBTVQH"}]
+        if head and listed and not re.search(r"\d", folded[head.start() : head.end()]):
+            out[k] = replace(m, date=None, span=(m.span[0], m.symbol_span[1]), text=m.text[: m.symbol_span[1] -
+                                                                                             m.span[0]])
+    return out

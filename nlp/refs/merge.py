@@ -1,0 +1,129 @@
+"""Merging mentions into documents: one Reference per distinct cited document, OCR's variant readings of its
+symbol taken for one."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from .. import doctypes
+from ..symbols import code_distance, codes, same_symbol
+from .models import RELATION_STRENGTH, Mention, Reference, reference_id, strongest
+
+
+def _known_codes(symbol: str) -> int:
+    """How many of a symbol's code segments the tables know (a reading that knows them all is the better one)."""
+    return sum(doctypes.known_code(part) for part in re.split(r"[-/&]", codes(symbol)) if part)
+
+
+def _readings(mentions: list[Mention]) -> dict[str, str]:
+    """Reading → the reading it is taken for, within one letter: OCR varies a symbol from mention to mention
+    (`496-TB/TIJ`, `496-TB/TU`, `496-TB/T` at a line end); readings with the same number and type whose codes differ
+    only by OCR's confusions, or one cut short of the other, are one document unless their dates differ; with the
+    same date, also a long code one letter apart (`01/KH-BCĐ389QNE`, `01/KH-BCĐ389QNg`). The canonical reading is
+    the one whose codes the tables know best, then the most frequent, then the one whose issuer code the letter
+    prints most, then the longest."""
+    by_key: dict[tuple[str, str], list[str]] = {}
+    counts = Counter(m.symbol for m in mentions)
+    issuers = Counter(m.issuer_code for m in mentions)  # a code the letter prints for other documents too
+    issuer_of = {m.symbol: m.issuer_code for m in mentions}
+    dates: dict[str, set[str]] = {}
+    for m in mentions:
+        by_key.setdefault((m.number, m.type_code), [])
+        if m.symbol not in by_key[(m.number, m.type_code)]:
+            by_key[(m.number, m.type_code)].append(m.symbol)
+        if m.date:
+            dates.setdefault(m.symbol, set()).add(m.date)
+    out: dict[str, str] = {}
+    for readings in by_key.values():
+        if len(readings) < 2:
+            continue
+        clusters: list[list[str]] = []
+        for reading in readings:
+            for cluster in clusters:
+                cluster_dates = set().union(*(dates.get(r, set()) for r in cluster))
+                own = dates.get(reading, set())
+                if own and cluster_dates and not own & cluster_dates:
+                    continue
+                same_day = bool(own & cluster_dates)
+                if any(same_symbol(reading, other) or _cut_short(reading, other)
+                       or same_day and _letter_off(reading, other) for other in cluster):
+                    cluster.append(reading)
+                    break
+            else:
+                clusters.append([reading])
+        for cluster in clusters:
+            best = max(cluster, key=lambda r: (_known_codes(r) == len([p for p in re.split(r"[-/&]", codes(r)) if p]),
+                                               counts[r], issuers[issuer_of[r]], len(r), r))
+            out.update({r: best for r in cluster if r != best})
+    return out
+
+
+def _letter_off(a: str, b: str) -> bool:
+    """Two long codes (six characters or more) one letter apart."""
+    return min(len(codes(a)), len(codes(b))) >= 6 and code_distance(codes(a), codes(b)) <= 1.0
+
+
+def _cut_short(a: str, b: str) -> bool:
+    """One reading is the other cut at a line end (`496-TB/T` of `496-TB/TU`), by one or two letters."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and 0 < len(long) - len(short) <= 2 and codes(short).strip("-/")
+
+
+def merge(mentions: list[Mention]) -> list[Reference]:
+    """One Reference per distinct document: same symbol (or an OCR variant of it), dates not contradicting. Order
+    of first mention."""
+    canonical = _readings(mentions)
+    read_as = {m.span: m.symbol for m in mentions}
+    if canonical:
+        mentions = [replace(m, symbol=canonical[m.symbol]) if m.symbol in canonical else m for m in mentions]
+    groups: dict[tuple[str, str | None], list[Mention]] = {}
+    dated: dict[str, list[str]] = {}
+    for m in mentions:
+        if m.date:
+            dated.setdefault(m.symbol, [])
+            if m.date not in dated[m.symbol]:
+                dated[m.symbol].append(m.date)
+    for m in mentions:
+        date = m.date
+        if date is None and len(dated.get(m.symbol, [])) == 1:
+            date = dated[m.symbol][0]
+        groups.setdefault((m.symbol, date), []).append(m)
+    out = []
+    for (symbol, date), ms in groups.items():
+        first = min(ms, key=lambda m: m.span[0])
+        best = max(ms, key=lambda m: (m.date is not None, m.confidence))
+        said = Counter(m.issuer for m in ms if m.issuer_in_text)
+        scoped = [m.issuer for m in ms if m.issuer_in_text and m.scope]
+        issuer = scoped[0] if scoped else (said.most_common(1)[0][0] if said else best.issuer)
+        scope = next((m.scope for m in ms if m.scope), None)
+        rels = tuple(sorted({m.relation for m in ms}, key=RELATION_STRENGTH.index))
+        type_code = best.type_code
+        out.append(
+            Reference(
+                id=reference_id(type_code, symbol, date),
+                symbol=symbol,
+                number=first.number,
+                type=best.type,
+                type_code=type_code,
+                issuer_code=first.issuer_code,
+                issuer=issuer,
+                date=date,
+                relation=strongest(rels),
+                relations=rels,
+                mentions=len(ms),
+                spans=tuple(sorted(m.span for m in ms)),
+                text=first.text,
+                sentence=first.sentence,
+                confidence=max(m.confidence for m in ms),
+                pages=tuple(sorted({m.page for m in ms})),
+                scope=scope,
+                mention_list=tuple(ms),
+                variants=tuple(sorted({read_as[m.span] for m in ms if not m.resolved_from} - {symbol})),
+                resolved_from="name" if all(m.resolved_from == "name" for m in ms) else None,
+                title=next((m.title for m in ms if m.title), None),
+            )
+        )
+    out.sort(key=lambda r: r.spans[0][0])
+    return out

@@ -1,0 +1,200 @@
+"""The OCR repairs of the reference grammar: one small function per garble, the forms it reads in its docstring.
+
+A repair goes only towards what the tables know (a code of `nlp/data`, a legislature that sat in the symbol's
+year), so that a clean symbol is never changed; each repair a symbol needed is listed in its `repairs` and costs
+it confidence. The grammar (`grammar`) and the finder (`find`) call them in their order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from .. import doctypes
+from ..doctypes import canonical_code
+from ..laws import LEGISLATURES
+from ..text import fold_lower
+from .models import ParsedSymbol
+
+# ---------------------------------------------------------------------------------------------------------------
+# The codes a repair may aim at
+
+
+@lru_cache(maxsize=1)
+def symbol_type_codes() -> frozenset[str]:
+    """Type codes that are printed inside symbols (the pseudo-codes of Luật, Bộ luật ... are not)."""
+    printed = {"NĐ", "TT", "TTLT", "NQLT"}
+    return frozenset(t.code for t in doctypes.doc_types() if t.systems & {"nd30", "party"} or t.code in printed)
+
+
+@lru_cache(maxsize=1)
+def issuer_and_unit_codes() -> frozenset[str]:
+    return doctypes.issuer_codes()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The text and the number
+
+
+_NUMBERISH = re.compile(r"(?<![a-z])[\dlo]*\d[\dlo]*\d[\dlo]*(?![a-z])|(?<![a-z])[lo]\d{2,}(?![a-z])")
+
+
+def fold_for_matching(text: str) -> str:
+    """`fold_lower`, and OCR's l/o inside numbers read as 1/0 (`2o23` → `2023`): still the same length."""
+    folded = fold_lower(text)
+    return _NUMBERISH.sub(lambda m: m.group(0).replace("l", "1").replace("o", "0"), folded)
+
+
+_DIGIT_LOOKALIKES = str.maketrans("lIO", "110")
+
+
+def number_digits(number: str) -> tuple[str, tuple[str, ...]]:
+    """The number of a symbol, OCR's letters for digits read back, and the repair if one was needed.
+
+    `l08/KH-UBND` → 108/KH-UBND, `2O/KH-UBND` → 20/KH-UBND (l and I for 1, O for 0; the grammar takes such a number
+    only when it holds a real digit). A number with a letter after it (`12a/KH-UBND`) has no look-alike to read
+    back; it is listed all the same (`12a→12a`), as a number that is not all digits.
+    """
+    if number.isdigit():
+        return number, ()
+    digits = number.translate(_DIGIT_LOOKALIKES)
+    return digits, (f"{number}→{digits}",)
+
+
+# "số 1 2/2021/QĐ-TTg": OCR split a number's digits with a space; after "số" the digits before belong to it
+_SPLIT_NUMBER = re.compile(r"(?<![a-z0-9])so[ \t]*[:.]?[ \t]+(\d{1,2}) \Z")  # "so" itself: "s6" is số in garble
+
+
+def joined_number(sym: ParsedSymbol, folded: str) -> ParsedSymbol:
+    """`Quyết định số 1 2/2021/QĐ-TTg` → 12/2021/QĐ-TTg: OCR split the number's digits with a space; after "số",
+    one or two digits before the symbol's own (three at most) belong to it."""
+    start = sym.span[0]
+    split = _SPLIT_NUMBER.search(folded, max(0, start - 12), start)
+    if not split or len(sym.number) > 3:
+        return sym
+    number = split.group(1) + sym.number
+    return replace(sym, symbol=number + sym.symbol[len(sym.number):], number=number, span=(split.start(1), sym.span[1]),
+                   repairs=sym.repairs + ("split digits",))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Separators and specks
+
+
+def noisy_separator(number_and_type: str) -> bool:
+    """`57- -NQ/TW`, `57 -NQ/TW`, `57-⏎NQ/TW` → 57-NQ/TW: a Party symbol whose number and type code OCR (or a line
+    break) kept apart with a doubled hyphen or a space; the grammar reads through it, and this says it did (the
+    repair `separator`). `number_and_type`: the symbol as printed, up to its "/"."""
+    return bool(re.search(r"-\s*-|\s", number_and_type))
+
+
+def split_type_code(split: str, rest: str) -> str:
+    """`1420/T Tr-BQL` → 1420/TTr-BQL: OCR put a space inside the type code (TTr); `split` is the piece before the
+    space, with it ("T "). The grammar keeps the joined code only when it is a type code as printed, and lists the
+    repair `separator`."""
+    return split[:-1] + rest
+
+
+def drop_specks(raw: str) -> str:
+    """`01/KH-BCĐ38§9QNg` → 01/KH-BCĐ389QNg: a speck inside a code that OCR read as "§", dropped."""
+    return raw.replace("§", "")
+
+
+def after_ampersand(seg: str) -> str:
+    """`BCVT&(CĐS` → `BCVT&CĐS` (a speck after the "&"); `BCVT &CĐS` → `BCVT&CĐS` (a space before it);
+    `BCVT&€ĐS` → `BCVT&CĐS` when C makes a known code of it (OCR prints € for C), else the mark is dropped."""
+    def fix(match: re.Match[str]) -> str:
+        rest = match.group(2)
+        if match.group(1) == "€" and ("C" + rest).upper() in {c.upper() for c in issuer_and_unit_codes()}:
+            return "&C" + rest
+        return "&" + rest
+
+    return re.sub(r"&([(€])([A-ZĐa-zđ0-9]*)", fix, seg.replace(" &", "&"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Codes towards the tables
+
+
+def known_code(seg: str, table: frozenset[str]) -> tuple[str | None, tuple[str, ...]]:
+    """A code segment read towards a table of codes, and the repair if one was needed; (None, ()) when the table
+    has no code it could be.
+
+    `1588/QP- TTg` → 1588/QĐ-TTg (type code: Đ read as P), `55/BC-BGTYVT` → BGTVT (issuer: a stroke read as a
+    letter too many), `QĐĐ` → QĐ (a letter printed twice): OCR's look-alikes are undone only when the result is a
+    known code and the segment as read is not (`nlp.doctypes.canonical_code`).
+    """
+    code, repaired = canonical_code(seg, table)
+    return code, ((f"{seg}→{code}",) if repaired else ())
+
+
+def issuer_codes(segs: list[str]) -> tuple[list[str], list[str]]:
+    """The issuer and unit segments of a symbol, each part of a joint code (`BCVT&CĐS`) read towards the issuer
+    table: `58/KH-STNMĨT` → STNMT (an accented capital for a letter), `KH-BCVT&CDS` → BCVT&CĐS (D for Đ).
+    A part the table does not know is kept as printed (`KGVX` of `961/VP-KGVX`). Returns (codes, repairs)."""
+    out, repairs = [], []
+    for seg in segs:
+        parts = seg.split("&")
+        fixed_parts = []
+        for part in parts:
+            code, repaired = canonical_code(part, issuer_and_unit_codes()) if part else (part, False)
+            if code is None:
+                code = part
+            elif repaired:
+                repairs.append(f"{part}→{code}")
+            fixed_parts.append(code)
+        out.append("&".join(fixed_parts))
+    return out, repairs
+
+
+def body_code_not_type(seg: str, code: str | None, repaired: bool) -> str | None:
+    """`1488/TTT-VP` (Thanh tra tỉnh) stays a công văn of TTT: a body's own code is no type code with a letter too
+    many (the type table would read TTT as TT). `code, repaired`: the type table's reading of `seg`; returns the
+    type code, or None where the segment is a body's code."""
+    if repaired and code is not None and len(code) != len(seg) and seg in issuer_and_unit_codes():
+        return None
+    return code
+
+
+# "QH 13", "QH I1": a space, a letter for 1
+LEGISLATURE_READ = re.compile(r"(UBTVQH|QH) ?([\dIl]{1,2})")
+
+
+def read_legislature(seg: str, year: int) -> str | None:
+    """`20/2023/QH 15` → 20/2023/QH15, `20/2023/QH I5` → QH15 (a space inside the code, OCR's I or l for 1): the
+    code of the legislature a segment matching `LEGISLATURE_READ` names, only when that legislature sat in the
+    symbol's year; None when it did not (`20/2013/QH 15` is no symbol)."""
+    read = LEGISLATURE_READ.fullmatch(seg)
+    assert read is not None
+    term = int(read.group(2).translate(_DIGIT_LOOKALIKES))
+    first, last = LEGISLATURES.get(term, ("9999", "0000"))
+    if not int(first[:4]) <= year <= int(last[:4]):
+        return None
+    return f"{read.group(1)}{term}"
+
+
+def type_code_from_name(sym: ParsedSymbol, name: str | None) -> ParsedSymbol:
+    """`Đề án số 04/DA-UBND` → 04/ĐA-UBND: a code that differs from the printed type name's code only by Đ/D is
+    OCR's doing (the name was printed before it)."""
+    named = doctypes.type_by_name(name) if name else None
+    if not named or not sym.type_code or named.code == sym.type_code:
+        return sym
+    if fold_lower(named.code) != fold_lower(sym.type_code):
+        return sym
+    fixed = sym.symbol.replace(sym.type_code, named.code, 1)
+    return replace(sym, symbol=fixed, type_code=named.code, repairs=sym.repairs + (f"{sym.type_code}→{named.code}",))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Words around the symbol
+
+
+def city_words(words: list[str]) -> list[str]:
+    """`Ủy ban nhân dân thanh phé Hà Nội` → … thành phố Hà Nội: the level word "thành phố" as OCR prints it
+    (`thanh phé`, `thanh phô`), on the folded words after an issuer's name."""
+    if len(words) >= 2 and words[:2] != ["thanh", "pho"] and fuzz.ratio(" ".join(words[:2]), "thanh pho") >= 85:
+        return ["thanh", "pho", *words[2:]]
+    return words
