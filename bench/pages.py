@@ -176,7 +176,7 @@ class Server:
 
 
 def clear_cache(archive: Path) -> None:
-    from pipeline.pages import CACHE
+    from pipeline.web.images import CACHE
 
     shutil.rmtree(archive / CACHE, ignore_errors=True)
 

@@ -5,7 +5,7 @@
 The archive is written through the store's own schema (documents, nodes, edges with snippets, the FTS index),
 in batches of one transaction per 1,000 documents, with a skewed choice of cited documents (a few are cited
 very often, like Nghị quyết 57 or Nghị định 30, most rarely). Then, from one warm process, it times
-`pipeline.query.answer` for "what cites <symbol>" over random documents, and for the short form "what cites
+`pipeline.archive.query.answer` for "what cites <symbol>" over random documents, and for the short form "what cites
 Plan N" (which may match several documents), and reports p50/p95/max.
 """
 
@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlp.text import fold_lower, slug  # noqa: E402
-from pipeline import store  # noqa: E402
-from pipeline.query import answer  # noqa: E402
+from pipeline.archive import store  # noqa: E402
+from pipeline.archive.query import answer  # noqa: E402
 
 PROVINCES = ["Quảng Ngãi", "Nghệ An", "Bình Định", "Hà Nội", "Đà Nẵng", "Cần Thơ", "Thanh Hóa", "Lâm Đồng",
              "Hải Phòng", "Khánh Hòa", "Gia Lai", "Đắk Lắk", "Huế", "Quảng Ninh", "Lào Cai", "An Giang"]

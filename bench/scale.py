@@ -24,7 +24,7 @@ resident set size):
 - `vanban serve --db ARCHIVE --port 0`: ~200 requests of varied questions (what cites <symbol>, what cites Plan N,
   KH N, bare symbols, Vietnamese questions, free-text words, the most-cited documents), each to the search page
   `/?q=` and to `/api/query?q=`, p50/p95/max; the first `/graph` (built on demand) and the server's peak memory;
-- the store's cost per document, in this process: `pipeline.ingest.store_record` of 20 new letters (the part of a
+- the store's cost per document, in this process: `pipeline.archive.ingest.store_record` of 20 new letters (the part of a
   run that a Dask cluster cannot spread: only the client writes the store), with a cProfile of where it goes;
 - a cProfile of one more new letter through `vanban run` (top functions by cumulative time).
 
@@ -275,7 +275,8 @@ def export_all(archive: Path, out: Path) -> dict[str, Any]:
 _ONE_EXPORT = """
 import sys
 from pathlib import Path
-from pipeline import exports, store
+from pipeline import exports
+from pipeline.archive import store
 conn = store.connect(Path(sys.argv[1]), readonly=True)
 report = exports.ExportReport()
 exports.export(conn, sys.argv[2], Path(sys.argv[3]), report)
@@ -287,7 +288,7 @@ def other_exports(archive: Path, out: Path) -> dict[str, Any]:
     """Each table export alone, for its own peak memory (what `vanban export` holds is the largest of them)."""
     from pipeline import exports
 
-    results = {"baseline": slim(measured([PYTHON, "-c", "import pipeline.exports, pipeline.store"]))}
+    results = {"baseline": slim(measured([PYTHON, "-c", "import pipeline.exports, pipeline.archive.store"]))}
     for name in OTHER_EXPORTS:
         target = out / exports.EXPORTS[name][0]
         r = measured([PYTHON, "-c", _ONE_EXPORT, str(archive), name, str(target)])
@@ -354,7 +355,9 @@ from pathlib import Path
 sys.path.insert(0, %r)
 from bench.scale import timed_sqlite, sql_top
 undo = timed_sqlite()
-from pipeline import exports, graphpage, store
+from pipeline import exports
+from pipeline.exports import graph_html
+from pipeline.archive import store
 import cProfile, pstats, io
 conn = store.connect(Path(sys.argv[1]), readonly=True)
 t0 = time.perf_counter()
@@ -598,8 +601,8 @@ def top_functions(prof: Path, top: int, sort: str = "cumulative") -> list[dict[s
 def store_cost(archive: Path, work: Path, letters: int, seed: int) -> dict[str, Any]:
     """`store_record` of `letters` new letters into the archive, one transaction each, timed in this process
     (their reading and extraction done first, untimed); cProfile of the lot."""
-    from pipeline import store
-    from pipeline.ingest import store_record
+    from pipeline.archive import store
+    from pipeline.archive.ingest import store_record
     from pipeline.process import process_path
 
     records = []

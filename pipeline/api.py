@@ -15,8 +15,9 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from . import exports, graph as graphs, store
-from .query import answer
+from . import exports
+from .archive import graph as graphs, store
+from .archive.query import answer
 
 RESULT_COLUMNS = ["matched", "id", "symbol", "type", "date", "relation", "relations", "kind", "source", "page",
                   "snippet", "depth"]

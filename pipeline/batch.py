@@ -16,8 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import exports, store
-from .ingest import store_record
+from . import exports
+from .archive import store
+from .archive.ingest import store_record
 from .process import SUPPORTED_SUFFIXES, DocumentRecord, VanbanError, file_digest, process_path
 
 

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 
-from . import store
+from .archive import store
 from .process import VanbanError, decode_text, extraction_to_dict, prepare
 from nlp.named_laws import LAW_KINDS
 
@@ -255,7 +255,7 @@ def query_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON.")] = False,
 ) -> None:
     """Answer a question over the archive: what cites X, what X cites, or both for a bare reference."""
-    from .query import QueryError, answer
+    from .archive.query import QueryError, answer
 
     question = " ".join(text)
     try:
@@ -357,7 +357,8 @@ def export_command(
 
 
 def _export(db: Path, targets: list[tuple[str, Path]]):
-    from . import exports, store
+    from . import exports
+    from .archive import store
 
     report = exports.ExportReport()
     try:
@@ -408,7 +409,7 @@ def password_command(
     stdin: Annotated[bool, typer.Option("--stdin", help="Read the password from standard input (scripts).")] = False,
 ) -> None:
     """Add a user (or a token) to a password file for `vanban serve --password-file`; an existing one is replaced."""
-    from .access import AccessError, password_line, token_line, write_entry
+    from .web.access import AccessError, password_line, token_line, write_entry
 
     try:
         secret = None

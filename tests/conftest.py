@@ -34,7 +34,7 @@ def demo_archive(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def demo_conn(demo_archive):
-    from pipeline import store
+    from pipeline.archive import store
 
     conn = store.connect(demo_archive, readonly=True)
     yield conn

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from pipeline import access
+from pipeline.web import access
 from pipeline.web import create_app, serving
 
 VANBAN = [sys.executable, "-m", "pipeline.cli"]

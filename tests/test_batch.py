@@ -211,7 +211,7 @@ def test_a_store_that_cannot_be_written_is_one_error_and_stays_whole(tmp_path):
     integrity check with every document stored before."""
     import sqlite3
 
-    from pipeline import store
+    from pipeline.archive import store
     from pipeline.batch import run
     from pipeline.process import VanbanError
 
@@ -301,7 +301,7 @@ def test_two_runs_into_one_archive_at_once(tmp_path):
 
 def test_a_read_only_store_is_one_clear_error(tmp_path):
     """The archive on a share mounted read-only: one line saying so, nothing lost, the store whole."""
-    from pipeline import store
+    from pipeline.archive import store
     from pipeline.batch import run
     from pipeline.process import VanbanError
 

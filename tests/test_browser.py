@@ -19,9 +19,10 @@ from urllib.parse import quote
 
 import pytest
 
-from pipeline import graphpage, store
-from pipeline.layout import layout
-from pipeline import graph as graphs
+from pipeline.exports import graph_html
+from pipeline.archive import store
+from pipeline.exports.graph_layout import layout
+from pipeline.archive import graph as graphs
 from pipeline.web import serving
 
 from .conftest import ROOT
@@ -307,7 +308,7 @@ def _no_injected_markup(page) -> None:
 def test_document_text_never_runs_as_script(browser, tmp_path):
     node_id = make_evil_archive(tmp_path)
     conn = store.connect(tmp_path, readonly=True)
-    (tmp_path / "graph.html").write_text(graphpage.render_html(graphs.build(conn)), encoding="utf-8")
+    (tmp_path / "graph.html").write_text(graph_html.render_html(graphs.build(conn)), encoding="utf-8")
     conn.close()
 
     watched = open_and_search(browser, tmp_path / "graph.html", "9/UBND-VP", "vanban.cy.nodes('.hit').length === 1")
@@ -413,7 +414,7 @@ def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys, shots
     positions = layout(graph)
     layout_s = time.perf_counter() - started
     assert len(positions) == 5000
-    (tmp_path / "graph.html").write_text(graphpage.render_html(graph), encoding="utf-8")
+    (tmp_path / "graph.html").write_text(graph_html.render_html(graph), encoding="utf-8")
     size_mb = (tmp_path / "graph.html").stat().st_size / 1e6
 
     watched = open_page(browser)
@@ -495,7 +496,7 @@ def test_served_overview_loads_a_clicked_documents_citations(browser, tmp_path, 
     from bench.query import generate
 
     generate(tmp_path, 1500, 6000)
-    monkeypatch.setattr(graphpage, "OVERVIEW_NODES", 200)
+    monkeypatch.setattr(graph_html, "OVERVIEW_NODES", 200)
     with closing(store.connect(tmp_path, readonly=True)) as conn:
         counts = dict(conn.execute("SELECT target_id, COUNT(DISTINCT source_id) FROM edges "
                                    "GROUP BY target_id HAVING COUNT(*) < 600").fetchall())

@@ -62,15 +62,16 @@ def test_graph_html_is_self_contained_and_escaped(demo_archive, tmp_path):
     assert "cytoscape" in html and "58/KH-UBND" in html
 
     from nlp.extract import extract
-    from pipeline import graphpage, store
-    from pipeline.ingest import store_record
+    from pipeline.exports import graph_html
+    from pipeline.archive import store
+    from pipeline.archive.ingest import store_record
     from pipeline.process import DocumentRecord
 
     conn = store.connect(tmp_path)
     text = "Số: 9/UBND-VP\nV/v <img src=x onerror=alert(1)></script><script>alert(2)</script>\n" \
            "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025."
     store_record(conn, DocumentRecord("x.txt", "x", 1, text, 1, extract(text), "ok"))
-    page = graphpage.archive_page(conn)
+    page = graph_html.archive_page(conn)
     assert "<img src=x" not in page and "</script><script>alert" not in page
 
 
@@ -79,7 +80,7 @@ def test_layout_is_fast_and_spread_at_5000_nodes():
     import random
     import time
 
-    from pipeline.layout import layout
+    from pipeline.exports.graph_layout import layout
 
     rng = random.Random(3)
     graph = nx.MultiDiGraph()
@@ -98,7 +99,9 @@ KILLABLE = """
 import signal, sys, time
 signal.signal(signal.SIGINT, signal.default_int_handler)  # a shell's background job inherits SIGINT ignored
 from pathlib import Path
-from pipeline import exports, graphfiles, store
+from pipeline import exports
+from pipeline.exports import graph_files
+from pipeline.archive import store
 
 def slow(conn, handle, clean):  # writes half a file, then hangs: the moment a kill finds it
     handle.write("<?xml version='1.0'?><gexf><graph>")
@@ -136,7 +139,8 @@ def test_a_kill_during_an_export_leaves_the_previous_file_whole(demo_archive, tm
 
 
 def test_one_failing_export_does_not_cost_the_others(demo_archive, tmp_path, monkeypatch):
-    from pipeline import exports, store
+    from pipeline import exports
+    from pipeline.archive import store
 
     def broken(conn, handle, clean):
         raise OSError(28, "No space left on device")
@@ -152,8 +156,9 @@ def test_one_failing_export_does_not_cost_the_others(demo_archive, tmp_path, mon
 
 def test_values_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
     from nlp.extract import extract
-    from pipeline import exports, store
-    from pipeline.ingest import store_record
+    from pipeline import exports
+    from pipeline.archive import store
+    from pipeline.archive.ingest import store_record
     from pipeline.process import DocumentRecord
 
     conn = store.connect(tmp_path)

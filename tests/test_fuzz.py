@@ -90,8 +90,8 @@ QUERY = st.one_of(text, st.sampled_from(['"', "'", "*", "NEAR(a b)", "a OR b", "
 @given(QUERY)
 @FUZZ
 def test_queries_take_any_string(demo_conn, query):
-    from pipeline.query import QueryError, answer
-    from pipeline.store import search_text
+    from pipeline.archive.query import QueryError, answer
+    from pipeline.archive.store import search_text
 
     try:
         answer(demo_conn, query)

@@ -1,6 +1,6 @@
-from pipeline import store
-from pipeline.identity import is_local
-from pipeline.ingest import store_record
+from pipeline.archive import store
+from pipeline.archive.identity import is_local
+from pipeline.archive.ingest import store_record
 from pipeline.process import DocumentRecord
 
 

@@ -11,10 +11,12 @@ from contextlib import closing
 import pytest
 
 from nlp.extract import extract
-from pipeline import exports, graphfiles, store
-from pipeline.ingest import store_record
+from pipeline import exports
+from pipeline.exports import graph_files
+from pipeline.archive import store
+from pipeline.archive.ingest import store_record
 from pipeline.process import DocumentRecord
-from pipeline.query import QueryError, answer
+from pipeline.archive.query import QueryError, answer
 
 HEAD = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: {number}/QĐ-UBND\nQuảng Ngãi, ngày 03 tháng 02 năm {year}\n"
         "QUYẾT ĐỊNH\nVề việc giao đất cho Trường Tiểu học số {number}\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n")
@@ -74,13 +76,13 @@ def test_an_unknown_law_stays_a_named_mention(archive):
 
 def test_exports_say_which_citations_were_resolved_from_a_name(archive):
     table = io.StringIO()
-    exports.write_csv_rows(archive, exports.REFERENCES_SQL, exports.REFERENCE_COLUMNS, table, graphfiles.Sanitizer())
+    exports.write_csv_rows(archive, exports.REFERENCES_SQL, exports.REFERENCE_COLUMNS, table, graph_files.Sanitizer())
     rows = list(csv.DictReader(io.StringIO(table.getvalue())))
     marked = {(r["source"], r["cited_symbol"]): r["resolved_from"] for r in rows}
     assert marked[("by-name.txt", "77/2015/QH13")] == "name"
     assert marked[("by-number.txt", "77/2015/QH13")] == ""
     out = io.StringIO()
-    graphfiles.write_cytoscape(archive, out, graphfiles.Sanitizer())
+    graph_files.write_cytoscape(archive, out, graph_files.Sanitizer())
     edges = [e["data"] for e in json.loads(out.getvalue())["elements"]["edges"]]
     assert sum(1 for e in edges if e.get("resolved_from") == "name") == 3
 

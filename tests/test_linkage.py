@@ -1,4 +1,4 @@
-"""One real document, one node, whatever OCR made of its symbol (pipeline.linkage, nlp.symbols)."""
+"""One real document, one node, whatever OCR made of its symbol (pipeline.archive.linkage, nlp.symbols)."""
 
 import csv
 import json
@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 
 from nlp.extract import extract
 from nlp.symbols import code_distance, codes, same_symbol
-from pipeline import exports, store
-from pipeline.ingest import store_record
+from pipeline import exports
+from pipeline.archive import store
+from pipeline.archive.ingest import store_record
 from pipeline.process import DocumentRecord
-from pipeline.query import answer
+from pipeline.archive.query import answer
 
 from .conftest import ROOT
 

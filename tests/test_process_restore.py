@@ -1,6 +1,6 @@
 """Restoration in the pipeline: references read from the text as it came, prose and snippets restored."""
 
-from pipeline import store
+from pipeline.archive import store
 from pipeline.process import Loaded, analyse, extract_loaded
 
 from .test_references import SAMPLE_REFERENCES

@@ -88,7 +88,7 @@ def test_run_over_scans_text_and_bad_files(tmp_path, small_pdf):
     assert result.returncode == 3
     errors = (out / "errors.csv").read_text().splitlines()
     assert len(errors) == 3 and all(",read," in line for line in errors[1:])
-    from pipeline import store
+    from pipeline.archive import store
 
     conn = store.connect(out, readonly=True)
     row = conn.execute("SELECT kind, pages, symbol FROM documents WHERE source LIKE '%058.pdf'").fetchone()

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from pipeline.query import answer, parse_direction, parse_target
+from pipeline.archive.query import answer, parse_direction, parse_target
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ import sqlite3
 
 import pytest
 
-from pipeline import store
-from pipeline.ingest import store_record
+from pipeline.archive import store
+from pipeline.archive.ingest import store_record
 from pipeline.process import DocumentRecord, process_path
 
 
@@ -25,7 +25,7 @@ def test_full_text_search_without_diacritics(demo_conn):
 def test_one_transaction_per_document_rolls_back_on_error(tmp_path, monkeypatch):
     from pathlib import Path
 
-    from pipeline import ingest
+    from pipeline.archive import ingest
 
     conn = store.connect(tmp_path)
     record = process_path(Path("corpus/819-SKHCN.txt"))
@@ -93,7 +93,7 @@ def test_processes_creating_one_new_archive_at_once_all_succeed(tmp_path):
 
     from .conftest import ROOT
 
-    code = ("import sys, time; from pipeline import store; time.sleep(max(0, float(sys.argv[2]) - time.time())); "
+    code = ("import sys, time; from pipeline.archive import store; time.sleep(max(0, float(sys.argv[2]) - time.time())); "
             "c = store.connect(sys.argv[1]); print(store.schema_version(c))")
     start = time.time() + 1.5
     runs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), str(start)], cwd=ROOT,

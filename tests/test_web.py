@@ -15,7 +15,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from pipeline.web import Archive, create_app, highlight
+from pipeline.web import Archive, create_app
+from pipeline.web.search import highlight
 
 VANBAN = [sys.executable, "-m", "pipeline.cli"]
 EVIL_SUBJECT = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
@@ -29,7 +30,7 @@ DECISION_1588 = "qd-1588-qd-ttg-2024-12-17"
 def cited_by(conn, node_id: str) -> int:
     """How many lines 'cited by' lists for a node (one per citing document and evidence file): the demo corpus
     grows, so counts are read from the archive rather than written here."""
-    from pipeline.query import neighbours
+    from pipeline.archive.query import neighbours
 
     return len(neighbours(conn, node_id, "cited_by"))
 
@@ -37,8 +38,8 @@ def cited_by(conn, node_id: str) -> int:
 def make_evil_archive(folder: Path) -> str:
     """An archive with one letter whose subject, sentence and file name are HTML/script; returns its node id."""
     from nlp.extract import extract
-    from pipeline import store
-    from pipeline.ingest import store_record
+    from pipeline.archive import store
+    from pipeline.archive.ingest import store_record
     from pipeline.process import DocumentRecord
 
     text = ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\nSố: 9/UBND-VP\nQuảng Ngãi, ngày 01 tháng 02 năm 2026\n"
@@ -135,7 +136,7 @@ def test_document_page_highlights_every_reference_and_keeps_the_text(client, dem
     as_read = dict(re.findall(r'id="m(\d+)" href="[^"]+" title="[^"]*">([^<]+)</a>', raw))
     plans = [text for k, text in restored if "58/KH-UBND" in as_read.get(k, "")]
     assert plans and all("58/KH-UBND" in html.unescape(text) for text in plans)
-    from pipeline.query import neighbours
+    from pipeline.archive.query import neighbours
 
     assert f"Cites ({len(neighbours(demo_conn, doc['node_id'], 'cites'))})" in body
     assert "Người ký" in body and "KT. GIÁM ĐỐC" in body  # read from the restored text
@@ -332,7 +333,7 @@ def _scan_archive(folder: Path) -> tuple[Path, str]:
     scan = scans / "96-QD-UBND-nghean.jpg"
     shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "scans" / scan.name, scan)
     assert run([str(scans)], folder / "out", exports_mode="none").failed == 0
-    from pipeline import store
+    from pipeline.archive import store
 
     conn = store.connect(folder / "out", readonly=True)
     node_id = conn.execute("SELECT node_id FROM documents").fetchone()[0]
@@ -341,7 +342,7 @@ def _scan_archive(folder: Path) -> tuple[Path, str]:
 
 
 def test_a_moved_or_changed_file_says_so_and_the_text_still_shows(tmp_path, monkeypatch):
-    from pipeline import pages
+    from pipeline.web import images
 
     scan, node_id = _scan_archive(tmp_path)
     with TestClient(create_app(tmp_path / "out")) as c:
@@ -349,7 +350,7 @@ def test_a_moved_or_changed_file_says_so_and_the_text_still_shows(tmp_path, monk
         assert '<img class="scan"' in body and "/file/" in body
         doc_id = re.search(r'src="/page/(\d+)/1.png"', body).group(1)
         assert c.get(f"/page/{doc_id}/1.png").status_code == 200
-        cached = list((tmp_path / "out" / pages.CACHE).glob("*.png"))
+        cached = list((tmp_path / "out" / images.CACHE).glob("*.png"))
         assert len(cached) == 1
 
         data = scan.read_bytes()
@@ -371,30 +372,30 @@ def test_a_moved_or_changed_file_says_so_and_the_text_still_shows(tmp_path, monk
 
 
 def test_the_page_cache_stays_within_its_bound(tmp_path, monkeypatch):
-    from pipeline import pages
+    from pipeline.web import images
 
     scan, node_id = _scan_archive(tmp_path)
-    monkeypatch.setattr(pages, "WIDTH", 300)
-    from pipeline import store
+    monkeypatch.setattr(images, "WIDTH", 300)
+    from pipeline.archive import store
 
     conn = store.connect(tmp_path / "out", readonly=True)
     row = conn.execute("SELECT * FROM documents").fetchone()
     conn.close()
-    first = pages.render(tmp_path / "out", row, 1)
-    monkeypatch.setattr(pages, "CACHE_LIMIT", len(first) + 10)
-    folder = tmp_path / "out" / pages.CACHE
+    first = images.render(tmp_path / "out", row, 1)
+    monkeypatch.setattr(images, "CACHE_LIMIT", len(first) + 10)
+    folder = tmp_path / "out" / images.CACHE
     for k in range(5):  # other documents' pages: stand-ins in the cache, newer than the first
         (folder / f"{k:020d}-1.png").write_bytes(first)
         time.sleep(0.01)
-    pages._bound(folder)
+    images._bound(folder)
     kept = list(folder.glob("*.png"))
-    assert sum(p.stat().st_size for p in kept) <= pages.CACHE_LIMIT and len(kept) == 1
+    assert sum(p.stat().st_size for p in kept) <= images.CACHE_LIMIT and len(kept) == 1
     assert kept[0].name.startswith("00000000000000000004")  # the most recently used stays
-    assert pages.render(tmp_path / "out", row, 1) == first  # evicted pages render again
+    assert images.render(tmp_path / "out", row, 1) == first  # evicted pages render again
 
 
 def test_an_archive_without_the_stored_map_aligns_the_two_texts(demo_conn):
-    from pipeline.web import _mapping
+    from pipeline.web.document import _mapping
 
     doc = dict(demo_conn.execute("SELECT * FROM documents WHERE symbol = '819/SKHCN-BCVT&CĐS'").fetchone())
     stored = _mapping(doc)
@@ -438,7 +439,8 @@ def test_the_graph_page_loads_a_documents_citations_from_the_store(client, demo_
 def test_a_neighbourhood_is_capped_and_says_so(tmp_path):
     import sys
 
-    from pipeline import graphpage, store
+    from pipeline.exports import graph_html
+    from pipeline.archive import store
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bench.query import generate
@@ -447,7 +449,7 @@ def test_a_neighbourhood_is_capped_and_says_so(tmp_path):
     conn = store.connect(tmp_path, readonly=True)
     hub = conn.execute("SELECT target_id FROM edges GROUP BY target_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
     total = conn.execute("SELECT COUNT(*) FROM edges WHERE target_id = ?", (hub,)).fetchone()[0]
-    found = graphpage.neighbourhood(conn, hub, limit=50)
+    found = graph_html.neighbourhood(conn, hub, limit=50)
     conn.close()
     assert len(found["edges"]) == 50 and not found["complete"] and found["cited_by"] == total > 50
     ends = {e["data"]["source"] for e in found["edges"]} | {e["data"]["target"] for e in found["edges"]}
@@ -459,10 +461,11 @@ def test_a_question_that_fits_many_documents_shows_the_best_and_says_how_many_mo
     from starlette.testclient import TestClient
 
     from nlp.extract import extract
-    from pipeline import store
-    from pipeline.ingest import store_record
+    from pipeline.archive import store
+    from pipeline.archive.ingest import store_record
     from pipeline.process import DocumentRecord
-    from pipeline.web import MAX_MATCHES, create_app
+    from pipeline.web import create_app
+    from pipeline.web.search import MAX_MATCHES
 
     from .conftest import ROOT
 

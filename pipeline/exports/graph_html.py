@@ -19,11 +19,11 @@ import networkx as nx
 
 from nlp import doctypes
 
-from . import graph as graphs
-from . import store
-from .graphfiles import edge_element, node_element
-from .communities import communities, membership, undirected
-from .layout import clustered_layout, layout, spread_landmarks
+from ..archive import graph as graphs
+from ..archive import store
+from .graph_files import edge_element, node_element
+from ..archive.communities import communities, membership, undirected
+from .graph_layout import clustered_layout, layout, spread_landmarks
 
 OVERVIEW_NODES = 6000  # above this many nodes, graph.html shows the most-cited ones
 OVERVIEW_EDGES = 30000
@@ -58,7 +58,7 @@ class Shown:
 
 
 def static_text(*parts: str) -> str:
-    return resources.files("pipeline").joinpath("static", *parts).read_text(encoding="utf-8")
+    return resources.files("pipeline.exports").joinpath("static", *parts).read_text(encoding="utf-8")
 
 
 def stylesheet() -> str:

@@ -1,27 +1,18 @@
-"""The files analysts open — CSV tables, an Excel workbook, GEXF, GraphML, Cytoscape JSON, graph.html — from the store.
-
-- Every file is written to a temporary name beside it and renamed into place, so a run killed during the exports
-  leaves the previous complete file, never half of one.
-- Each export is on its own: one that fails is reported (one line) and the others are still written.
-- Tables and graph files are streamed from SQLite cursors: memory stays bounded whatever the archive's size.
-- Values are made safe for each format: page breaks and control characters never reach XML or a spreadsheet, and
-  a cell that starts with `=` stays text in the workbook (document text is untrusted).
+"""The tables analysts open — CSV, an Excel workbook, pandas DataFrames — streamed from the store's cursors, so memory
+stays bounded whatever the archive's size. Values are made safe for each format: page breaks and control characters
+never reach a spreadsheet, and a cell that starts with `=` stays text in the workbook (document text is untrusted).
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import sqlite3
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any, Iterator
 
 import pandas as pd
 
-from . import graphfiles, graphpage
+from .graph_files import Sanitizer
 
 DOCUMENT_COLUMNS = ["source", "id", "symbol", "type", "date", "issuer", "subject", "pages", "status", "date_partial",
                     "place", "province", "error"]
@@ -63,38 +54,14 @@ WORKBOOK_REFERENCES = 200_000
 EXCEL_ROWS = 1_048_576
 
 
-@dataclass
-class ExportReport:
-    written: dict[str, str] = field(default_factory=dict)  # name → path
-    failed: dict[str, str] = field(default_factory=dict)  # name → one-line error
-    warnings: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
-
-
-@contextmanager
-def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """A file written under a temporary name beside `path`, renamed over it only once complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        with open(temporary, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _csv_cell(value: Any, clean: graphfiles.Sanitizer) -> Any:
+def _csv_cell(value: Any, clean: Sanitizer) -> Any:
     if isinstance(value, str):
         return clean.text(value.replace("\f", " ")) if not value.isprintable() else value
     return value
 
 
 def write_csv_rows(conn: sqlite3.Connection, sql: str, columns: list[str], handle: IO[str],
-                   clean: graphfiles.Sanitizer) -> None:
+                   clean: Sanitizer) -> None:
     writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     writer.writerow(columns)
     for row in conn.execute(sql):
@@ -161,63 +128,6 @@ def write_workbook(conn: sqlite3.Connection, handle: IO[bytes]) -> list[str]:
         about.append([note])
     book.save(handle)
     return notes
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# All of it
-
-
-def _graph_file(fmt: str) -> Callable[[sqlite3.Connection, IO[str], graphfiles.Sanitizer], None]:
-    return graphfiles.WRITERS[fmt]
-
-
-def _html(conn: sqlite3.Connection, handle: IO[str], clean: graphfiles.Sanitizer) -> None:
-    handle.write(graphpage.archive_page(conn))
-
-
-# name → (file name, binary?, writer(conn, handle, sanitizer))
-EXPORTS: dict[str, tuple[str, bool, Callable[..., Any]]] = {
-    "gexf": ("graph.gexf", False, _graph_file("gexf")),
-    "graphml": ("graph.graphml", False, _graph_file("graphml")),
-    "json": ("graph.json", False, _graph_file("json")),
-    "html": ("graph.html", False, _html),
-    "documents": ("documents.csv", False, lambda c, h, s: write_csv_rows(c, DOCUMENTS_SQL, DOCUMENT_COLUMNS, h, s)),
-    "references": ("references.csv", False,
-                   lambda c, h, s: write_csv_rows(c, REFERENCES_SQL, REFERENCE_COLUMNS, h, s)),
-    "errors": ("errors.csv", False, lambda c, h, s: write_csv_rows(c, ERRORS_SQL, ERROR_COLUMNS, h, s)),
-    "merges": ("merges.csv", False, lambda c, h, s: write_csv_rows(c, MERGES_SQL, MERGE_COLUMNS, h, s)),
-    "workbook": ("vanban.xlsx", True, lambda c, h, s: write_workbook(c, h)),
-}
-FORMATS = {"gexf": "gexf", "graphml": "graphml", "json": "json", "html": "html"}  # `vanban graph --format`
-
-
-def export(conn: sqlite3.Connection, name: str, path: Path, report: ExportReport) -> None:
-    """One export into `path`, atomically; its failure goes into the report, never further."""
-    _, binary, writer = EXPORTS[name]
-    clean = graphfiles.Sanitizer()
-    started = time.perf_counter()
-    try:
-        with atomic_file(path, "wb" if binary else "w") as handle:
-            notes = writer(conn, handle, clean)
-    except Exception as exc:  # noqa: BLE001 - one export's failure must not cost the others
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())[:160]
-        report.failed[name] = f"{path.name}: {reason or 'internal error'}"
-        return
-    report.written[name] = str(path)
-    report.seconds[name] = round(time.perf_counter() - started, 3)
-    if clean.dropped:
-        report.warnings.append(f"{path.name}: {clean.dropped} character(s) that the format cannot hold were left out")
-    for note in notes or []:
-        report.warnings.append(f"{path.name}: {note}")
-
-
-def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = None) -> ExportReport:
-    """The contract's files (or those named), from the store, into `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    report = ExportReport()
-    for name in names or list(EXPORTS):
-        export(conn, name, out / EXPORTS[name][0], report)
-    return report
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -132,3 +132,46 @@ def _bound(folder: Path) -> None:
         oldest = files.pop(0)
         total -= oldest.stat().st_size
         oldest.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The routes: /page/{id}/{n}.png (a scan's page image) and /file/{id} (the archived file itself)
+
+
+def routes(archive: Any) -> list[Any]:
+    from starlette.exceptions import HTTPException
+    from starlette.requests import Request
+    from starlette.responses import FileResponse, Response
+    from starlette.routing import Route
+
+    from .headers import secure
+
+    def _document_row(request: Request) -> sqlite3.Row:
+        try:
+            doc_id = int(request.path_params["doc_id"])
+        except ValueError:
+            raise HTTPException(404, "No such document.") from None
+        with archive.connect() as conn:
+            row = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise HTTPException(404, "No such document.")
+        return row
+
+    def page_image(request: Request) -> Response:
+        row = _document_row(request)
+        try:
+            number = int(request.path_params["number"])
+            image = render(archive.path.parent, row, number)
+        except (ValueError, LookupError) as exc:
+            raise HTTPException(404, f"No image of this page: {exc}") from None
+        return secure(Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}))
+
+    def file_download(request: Request) -> Response:
+        row = _document_row(request)
+        if file_state(row) != "ok":
+            raise HTTPException(404, "The archived file has moved or changed since it was read.")
+        name = Path(row["path"]).name
+        return secure(FileResponse(row["path"], filename=name,
+                                    content_disposition_type="attachment"))
+
+    return [Route("/page/{doc_id}/{number}.png", page_image), Route("/file/{doc_id}", file_download)]

@@ -8,9 +8,10 @@ import sqlite3
 from nlp.references import RELATION_STRENGTH
 
 from . import store
-from .identity import own_identity, reference_identity, resolve, unnumbered_node
+from .identity import own_identity, reference_identity
 from .linkage import record_variant
-from .process import DocumentRecord, registration
+from .resolve import resolve, unnumbered_node
+from ..process import DocumentRecord, registration
 
 
 def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
