@@ -171,18 +171,29 @@ def _bounds(header: Header) -> list[dt.date]:
     return out
 
 
+_ANNEX = re.compile(r"(?<![a-z])kem[ \t]+theo[^\n;]{0,40}\Z")  # `(Kèm theo Quyết định số `, `ban hành kèm theo `
+
+
 def _printed_number(references: tuple[Any, ...], header: Header) -> str | None:
-    """The letter's number as it prints it elsewhere — an annex titled `Kèm theo Quyết định số 84/QĐ-UBND ngày
-    03/02/2025`: a reference with the same symbol but for the number, of the same type, dated on the letter's day
-    (or in its printed month when the day is unknown too)."""
+    """The letter's number as it prints it elsewhere — an annex titled `(Kèm theo Quyết định số 84/QĐ-UBND ngày
+    03/02/2025 của …)`, a regulation `ban hành kèm theo Quyết định số 84/QĐ-UBND`: a reference with the same symbol
+    but for the number, of the same type, dated on the letter's day (or in its printed month when the day is unknown
+    too), read right after `kèm theo`. A document the letter cites is not it, even of the same day: `Căn cứ Quyết
+    định số 929/QĐ-TTg ngày 28/8/2025` in the Thủ tướng's 932/QĐ-TTg of that day."""
     if not header.symbol:
         return None
     rest = re.sub(r"^[^/\-]*", "", header.symbol)
     month = header.date[:7] if header.date else header.date_partial
     numbers = {r.number for r in references if r.symbol.endswith(rest) and r.number and r.type_code ==
                header.type_code and r.date and (r.date == header.date or (not header.date and month and
-                                                                          r.date.startswith(month)))}
+                                                                          r.date.startswith(month)))
+               and any(_annex_title(m) for m in r.mention_list)}
     return numbers.pop() if len(numbers) == 1 else None
+
+
+def _annex_title(mention: Any) -> bool:
+    before = mention.sentence[: max(0, mention.span[0] - mention.sentence_span[0])]
+    return bool(_ANNEX.search(fold_lower(before))) and not fold_lower(mention.sentence).lstrip().startswith("can cu")
 
 
 def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -> tuple[Header, dict[str, Any]]:

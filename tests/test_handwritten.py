@@ -145,3 +145,20 @@ def test_the_number_the_file_name_gives_when_the_ink_agrees(name, probabilities,
     header = dataclasses.replace(parse_header("Số:   /CT-UBND"), type_code="CT")
     got = handwritten._named_number(SimpleNamespace(name=name), header, _reading(*probabilities))
     assert got == number
+
+
+def test_the_number_printed_elsewhere_is_an_annex_title_never_a_cited_decision_of_the_same_day():
+    """`_printed_number`: `(Kèm theo Quyết định số 932/QĐ-TTg ngày 28/8/2025 …)` gives the unnumbered decision its
+    number; `Căn cứ Quyết định số 929/QĐ-TTg ngày 28/8/2025` (the same type and day) does not."""
+    from nlp.extract import extract
+    from pipeline import handwritten
+
+    head = ("THỦ TƯỚNG CHÍNH PHỦ\nSố:       /QĐ-TTg\nHà Nội, ngày 28 tháng 8 năm 2025\nQUYẾT ĐỊNH\n"
+            "Về việc phê duyệt Đề án\n")
+    cited = extract(head + "Căn cứ Quyết định số 929/QĐ-TTg ngày 28/8/2025 của Thủ tướng Chính phủ;\n")
+    annex = extract(head + "Điều 1. Phê duyệt Đề án.\n\fĐỀ ÁN\n(Kèm theo Quyết định số 932/QĐ-TTg ngày 28/8/2025 "
+                           "của Thủ tướng Chính phủ)\n")
+    assert cited.header.symbol == annex.header.symbol == "?/QĐ-TTg"
+    assert [r.symbol for r in cited.references] == ["929/QĐ-TTg"]
+    assert handwritten._printed_number(cited.references, cited.header) is None
+    assert handwritten._printed_number(annex.references, annex.header) == "932"

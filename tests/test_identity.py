@@ -59,3 +59,42 @@ def test_national_documents_merge_across_provinces(demo_conn):
     citing = demo_conn.execute("SELECT DISTINCT d.province FROM edges e JOIN documents d ON d.id = e.document_id "
                                "WHERE e.target_id = ?", (node["id"],)).fetchall()
     assert {r[0] for r in citing} == {"Quảng Ngãi", "Nghệ An"}
+
+
+UNNUMBERED_TTG = """THỦ TƯỚNG CHÍNH PHỦ
+Số:       /QĐ-TTg
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Hà Nội, ngày 28 tháng 8 năm 2025
+QUYẾT ĐỊNH
+Về việc phê duyệt Đề án
+Căn cứ Quyết định số 929/QĐ-TTg ngày 28/8/2025 của Thủ tướng Chính phủ phê duyệt Chương trình;
+"""
+CITER_OF_929 = ("BỘ TƯ PHÁP\nSố: 12/BTP-VP\nHà Nội, ngày 02 tháng 9 năm 2025\n"
+                "Thực hiện Quyết định số 929/QĐ-TTg ngày 28/8/2025 của Thủ tướng Chính phủ.")
+
+
+def test_an_unnumbered_decision_never_takes_the_number_of_a_decision_of_the_same_day_it_cites(tmp_path):
+    """The Thủ tướng signs several decisions a day: the unnumbered one that cites 929/QĐ-TTg of its own day is not
+    929 — not when another letter cited 929 first, and not when its own citation comes second."""
+    for order in ((CITER_OF_929, UNNUMBERED_TTG), (UNNUMBERED_TTG, CITER_OF_929), (UNNUMBERED_TTG,)):
+        conn = store.connect(tmp_path / str(len(list(tmp_path.iterdir()))))
+        for k, text in enumerate(order):
+            ingest(conn, f"{k}.txt", text)
+        doc = conn.execute("SELECT d.symbol, d.node_id FROM documents d WHERE d.source = ?",
+                           (f"{order.index(UNNUMBERED_TTG)}.txt",)).fetchone()
+        assert doc["symbol"] == "?/QĐ-TTg"
+        (cited,) = nodes(conn, "929/QĐ-TTg")
+        assert cited["is_stub"] == 1 and cited["id"] != doc["node_id"]
+        assert conn.execute("SELECT COUNT(*) FROM edges WHERE source_id = ? AND target_id = ?",
+                            (doc["node_id"], cited["id"])).fetchone()[0] == 1  # the citation is kept
+
+
+def test_an_unnumbered_decision_still_takes_the_number_other_letters_cite_it_by(tmp_path):
+    """The look-alike that must still work: a letter citing `?/QĐ-TTg`'s day and codes gives it its number when the
+    decision does not cite that number itself."""
+    conn = store.connect(tmp_path)
+    own = UNNUMBERED_TTG.replace("Căn cứ Quyết định số 929/QĐ-TTg ngày 28/8/2025", "Căn cứ Luật Tổ chức Chính phủ")
+    ingest(conn, "a.txt", CITER_OF_929.replace("929/QĐ-TTg", "932/QĐ-TTg"))
+    ingest(conn, "b.txt", own)
+    doc = conn.execute("SELECT symbol, number_source FROM documents WHERE source = 'b.txt'").fetchone()
+    assert (doc["symbol"], doc["number_source"]) == ("932/QĐ-TTg", "inferred")

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from nlp.references import RELATION_STRENGTH
+from nlp.text import slug
 
 from . import store
 from .identity import own_identity, reference_identity
@@ -61,7 +62,8 @@ def _store_graph(conn: sqlite3.Connection, doc_id: int, record: DocumentRecord) 
     header = extraction.header
     own = own_identity(header)
     if own is None:
-        node_id = unnumbered_node(conn, header, doc_id, record.sha256 or str(doc_id))
+        cited = frozenset(slug(ref.symbol) for ref in extraction.references)
+        node_id = unnumbered_node(conn, header, doc_id, record.sha256 or str(doc_id), cited)
     else:
         node_id = resolve(conn, own, document_id=doc_id)
     conn.execute("UPDATE documents SET node_id = ? WHERE id = ?", (node_id, doc_id))

@@ -61,8 +61,11 @@ def resolve(conn: sqlite3.Connection, ident: Identity, *, document_id: int | Non
         return _fill(conn, choice.row, ident, None)
     if choice == "ambiguous":
         return _ambiguous(conn, ident, [m.row["id"] for m in matches])
-    unnumbered = linkage.unnumbered_match(conn, ident.symbol, ident.type_code, ident.date, ident.province,
-                                          documents=True)
+    # never the letter that cites it (it signed another decision the same day: 929/QĐ-TTg cited by the unnumbered
+    # 932/QĐ-TTg), nor a document that cites this symbol itself
+    unnumbered = [row for row in linkage.unnumbered_match(conn, ident.symbol, ident.type_code, ident.date,
+                                                          ident.province, documents=True)
+                  if row["document_id"] != cited_in and not _cites(conn, row["id"], ident.symbol_key)]
     if len(unnumbered) == 1:  # the archive holds it, its number unread: the citation gives it
         return _infer_number(conn, unnumbered[0], ident, cited_in, page)
     return _create(conn, ident)
@@ -129,12 +132,21 @@ def _ambiguous(conn: sqlite3.Connection, ident: Identity, candidates: list[str])
     return node_id
 
 
-def unnumbered_node(conn: sqlite3.Connection, header: Header, document_id: int, sha256: str) -> str:
+def _cites(conn: sqlite3.Connection, node_id: str, symbol_key: str) -> bool:
+    """Whether the document of `node_id` cites a document of that symbol (then it is not that document)."""
+    return conn.execute("SELECT 1 FROM edges e JOIN nodes n ON n.id = e.target_id WHERE e.source_id = ? AND "
+                        "n.symbol_key = ? LIMIT 1", (node_id, symbol_key)).fetchone() is not None
+
+
+def unnumbered_node(conn: sqlite3.Connection, header: Header, document_id: int, sha256: str,
+                    cited: frozenset[str] = frozenset()) -> str:
     """A document whose number was not read: the stub other letters cite it by (same type, codes, date and
-    province: its number then inferred from them), else a node of its own, marked with its partial symbol."""
+    province: its number then inferred from them), else a node of its own, marked with its partial symbol.
+    `cited`: the symbol keys the document itself cites — never its own number (a decision of the same day)."""
     province = header.province if is_local(header.issuer_code) else None
-    stubs = linkage.unnumbered_match(conn, header.symbol or "?", header.type_code, header.date, province,
-                                     documents=False)
+    stubs = [row for row in linkage.unnumbered_match(conn, header.symbol or "?", header.type_code, header.date,
+                                                     province, documents=False)
+             if row["symbol_key"] not in cited]
     if len(stubs) == 1:
         stub = stubs[0]
         evidence = (f"number {stub['number']} inferred from the citations of {stub['symbol']} of the same type, "
