@@ -2,7 +2,7 @@
 
 PNG, JPEG, TIFF (every frame of a multi-page TIFF) through Pillow; PDF through pypdfium2: a page whose text layer is
 good (real Unicode Vietnamese text, not a legacy-font mojibake) is taken as it is, any other page is rendered at
-300 dpi for OCR.
+300 dpi for OCR. A phone photo of a page comes out as the page alone, straightened (ocr/photo.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import ctypes
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -19,6 +20,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageSequence
 
+from .photo import flatten
 from .widgets import Widget
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
@@ -26,6 +28,14 @@ PDF_SUFFIXES = {".pdf"}
 RENDER_DPI = 300
 MAX_RENDER_PIXELS = 60_000_000
 Image.MAX_IMAGE_PIXELS = 400_000_000  # larger is refused (decompression bomb); large pages are scaled down later
+# What one file may hold (the caller sets them: `set_limits`); None is no limit. A page image over the pixel limit is
+# refused before it is decoded (its size is in its header), so memory stays bounded whatever the file claims.
+_LIMITS = {"pages": 500, "pixels": 150_000_000}
+
+
+def set_limits(*, pages: int | None, pixels: int | None) -> None:
+    """Pages per file and pixels per page image (None: no limit)."""
+    _LIMITS.update(pages=pages, pixels=pixels)
 
 
 class LoadError(Exception):
@@ -71,22 +81,40 @@ def iter_pages(path: Path, force_ocr: bool = False, accept_layer: Callable[[str]
     `accept_layer`: a further judge of a text layer (the caller's language check), a page it refuses is rendered."""
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        yield from _pdf_pages(path, force_ocr, accept_layer)
+        pages = _pdf_pages(path, force_ocr, accept_layer)
     elif suffix in IMAGE_SUFFIXES:
-        yield from _image_pages(path)
+        pages = _image_pages(path)
     else:
         raise LoadError(f"{path}: not a scan or PDF (suffix '{suffix}')")
+    for item in pages:
+        yield _page_of_photo(item)
+
+
+def _page_of_photo(item: PageInput) -> PageInput:
+    """A phone photo's page cut out, straightened and evenly lit (ocr/photo.py); a scan's page as it is (the same
+    array). A PDF page with annotations drawn over it is a produced document in its own coordinates: left as it is."""
+    if item.image is None or item.widgets:
+        return item
+    flat = flatten(item.image)
+    if not flat.finding.photo:
+        return item
+    return replace(item, image=flat.image, dpi=flat.dpi or item.dpi)
 
 
 def _image_pages(path: Path) -> Iterator[PageInput]:
     try:
-        image = Image.open(path)
+        with warnings.catch_warnings():  # a huge page is refused below in one line, not warned about
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        _check_pages(path, getattr(image, "n_frames", 1))
+        _check_pixels(path, 1, image.width, image.height)
         image.load()
     except Image.DecompressionBombError:
         raise LoadError(f"{path}: image too large to read safely") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise LoadError(f"{path}: not a readable image ({_first_line(exc)})") from None
     for k, frame in enumerate(ImageSequence.Iterator(image), start=1):
+        _check_pixels(path, k, frame.width, frame.height)
         dpi = frame.info.get("dpi", (0, 0))[0] or 0
         pixels = frame.width * frame.height
         if pixels > MAX_RENDER_PIXELS:  # a huge page: reduced before it is copied around (memory stays bounded)
@@ -94,6 +122,19 @@ def _image_pages(path: Path) -> Iterator[PageInput]:
             frame = frame.reduce(factor)
             dpi = dpi / factor if dpi else 0
         yield PageInput(page=k, image=_pixels(frame), text=None, dpi=int(round(dpi)) or RENDER_DPI)
+
+
+def _check_pages(path: Path, count: int) -> None:
+    limit = _LIMITS["pages"]
+    if limit and count > limit:
+        raise LoadError(f"{path}: {count} pages, more than the limit of {limit} pages per file (--max-pages)")
+
+
+def _check_pixels(path: Path, page: int, width: int, height: int) -> None:
+    limit = _LIMITS["pixels"]
+    if limit and width * height > limit:
+        raise LoadError(f"{path}: page {page} is {width} × {height} pixels ({width * height / 1e6:.0f} Mpx), more "
+                        f"than the limit of {limit / 1e6:g} Mpx per page (--max-megapixels)")
 
 
 def _pixels(frame: Image.Image) -> np.ndarray:
@@ -119,6 +160,7 @@ def _pdf_pages(path: Path, force_ocr: bool = False, accept_layer: Callable[[str]
     try:
         if len(pdf) == 0:
             raise LoadError(f"{path}: PDF has no pages")
+        _check_pages(path, len(pdf))
         try:
             pdf.init_forms()  # so that the annotations' appearances can be drawn (stamps, signature boxes, fields)
         except pdfium.PdfiumError:

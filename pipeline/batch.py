@@ -1,24 +1,29 @@
 """`vanban run`: a batch over files and folders into the archive, incremental by content hash.
 
 Files are processed in worker processes (the store is written only here, one transaction per document), so a
-bad file is one failed record and the batch goes on; a run stopped at any point keeps everything already stored.
+bad file is one failed record and the batch goes on, even when the file kills its worker or passes a limit
+(`limits`); a run stopped at any point keeps everything already stored. The input folders are the boundary: a
+symlink leading out of its folder is skipped (unless `follow_symlinks`), and only regular files are read.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
+import re
 import sqlite3
+import stat
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import exports
+from . import exports, workers as worker_pool
 from .archive import store
 from .archive.ingest import store_record
+from .limits import DEFAULT as DEFAULT_LIMITS, Limits, apply as apply_limits
 from .process import SUPPORTED_SUFFIXES, DocumentRecord, VanbanError, file_digest, process_path
 
 
@@ -41,6 +46,7 @@ class RunSummary:
     pages_per_minute: float = 0.0
     interrupted: bool = False
     failures: list[dict[str, str]] = field(default_factory=list)
+    ignored: list[dict[str, str]] = field(default_factory=list)  # files not read: {"source", "reason"}
     archive: dict[str, int] = field(default_factory=dict)
     exports: dict[str, str] = field(default_factory=dict)
     export_failures: dict[str, str] = field(default_factory=dict)
@@ -57,14 +63,32 @@ class RunSummary:
         return 3 if self.failed else 0
 
 
-def collect(paths: Iterable[str]) -> list[tuple[Path, str]]:
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """A file name or message as one safe line: control characters (a newline, an escape sequence, a bidi
+    override) written as escapes, so a name cannot forge a second line or recolour a terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def collect(paths: Iterable[str], follow_symlinks: bool = False,
+            ignored: list[dict[str, str]] | None = None) -> list[tuple[Path, str]]:
     """(path, source name) for every file to consider. Files named explicitly are always taken; in folders,
-    files with a supported suffix (recursively, hidden files and folders skipped), in a stable order."""
+    files with a supported suffix (recursively, hidden files and folders skipped), in a stable order. Only regular
+    files are taken (a named pipe or a device would block the run); in a folder, a symlink leading outside it is
+    left out unless `follow_symlinks`. What is left out is listed in `ignored` with the reason."""
     out: list[tuple[Path, str]] = []
     seen: set[str] = set()
+
+    def skip(source: str, reason: str) -> None:
+        if ignored is not None:
+            ignored.append({"source": source, "reason": reason})
+
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            boundary = os.path.realpath(path)
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -72,15 +96,43 @@ def collect(paths: Iterable[str]) -> list[tuple[Path, str]]:
                         continue
                     file = Path(root) / name
                     source = str(file)
-                    if source not in seen:
-                        seen.add(source)
-                        out.append((file, source))
+                    if source in seen:
+                        continue
+                    seen.add(source)
+                    if file.is_symlink() and not follow_symlinks:
+                        real = os.path.realpath(file)
+                        if os.path.commonpath([boundary, real]) != boundary:
+                            skip(source, f"a symlink to {real}, outside {given} (--follow-symlinks to read it)")
+                            continue
+                    reason = _not_regular(file)
+                    if reason:
+                        skip(source, reason)
+                        continue
+                    out.append((file, source))
         else:
             source = str(path)
             if source not in seen:
                 seen.add(source)
+                reason = _not_regular(path)
+                if reason and os.path.lexists(path):
+                    skip(source, reason)
+                    continue
                 out.append((path, source))
     return out
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why a path is not a regular file one can read, or None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a folder" if stat.S_ISDIR(mode) else
+            "not a file")
+    return f"{kind}, not a regular file"
 
 
 def _unchanged(conn, path: Path, source: str) -> tuple[bool, str | None, int | None]:
@@ -107,30 +159,30 @@ def _work(item: tuple[str, str, bool]) -> DocumentRecord:
 
 
 def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None, force_ocr: bool = False,
-             ) -> Iterator[DocumentRecord]:
-    """Records as they finish: in this process, in `workers` local processes, or on a Dask cluster."""
+             limits: Limits = DEFAULT_LIMITS) -> Iterator[DocumentRecord]:
+    """Records as they finish: from `workers` local processes (at least one: a file that kills its reader, takes
+    too long or too much memory costs that file only), or from a Dask cluster."""
     items = [(str(path), source, force_ocr) for path, source in todo]
     if scheduler:
         yield from _cluster_records(items, scheduler)
         return
-    if workers <= 1 or len(items) <= 1:
-        for item in items:
-            yield _work(item)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-        pending: set[Future[DocumentRecord]] = set()
-        queue = list(items)
-        try:
-            while queue or pending:
-                while queue and len(pending) < workers * 2:
-                    pending.add(pool.submit(_work, queue.pop(0)))
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    yield future.result()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    outcomes = worker_pool.run(items, _work, workers=max(1, workers), init=functools.partial(_worker_init, limits),
+                               seconds=limits.seconds or None, memory_mb=limits.memory_mb or None)
+    try:
+        for outcome in outcomes:
+            yield outcome.result if outcome.failure is None else _lost(outcome.item, outcome.failure)
+    finally:
+        outcomes.close()  # the workers stop with the batch (Ctrl-C, a store that cannot be written)
+
+
+def _lost(item: tuple[str, str, bool], failure: str) -> DocumentRecord:
+    """The record of a file whose worker gave no record (it died, or passed a limit and was stopped)."""
+    path, source, _ = item
+    try:
+        sha, size = file_digest(Path(path))
+    except OSError:
+        sha = size = None
+    return DocumentRecord(source, sha, size, None, 0, None, "failed", "worker", f"{path}: {failure}")
 
 
 def _cluster_records(items: list[tuple[str, str, bool]], scheduler: str) -> Iterator[DocumentRecord]:
@@ -182,6 +234,8 @@ def run(
     force_ocr: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[DocumentRecord | None, str], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    follow_symlinks: bool = False,
 ) -> RunSummary:
     force = force or force_ocr  # OCR'ing anew what was read from text layers means processing it again
     paths = [str(path) for path in paths]  # a caller's Path objects too (run.json lists them as given)
@@ -192,7 +246,9 @@ def run(
         conn = store.connect(out)
     except sqlite3.Error as exc:
         raise VanbanError("store", f"{out / store.DB_NAME}: cannot open the archive ({exc})") from None
-    items = collect(paths)
+    exports.remove_leftovers(out)  # the temporary files of a run killed while writing its exports
+    apply_limits(limits)  # here, so that workers started by fork have them from the start
+    items = collect(paths, follow_symlinks, summary.ignored)
     summary.files = len(items)
     todo: list[tuple[Path, str]] = []
     for path, source in items:
@@ -234,7 +290,7 @@ def run(
     t1 = time.perf_counter()
     paths_by_source = {source: path for path, source in todo}
     try:
-        for record in _records(todo, workers, scheduler, force_ocr):
+        for record in _records(todo, workers, scheduler, force_ocr, limits):
             record_done(record, paths_by_source[record.source])
     except KeyboardInterrupt:
         summary.interrupted = True  # what is stored stays stored; a rerun picks up the rest
@@ -272,7 +328,8 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def _worker_init() -> None:
+def _worker_init(limits: Limits = DEFAULT_LIMITS) -> None:
+    apply_limits(limits)
     _one_thread()
 
 
@@ -297,4 +354,4 @@ def archive_counts(conn) -> dict[str, int]:
     }
 
 
-__all__ = ["run", "collect", "RunSummary", "VanbanError"]
+__all__ = ["run", "collect", "shown", "RunSummary", "VanbanError", "Limits"]

@@ -14,6 +14,7 @@ from rich.table import Table
 
 
 from .archive import store
+from .limits import DEFAULT as _LIMITS
 from .process import VanbanError, decode_text, extraction_to_dict, prepare
 from nlp.named_laws import LAW_KINDS
 
@@ -176,16 +177,26 @@ def run_command(
         "--exports", help="auto: every export while the archive is small (<= 50,000 citations), else graph.html "
                           "and errors.csv only (`vanban export` writes the rest); all; none (errors.csv only).")
     ] = "auto",
+    follow_symlinks: Annotated[bool, typer.Option(
+        "--follow-symlinks", help="Read symlinks that lead outside the folders given (skipped by default).")] = False,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=0, help="Pages per file (0: no limit).")] = _LIMITS.pages,
+    max_megapixels: Annotated[float, typer.Option("--max-megapixels", min=0,
+                                                  help="Pixels per page image, in millions (0: no limit).")] = _LIMITS.megapixels,
+    max_text_mb: Annotated[float, typer.Option("--max-text-mb", min=0,
+                                               help="Megabytes per text file (0: no limit).")] = _LIMITS.text_mb,
+    max_seconds: Annotated[float, typer.Option("--max-seconds", min=0,
+                                               help="Seconds to read one file (0: no limit).")] = _LIMITS.seconds,
+    max_memory_mb: Annotated[float, typer.Option("--max-memory-mb", min=0,
+                                                 help="Memory of one worker process (0: no limit).")] = _LIMITS.memory_mb,
 ) -> None:
-    """Batch run over files and folders into the archive in --out (incremental by content hash)."""
+    """Batch run over files and folders into the archive in --out (incremental by content hash). A file over a
+    limit is recorded as failed and the batch goes on (SECURITY.md lists the limits)."""
     import time
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
         TimeRemainingColumn
 
-    from .batch import run
-
-    from .batch import EXPORT_MODES
+    from .batch import EXPORT_MODES, Limits, run, shown
 
     if exports_mode not in EXPORT_MODES:
         sys.stderr.write(f"error: unknown --exports {exports_mode!r} ({', '.join(EXPORT_MODES)})\n")
@@ -218,7 +229,9 @@ def run_command(
 
         try:
             summary = run(paths, out, workers=workers, force=force, scheduler=scheduler, exports_mode=exports_mode,
-                          force_ocr=force_ocr, on_start=on_start, on_done=on_done)
+                          force_ocr=force_ocr, on_start=on_start, on_done=on_done, follow_symlinks=follow_symlinks,
+                          limits=Limits(pages=max_pages, megapixels=max_megapixels, text_mb=max_text_mb,
+                                        seconds=max_seconds, memory_mb=max_memory_mb))
         except Exception as exc:  # noqa: BLE001
             _fail(exc)
             return
@@ -231,8 +244,10 @@ def run_command(
         f"({archive.get('stubs', 0)} cited only, {archive.get('ambiguous', 0)} ambiguous), "
         f"{archive.get('edges', 0)} citations\n"
     )
+    for skipped in summary.ignored:
+        sys.stderr.write(f"skipped: {shown(skipped['source'])}: {shown(skipped['reason'])}\n")
     for failure in summary.failures:
-        sys.stderr.write(f"failed: {failure['source']} [{failure['stage']}] {failure['error']}\n")
+        sys.stderr.write(f"failed: {shown(failure['source'])} [{failure['stage']}] {shown(failure['error'])}\n")
     if summary.failures:
         sys.stderr.write(f"failures listed in {out / 'errors.csv'}\n")
     for warning in summary.export_warnings:

@@ -83,8 +83,15 @@ def read_text_file(path: Path) -> str:
 
 
 def read_text_with_encoding(path: Path) -> tuple[str, str]:
-    """(text, the encoding it was in)."""
+    """(text, the encoding it was in). A file over the run's limit of bytes per text file is refused unread."""
+    from .limits import current
+
+    limit = current().text_bytes
     try:
+        size = path.stat().st_size
+        if limit and size > limit:
+            raise VanbanError("read", f"{path}: {size:,} bytes, more than the limit of {limit:,} bytes per text file "
+                                      "(--max-text-mb)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise VanbanError("read", f"{path}: no such file") from None

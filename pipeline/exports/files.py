@@ -42,6 +42,32 @@ def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary files (`.graph.gexf.<pid>.partial`) that a run killed while writing left in `folder`;
+    those of a run still going (its process alive) are kept. Returns what was removed."""
+    removed = []
+    for path in folder.glob(".*.partial") if folder.is_dir() else []:
+        pid = path.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # All of it
 

@@ -54,8 +54,15 @@ WORKBOOK_REFERENCES = 200_000
 EXCEL_ROWS = 1_048_576
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP's CSV injection rule: a spreadsheet runs these
+
+
 def _csv_cell(value: Any, clean: Sanitizer) -> Any:
+    """A cell as a spreadsheet will show it and never run it: a text that starts like a formula
+    (`=HYPERLINK(...)`, `+`, `-`, `@`) gets a leading apostrophe."""
     if isinstance(value, str):
+        if value.startswith(_FORMULA_START):
+            value = "'" + value
         return clean.text(value.replace("\f", " ")) if not value.isprintable() else value
     return value
 

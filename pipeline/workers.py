@@ -1,0 +1,185 @@
+"""Worker processes for `vanban run`: each reads one file at a time, and whatever happens to one of them the batch
+goes on.
+
+- A worker that dies (an out-of-memory kill, a crash in a C library) costs the file it was reading: that file is
+  reported as failed, a fresh worker takes its place, the other files are read as usual.
+- A file that takes more than `seconds`, or a worker whose memory passes `memory_mb`, is stopped the same way (the
+  worker is killed and replaced) and reported in one line.
+- Workers die with their parent: each asks the kernel for SIGKILL when its parent goes (Linux's parent-death signal,
+  `prctl(PR_SET_PDEATHSIG)`), so a `kill -9` of `vanban run` leaves no worker behind; Ctrl-C is the parent's alone
+  (workers ignore SIGINT and are stopped by it).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Iterable, Iterator
+
+_PR_SET_PDEATHSIG = 1
+_POLL = 0.25  # seconds between checks of the workers' time and memory
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One item's result, or the one line that says why its worker did not give one."""
+
+    item: Any
+    result: Any = None
+    failure: str | None = None
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL to this process when its parent exits (Linux; elsewhere nothing). If the parent is already gone
+    (it died before this ran), exit at once."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _serve(conn: Connection, work: Callable[[Any], Any], init: Callable[[], None] | None, parent: int) -> None:
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if init is not None:
+        init()
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        try:
+            message = ("ok", work(item))
+        except Exception as exc:  # noqa: BLE001 - reported as the item's failure, the worker goes on
+            message = ("error", f"internal error in the worker ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})")
+        try:
+            conn.send(message)
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be sent back
+            conn.send(("error", f"internal error in the worker (result not sent: {type(exc).__name__})"))
+
+
+class _Worker:
+    def __init__(self, context: Any, work: Callable[[Any], Any], init: Callable[[], None] | None) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, work, init, os.getpid()), daemon=True,
+                                       name="vanban-worker")
+        self.process.start()
+        child.close()
+        self.item: Any = None
+        self.busy = False
+        self.started = 0.0
+
+    def give(self, item: Any) -> None:
+        self.item, self.busy, self.started = item, True, time.monotonic()
+        self.conn.send(item)
+
+    def rss_mb(self) -> float:
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as handle:
+                return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(1)
+        self.kill()
+
+
+def death(exitcode: int | None) -> str:
+    """Why a worker ended, in words."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        hint = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"the worker reading it was killed by {name}{hint}"
+    return f"the worker reading it exited (status {exitcode})"
+
+
+def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init: Callable[[], None] | None = None,
+        seconds: float | None = None, memory_mb: float | None = None) -> Iterator[Outcome]:
+    """The outcome of every item, as they finish, from `workers` processes. A generator: closing it (or an
+    exception in the caller, Ctrl-C) stops every worker."""
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    queue = deque(items)
+    pool: list[_Worker] = []
+    try:
+        pool = [_Worker(context, work, init) for _ in range(max(1, min(workers, len(queue))))]
+        while True:
+            for k, worker in enumerate(pool):
+                if not worker.busy and queue:
+                    try:
+                        worker.give(queue[0])
+                    except OSError:  # it died while idle: a fresh one takes the item
+                        worker.kill()
+                        pool[k] = worker = _Worker(context, work, init)
+                        worker.give(queue[0])
+                    queue.popleft()
+            busy = [w for w in pool if w.busy]
+            if not busy:
+                return
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=_POLL))
+            for k, worker in enumerate(pool):
+                if not worker.busy:
+                    continue
+                outcome = None
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    outcome = _receive(worker)
+                elif seconds and time.monotonic() - worker.started > seconds:
+                    outcome = Outcome(worker.item, failure=f"took more than {seconds:g} s (--max-seconds): stopped")
+                elif memory_mb and worker.rss_mb() > memory_mb:
+                    outcome = Outcome(worker.item, failure=f"needed more than {memory_mb:g} MB of memory "
+                                                           "(--max-memory-mb): stopped")
+                if outcome is None:
+                    continue
+                worker.busy = False
+                if outcome.failure is not None and not (outcome.failure.startswith("internal error in the worker")
+                                                        and worker.process.is_alive()):
+                    worker.kill()
+                    pool[k] = _Worker(context, work, init)
+                yield outcome
+    finally:
+        for worker in pool:
+            if worker.busy:
+                worker.kill()
+            else:
+                worker.stop()
+
+
+def _receive(worker: _Worker) -> Outcome:
+    try:
+        if worker.conn.poll():
+            kind, value = worker.conn.recv()
+            if kind == "ok":
+                return Outcome(worker.item, result=value)
+            return Outcome(worker.item, failure=value)
+    except (EOFError, OSError):
+        pass
+    worker.process.join(5)
+    return Outcome(worker.item, failure=death(worker.process.exitcode))
