@@ -8,6 +8,7 @@ from .header import Header, parse_header
 from .named import find_named
 from .named_laws import resolve_named, with_law_names
 from .references import Mention, NamedMention, Reference, find_mentions, merge
+from .relation_checks import check_mentions, why_not
 from .relations import classify
 from .text import slug
 
@@ -21,6 +22,7 @@ class DocLink:
     relation: str
     span: tuple[int, int]
     sentence: str
+    note: str | None = None  # why the relation the words state was not kept (nlp.relation_checks)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ def extract(text: str) -> Extraction:
     by_name, named = resolve_named(text, find_named(text, numbered), _citing_date(header))
     mentions, links = classify(text, numbered + by_name)
     own = [m for m in mentions if _is_own(m, header)]
-    cited = [m for m in mentions if not _is_own(m, header)]
+    cited = check_mentions([m for m in mentions if not _is_own(m, header)], header.type_code, header.issuer_code,
+                           header.date)
     references = merge(cited)
     id_of = {}
     for ref in references:
@@ -76,11 +79,16 @@ def extract(text: str) -> Extraction:
         source, target = id_of.get(link.source.span), id_of.get(link.target.span)
         if not source or not target or source == target:
             continue
-        key = (source, target, link.relation)
+        relation = link.relation
+        note = why_not(relation, (link.source.type_code, link.source.issuer_code, link.source.date),
+                       (link.target.type_code, link.target.issuer_code, link.target.date))
+        if note:
+            relation, note = "cites", f"{relation}? {note}"
+        key = (source, target, relation)
         if key in seen:
             continue
         seen.add(key)
-        doc_links.append(DocLink(source, target, link.relation, link.span, link.sentence))
+        doc_links.append(DocLink(source, target, relation, link.span, link.sentence, note))
     return Extraction(
         header=header,
         references=tuple(references),

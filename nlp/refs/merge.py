@@ -48,16 +48,32 @@ def _readings(mentions: list[Mention]) -> dict[str, str]:
                     continue
                 same_day = bool(own & cluster_dates)
                 if any(same_symbol(reading, other) or _cut_short(reading, other)
-                       or same_day and _letter_off(reading, other) for other in cluster):
+                       or same_day and _letter_off(reading, other) or _year_left_out(reading, other, dates)
+                       for other in cluster):
                     cluster.append(reading)
                     break
             else:
                 clusters.append([reading])
         for cluster in clusters:
-            best = max(cluster, key=lambda r: (_known_codes(r) == len([p for p in re.split(r"[-/&]", codes(r)) if p]),
+            best = max(cluster, key=lambda r: (bool(_YEAR.search(r)),  # a normative number with its year
+                                               _known_codes(r) == len([p for p in re.split(r"[-/&]", codes(r)) if p]),
                                                counts[r], issuers[issuer_of[r]], len(r), r))
             out.update({r: best for r in cluster if r != best})
     return out
+
+
+_YEAR = re.compile(r"/((?:19|20)\d\d)/")
+
+
+def _year_left_out(a: str, b: str, dates: dict[str, set[str]]) -> bool:
+    """A normative symbol cited once without its year (`Nghị định 63/NĐ-CP ngày 26/06/2014`) and once with it
+    (`63/2014/NĐ-CP`): one decree when the yearless one is dated in that year."""
+    for short, long in ((a, b), (b, a)):
+        year = _YEAR.search(long)
+        if year and not _YEAR.search(short) and _YEAR.sub("/", long, count=1) == short and \
+                any(d.startswith(year.group(1)) for d in dates.get(short, ())):
+            return True
+    return False
 
 
 def _letter_off(a: str, b: str) -> bool:
@@ -69,6 +85,38 @@ def _cut_short(a: str, b: str) -> bool:
     """One reading is the other cut at a line end (`496-TB/T` of `496-TB/TU`), by one or two letters."""
     short, long = sorted((a, b), key=len)
     return long.startswith(short) and 0 < len(long) - len(short) <= 2 and codes(short).strip("-/")
+
+
+def _misread_dates(mentions: list[Mention]) -> dict[tuple[str, str], str]:
+    """(symbol, date) → the date it is taken for: one symbol read with two dates of one year that differ in one
+    character (`19/02/2021` and a misread `12/02/2021`) is one document — a body numbers a type's documents through
+    the year, so one symbol cannot be two documents of one year — dated as most of its mentions say (the first said
+    on a tie). Not when the letter places them in different provinces (`58/KH-UBND … tỉnh Nghệ An`), nor across
+    years (a plan numbered 58 every year)."""
+    by_symbol: dict[str, Counter[str]] = {}
+    scopes: dict[tuple[str, str], set[str]] = {}
+    order: dict[tuple[str, str], int] = {}
+    for k, m in enumerate(mentions):
+        if m.date:
+            by_symbol.setdefault(m.symbol, Counter())[m.date] += 1
+            order.setdefault((m.symbol, m.date), k)
+            if m.scope:
+                scopes.setdefault((m.symbol, m.date), set()).add(m.scope)
+    out: dict[tuple[str, str], str] = {}
+    for symbol, counts in by_symbol.items():
+        if len(counts) < 2:
+            continue
+        ranked = sorted(counts, key=lambda d: (-counts[d], order[(symbol, d)]))
+        for date in ranked[1:]:
+            for better in ranked:
+                if better == date or out.get((symbol, better)):
+                    continue
+                a, b = scopes.get((symbol, date), set()), scopes.get((symbol, better), set())
+                if date[:4] == better[:4] and sum(x != y for x, y in zip(date, better)) == 1 and not (a and b and
+                                                                                                      not a & b):
+                    out[(symbol, date)] = better
+                    break
+    return out
 
 
 def merge(mentions: list[Mention]) -> list[Reference]:
@@ -85,8 +133,11 @@ def merge(mentions: list[Mention]) -> list[Reference]:
             dated.setdefault(m.symbol, [])
             if m.date not in dated[m.symbol]:
                 dated[m.symbol].append(m.date)
+    misread = _misread_dates(mentions)
+    for symbol, dates in dated.items():
+        dated[symbol] = list(dict.fromkeys(misread.get((symbol, d), d) for d in dates))
     for m in mentions:
-        date = m.date
+        date = misread.get((m.symbol, m.date), m.date)
         if date is None and len(dated.get(m.symbol, [])) == 1:
             date = dated[m.symbol][0]
         groups.setdefault((m.symbol, date), []).append(m)
@@ -123,6 +174,7 @@ def merge(mentions: list[Mention]) -> list[Reference]:
                 variants=tuple(sorted({read_as[m.span] for m in ms if not m.resolved_from} - {symbol})),
                 resolved_from="name" if all(m.resolved_from == "name" for m in ms) else None,
                 title=next((m.title for m in ms if m.title), None),
+                notes=tuple(dict.fromkeys(m.note for m in ms if m.note)),
             )
         )
     out.sort(key=lambda r: r.spans[0][0])

@@ -35,6 +35,7 @@ class Mention:
     issuer_in_text: bool = False  # the issuer name was read from "của ..." rather than taken from the code table
     resolved_from: str | None = None  # "name": a law cited by name, its symbol from the law table (nlp.laws)
     title: str | None = None  # the cited document's name, when known (a law's, from the table)
+    note: str | None = None  # why a relation the words state was not kept (nlp.relation_checks)
 
     @property
     def id(self) -> str:
@@ -79,6 +80,7 @@ class Reference:
     variants: tuple[str, ...] = ()  # other readings of the symbol in this text (OCR's variants), merged here
     resolved_from: str | None = None  # "name" when every mention named the law without its number
     title: str | None = None
+    notes: tuple[str, ...] = ()  # why relations its mentions state were not kept
 
 
 def reference_id(type_code: str, symbol: str, date: str | None) -> str:
