@@ -336,6 +336,34 @@ def print_answer(result) -> None:
             out.print(table)
 
 
+@app.command("check")
+def check_command(
+    db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="vi or en (default: LANG, else vi).")] = None,
+) -> None:
+    """Letters resting (căn cứ) on documents no longer in force on their date, with what replaced them."""
+    from .archive.check import HEADERS, check, table_rows
+    from .web import i18n
+
+    try:
+        conn = store.connect(db, readonly=True)
+        findings = check(conn)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
+        return
+    _ = i18n.gettext_for(i18n.cli_lang(lang))
+    out.print(_("%(n)s letters rest on documents no longer in force on their date") % {"n": len(findings)})
+    if findings:
+        table = Table(*[_(h) for h in HEADERS])
+        for row in table_rows(findings, _, i18n.day):
+            table.add_row(*map(escape, row))
+        out.print(table)
+
+
 @app.command("graph")
 def graph_command(
     db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),

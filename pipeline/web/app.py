@@ -16,9 +16,12 @@ autoescape, graph.html embeds its data as escaped JSON, and every response forbi
 
 from __future__ import annotations
 
+import csv
+import io
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -27,19 +30,50 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..archive import check
 from ..exports import graph_html
 from ..process import VanbanError
-from . import access, api, images
+from . import access, api, i18n, images
 from .document import document_view
 from .headers import GRAPH_POLICY, secure
 from .reader import Archive
 from .search import MAX_QUERY, doc_href, examples, most_cited, search_view, stats
 
 
-def _templates() -> Environment:
+def _templates(lang: str) -> Environment:
+    """The pages' templates in one language: messages from its catalogue, days and times as a reader there
+    writes them, relations as the law names them."""
     env = Environment(loader=PackageLoader("pipeline.web", "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    gettext = i18n.gettext_for(lang)
+    env.filters.update(day=i18n.day, moment=i18n.moment)
+    env.globals.update(
+        lang=lang, other_lang="en" if lang == "vi" else "vi", relation_codes=i18n.ORDER,
+        relation_name=lambda code: gettext(i18n.RELATIONS.get(code or "cites", i18n.RELATIONS["cites"])),
+        direction_name=lambda d: gettext(_DIRECTIONS.get(d, d)),
+        group_name=lambda d, code: gettext((i18n.OUTGOING if d == "cites" else i18n.INCOMING).get(
+            code, i18n.OUTGOING["cites"] if d == "cites" else i18n.INCOMING["cites"])),
+        event_name=lambda e: gettext(i18n.EVENTS.get(e, e)))
     return env
+
+
+_DIRECTIONS = {"cited_by": i18n.N_("Cited by"), "cites": i18n.N_("Cites")}
+LANG_COOKIE = "vanban_lang"
+
+
+def request_lang(request: Request) -> str:
+    """`?lang=` (the page's switch), else the cookie it left, else the browser's Accept-Language; Vietnamese
+    when none asks for a language we have."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in i18n.LOCALES:
+        return chosen
+    return i18n.negotiate(request.headers.get("accept-language"))
+
+
+def _switch_href(request: Request, lang: str) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + "?" + urlencode([*params, ("lang", "en" if lang == "vi" else "vi")])
 
 
 def create_app(db: Path | str, *, password_file: Path | None = None, log: TextIO | None = None) -> Any:
@@ -49,7 +83,7 @@ def create_app(db: Path | str, *, password_file: Path | None = None, log: TextIO
     checker = None
     if password_file is not None:
         try:
-            checker = access.Checker(access.load(Path(password_file)))
+            checker = access.Checker.from_file(Path(password_file))  # read again when it changes
         except access.AccessError as exc:
             raise VanbanError("serve", str(exc)) from exc
     app = _routes(archive)
@@ -61,13 +95,27 @@ def create_app(db: Path | str, *, password_file: Path | None = None, log: TextIO
 
 
 def _routes(archive: Archive) -> Starlette:
-    env = _templates()
+    envs = {lang: _templates(lang) for lang in i18n.LOCALES}
 
-    def page(name: str, context: dict[str, Any], status: int = 200) -> Response:
+    def statuses() -> Any:
+        """Validity on a day, from the table and this archive's own statements (kept until the archive changes)."""
+        def compute() -> Any:
+            with archive.connect() as conn:
+                return check.statuses(conn)
+        return archive.cached("statuses", compute)
+
+    def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+        lang = request_lang(request)
         with archive.connect() as conn:
             context.setdefault("stats", archive.cached("stats", lambda: stats(conn)))
         context.setdefault("query", "")
-        return secure(HTMLResponse(env.get_template(name).render(**context), status_code=status))
+        context["switch_href"] = _switch_href(request, lang)
+        response = HTMLResponse(envs[lang].get_template(name).render(**context), status_code=status)
+        response.headers["Content-Language"] = lang
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        if request.query_params.get("lang") in i18n.LOCALES:
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
+        return secure(response)
 
     def search_page(request: Request) -> Response:
         query = " ".join(request.query_params.get("q", "").split())[:MAX_QUERY]
@@ -76,15 +124,40 @@ def _routes(archive: Archive) -> Starlette:
                 top = archive.cached("most_cited", lambda: most_cited(conn))
                 context = {"most_cited": top, "examples": examples(top, conn)}
             else:
-                context = search_view(conn, query)
-        return page("search.html", {**context, "query": query, "here": "search"})
+                context = search_view(conn, query, statuses())
+        return page(request, "search.html", {**context, "query": query, "here": "search"})
 
     def document_page(request: Request) -> Response:
         with archive.connect() as conn:
-            view = document_view(conn, request.path_params["node_id"], request.query_params.get("view", "restored"))
+            params = request.query_params
+            filters = {k: params.get(k, "")[:40] for k in ("relation", "type", "from", "to", "all") if params.get(k)}
+            view = document_view(conn, request.path_params["node_id"], params.get("view", "restored"), statuses(),
+                                 filters)
         if view is None:
             raise HTTPException(404, "No document with this id in the archive.")
-        return page("document.html", {**view, "here": "document"})
+        return page(request, "document.html", {**view, "here": "document"})
+
+    def findings() -> list[dict[str, Any]]:
+        with archive.connect() as conn:
+            return [{**f.to_dict(), "chain": f.chain, "letter_href": doc_href(f.letter), "cited_href": doc_href(f.cited)}
+                    for f in archive.cached("check", lambda: check.check(conn))]
+
+    def check_page(request: Request) -> Response:
+        return page(request, "check.html", {"findings": findings(), "here": "check"})
+
+    def check_csv(request: Request) -> Response:
+        """The check as CSV (UTF-8 with a byte-order mark, so that Excel reads the Vietnamese), in the reader's
+        language; a cell that starts like a formula is quoted with an apostrophe."""
+        gettext = i18n.gettext_for(request_lang(request))
+        with archive.connect() as conn:
+            rows = check.table_rows(archive.cached("check", lambda: check.check(conn)), gettext, i18n.day)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([gettext(h) for h in check.HEADERS])
+        writer.writerows([[("'" + c) if c[:1] in "=+-@" else c for c in row] for row in rows])
+        response = Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="vanban-check.csv"'})
+        return secure(response)
 
     def source_page(request: Request) -> Response:
         path = request.query_params.get("path", "")
@@ -92,7 +165,7 @@ def _routes(archive: Archive) -> Starlette:
             row = conn.execute("SELECT node_id, status, stage, error FROM documents WHERE source = ?",
                                (path,)).fetchone()
         if row is None:
-            raise HTTPException(404, "No file with this path in the archive.")
+            raise HTTPException(404, i18n.N_("No file with this path in the archive."))
         if not row["node_id"]:
             raise HTTPException(404, f"This file could not be read ({row['stage']}): {row['error']}")
         return secure(RedirectResponse(doc_href(row["node_id"]), status_code=303))
@@ -108,7 +181,7 @@ def _routes(archive: Archive) -> Starlette:
                 (citing, cited, source, source)).fetchone()
             known = conn.execute("SELECT 1 FROM nodes WHERE id = ?", (citing,)).fetchone()
         if not known:
-            raise HTTPException(404, "No document with this id in the archive.")
+            raise HTTPException(404, i18n.N_("No document with this id in the archive."))
         anchor = f"#box-m{row['mention']}" if row and row["mention"] is not None else ""
         return secure(RedirectResponse(doc_href(citing) + anchor, status_code=303))
 
@@ -124,15 +197,17 @@ def _routes(archive: Archive) -> Starlette:
 
     def error_page(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
-        message = getattr(exc, "detail", None) if status < 500 else "Something went wrong; see the server's log."
-        title = {404: "Not found", 405: "Method not allowed"}.get(status, "Error")
-        return page("error.html", {"status": status, "title": title, "message": message or title}, status)
+        message = getattr(exc, "detail", None) if status < 500 else i18n.N_("Something went wrong; see the server's log.")
+        title = {404: i18n.N_("Not found"), 405: i18n.N_("Method not allowed")}.get(status, i18n.N_("Error"))
+        return page(request, "error.html", {"status": status, "title": title, "message": message or title}, status)
 
     routes = [
         Route("/", search_page),
         Route("/doc/{node_id}", document_page),
         Route("/source", source_page),
         Route("/graph", graph_page),
+        Route("/check", check_page),
+        Route("/check.csv", check_csv),
         Route("/evidence", evidence_page),
         *images.routes(archive),
         *api.routes(archive),

@@ -9,7 +9,15 @@ import sqlite3
 from typing import Any
 
 from ..archive.query import neighbours
-from .search import DIRECTION_LABELS, doc_href, node_view, section
+from .i18n import ORDER
+from .search import doc_href, edge_view, ended_on, evidence_href, node_view
+
+GROUP_ROWS = 100  # rows shown per group before "show all"
+
+
+def N_(message: str) -> str:
+    """A message for the catalogue (pipeline/web/locale): the template translates it."""
+    return message
 
 
 def _mapping(document: sqlite3.Row) -> Any:
@@ -77,7 +85,7 @@ def page_views(conn: sqlite3.Connection, document: sqlite3.Row, view: str = "res
             for m in mentions:
                 if m["page"] == number and m["boxes"]:
                     words = [page_images.to_page(b, transform) for b in json.loads(m["boxes"])]
-                    boxes.append({"id": m["id"], "href": doc_href(m["node_id"]), "title": _mention_title(m),
+                    boxes.append({"id": m["id"], "href": doc_href(m["node_id"]), **_mention_title(m),
                                   "rects": [{"x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0}
                                             for x0, y0, x1, y1 in line_boxes(words)]})
             page["image"] = {"src": f"/page/{document['id']}/{number}.png", "width": size[0], "height": size[1],
@@ -90,8 +98,9 @@ def page_views(conn: sqlite3.Connection, document: sqlite3.Row, view: str = "res
     return pages
 
 
-_FIELD_LABELS = {"number": "Số (viết tay)", "day": "Ngày (viết tay)", "month": "Tháng (viết tay)",
-                 "signature": "Chữ ký số", "publication": "Dấu Công báo", "incoming": "Dấu công văn đến"}
+_FIELD_LABELS = {"number": N_("Number (handwritten)"), "day": N_("Day (handwritten)"),
+                 "month": N_("Month (handwritten)"), "signature": N_("Digital signature"),
+                 "publication": N_("Official Gazette stamp"), "incoming": N_("Incoming letter stamp")}
 
 
 def _field_boxes(document: sqlite3.Row) -> list[dict[str, Any]]:
@@ -103,20 +112,22 @@ def _field_boxes(document: sqlite3.Row) -> list[dict[str, Any]]:
             x0, y0, x1, y1 = reading["box"]
             value = reading.get("value")
             out.append({"id": field, "page": 1, "x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0,
-                        "title": f"{_FIELD_LABELS.get(field, field)}: {value if value is not None else 'not read'}"
-                                 f" ({reading.get('source')}, {reading.get('confidence') or 0:.2f})"})
+                        "label": _FIELD_LABELS.get(field, field), "value": value,
+                        "source": _SOURCES.get(reading.get("source") or "", reading.get("source")),
+                        "confidence": reading.get("confidence") or 0})
     for k, overlay in enumerate(meta.get("overlays") or []):
         if overlay.get("bbox") and overlay.get("kind") in _FIELD_LABELS:
             x0, y0, x1, y1 = overlay["bbox"]
             out.append({"id": f"overlay-{k}", "page": 1, "x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0,
-                        "title": f"{_FIELD_LABELS[overlay['kind']]}: {' '.join(overlay.get('text', '').split())}"})
+                        "label": _FIELD_LABELS[overlay["kind"]], "value": " ".join(overlay.get("text", "").split()),
+                        "source": None, "confidence": None})
     return out
 
 
-def _mention_title(m: dict[str, Any]) -> str:
-    label = f"{m['type'] or ''} {m['symbol'] or m['node_id']}".strip()
-    by_name = " (cited by name; its number is from the law table)" if m["resolved_from"] == "name" else ""
-    return f"{m['relation'] or 'cites'} → {label}{by_name}"
+def _mention_title(m: dict[str, Any]) -> dict[str, Any]:
+    """What a reference's tooltip says (the template words it): its relation, the cited document, cited by name."""
+    return {"relation": m["relation"] or "cites", "label": f"{m['type'] or ''} {m['symbol'] or m['node_id']}".strip(),
+            "by_name": m["resolved_from"] == "name"}
 
 
 def _segments(text: str, start: int, end: int, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -128,15 +139,17 @@ def _segments(text: str, start: int, end: int, mentions: list[dict[str, Any]]) -
         if m["start"] > cursor:
             pieces.append({"text": text[cursor:m["start"]]})
         pieces.append({"text": text[m["start"]:m["end"]], "href": doc_href(m["node_id"]), "id": m["id"],
-                       "relation": m["relation"] or "cites", "title": _mention_title(m),
-                       "by_name": m["resolved_from"] == "name"})
+                       **_mention_title(m)})
         cursor = m["end"]
     if cursor < end:
         pieces.append({"text": text[cursor:end]})
     return pieces
 
 
-def document_view(conn: sqlite3.Connection, node_id: str, view: str = "restored") -> dict[str, Any] | None:
+def document_view(conn: sqlite3.Connection, node_id: str, view: str = "restored", status: Any = None,
+                  filters: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """Everything the document's page shows; `status` (symbol, day) → nlp.validity.Status or None gives validity,
+    `filters` (relation, type, from, to, all) narrow and page its relations."""
     from . import images as page_images
     from ..archive.query import variants
 
@@ -150,20 +163,82 @@ def document_view(conn: sqlite3.Connection, node_id: str, view: str = "restored"
     for other in json.loads(node["candidates"] or "[]"):
         row = conn.execute("SELECT * FROM nodes WHERE id = ?", (other,)).fetchone()
         candidates.append(node_view(row) if row else {"id": other, "href": doc_href(other), "symbol": other})
-    symbol = node["symbol"]
     state = page_images.file_state(document) if document is not None else None
     restored = bool(document is not None and document["restored_text"])
     view = "raw" if view == "raw" or not restored else "restored"
+    filters = filters or {}
+    groups, types = relation_groups(conn, node, status, filters)
     return {
         "node": node_view(node), "document": document, "candidates": candidates, "view": view, "restored": restored,
         "file_state": state, "variants": _variants(variants(conn, node_id)),
         "pages": page_views(conn, document, view, image_ok=state == "ok") if document else [],
-        "facts": _facts(node, document),
-        "sections": [section(DIRECTION_LABELS["cites"], neighbours(conn, node_id, "cites"), lambda r: r["symbol"],
-                              conn),
-                     section(DIRECTION_LABELS["cited_by"], neighbours(conn, node_id, "cited_by"),
-                              lambda r: symbol, conn)],
+        "facts": _facts(node, document), "validity": _validity(node, status),
+        "groups": groups, "types": types, "filters": filters,
+        "stale": [row for g in groups if g["direction"] == "cites" and g["relation"] == "based_on"
+                  for row in g["rows"] if row["ended"]],
     }
+
+
+def _validity(node: sqlite3.Row, status: Any) -> dict[str, Any] | None:
+    """The document's status today as the validity table knows it (None when the table does not know it)."""
+    state = status(node["symbol"]) if status is not None and node["symbol"] else None
+    if state is None:
+        return None
+    return {"in_force": state.in_force,
+            "ended": ended_on(status, node["symbol"], "9999-12-31") if not state.in_force else None,
+            "amended": [{"by": e.by, "start": e.start} for e in state.amended_by]}
+
+
+def _one_per_document(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per other document: a letter read from two files, or citing directly and by assertion, once (its
+    other files kept as `also`)."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        first = out.get(row["id"])
+        if first is None:
+            out[row["id"]] = {**row, "also": []}
+        elif row["source"] and row["source"] != first["source"] and row["source"] not in first["also"]:
+            first["also"].append(row["source"])
+    return list(out.values())
+
+
+def relation_groups(conn: sqlite3.Connection, node: sqlite3.Row, status: Any,
+                    filters: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The document's relations both ways, grouped as a legal portal groups them (văn bản căn cứ, văn bản được
+    căn cứ, thực hiện, …), newest first, filtered by relation, type and date; and the types present (the filter)."""
+    groups, types = [], set()
+    for direction in ("cites", "cited_by"):
+        rows = _one_per_document(neighbours(conn, node["id"], direction))
+        types.update(r["type"] for r in rows if r["type"])
+        rows = [r for r in rows if _kept(r, filters)]
+        by_relation: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_relation.setdefault(row["relation"] or "cites", []).append(row)
+        for relation in [*ORDER, *sorted(set(by_relation) - set(ORDER))]:
+            found = sorted(by_relation.get(relation, []), key=lambda r: (r["date"] or "", r["id"]), reverse=True)
+            if not found:
+                continue
+            shown = found if filters.get("all") else found[:GROUP_ROWS]
+            if direction == "cites":  # each cited document on this document's date
+                ended = lambda r: ended_on(status, r["symbol"], node["date"])  # noqa: E731
+            else:  # this document on each citing letter's date
+                ended = lambda r: ended_on(status, node["symbol"], r["date"])  # noqa: E731
+            marked = (lambda r: r["symbol"]) if direction == "cites" else (lambda r: node["symbol"])
+            groups.append({"direction": direction, "relation": relation, "total": len(found),
+                           "rows": [{**edge_view(r, marked(r), evidence_href(conn, r), ended(r)), "also": r["also"]}
+                                    for r in shown]})
+    return groups, sorted(types)
+
+
+def _kept(row: dict[str, Any], filters: dict[str, str]) -> bool:
+    if filters.get("relation") and (row["relation"] or "cites") != filters["relation"]:
+        return False
+    if filters.get("type") and row["type"] != filters["type"]:
+        return False
+    day = row["date"] or ""
+    if filters.get("from") and (not day or day < filters["from"]):
+        return False
+    return not (filters.get("to") and (not day or day[:len(filters["to"])] > filters["to"]))
 
 
 def _variants(rows: list[dict[str, Any]], shown: int = 3) -> list[dict[str, Any]]:
@@ -178,29 +253,35 @@ def _variants(rows: list[dict[str, Any]], shown: int = 3) -> list[dict[str, Any]
     return list(grouped.values())
 
 
-def _facts(node: sqlite3.Row, document: sqlite3.Row | None) -> list[tuple[str, Any]]:
+def _facts(node: sqlite3.Row, document: sqlite3.Row | None) -> list[dict[str, Any]]:
+    """The header fields, each with its kind of value (text, day, time, source: where a field was read) and, for
+    the number and the day, where it was read; labels are msgids the template translates."""
     doc = dict(document) if document else {}
-    facts = [("Số/ký hiệu", node["symbol"]), ("Số đọc từ", _source(doc.get("number_source"),
-                                                                   doc.get("number_confidence"))),
-             ("Loại", node["type"]), ("Ngày", node["date"] or doc.get("date_partial")),
-             ("Ngày đọc từ", _source(doc.get("date_source"), doc.get("date_confidence"))),
-             ("Cơ quan ban hành", node["issuer"]), ("Tỉnh, thành", node["province"]), ("Xã, phường", node["locality"]),
-             ("Trích yếu", node["title"] or doc.get("subject")), ("Người ký", _signer(doc.get("signer"))),
-             ("Ký số lúc", doc.get("signed_at")), ("Công báo lúc", doc.get("published_at")),
-             ("Tệp", doc.get("source")), ("Số trang", doc.get("pages"))]
-    return [(label, value) for label, value in facts if value not in (None, "")]
+    number_from = _source(doc.get("number_source"), doc.get("number_confidence"))
+    date_from = _source(doc.get("date_source"), doc.get("date_confidence"))
+    facts = [(N_("Number and symbol"), node["symbol"], "text", number_from), (N_("Type"), node["type"], "text", None),
+             (N_("Date"), node["date"] or doc.get("date_partial"), "day", date_from),
+             (N_("Issued by"), node["issuer"], "text", None), (N_("Province"), node["province"], "text", None),
+             (N_("Commune, ward"), node["locality"], "text", None),
+             (N_("Subject"), node["title"] or doc.get("subject"), "text", None),
+             (N_("Signed by"), _signer(doc.get("signer")), "text", None),
+             (N_("Digitally signed at"), doc.get("signed_at"), "time", None),
+             (N_("Published in the Official Gazette at"), doc.get("published_at"), "time", None),
+             (N_("File"), doc.get("source"), "text", None), (N_("Pages"), doc.get("pages"), "text", None)]
+    return [{"label": label, "value": value, "kind": kind, "read_from": read_from}
+            for label, value, kind, read_from in facts if value not in (None, "")]
 
 
-_SOURCES = {"print": "in", "handwriting": "viết tay", "signature": "chữ ký số", "header": "in", "inferred":
-            "suy ra từ văn bản trích dẫn", "field": "trường nhập"}
+_SOURCES = {"print": N_("print"), "handwriting": N_("handwriting"), "signature": N_("digital signature"),
+            "header": N_("print"), "inferred": N_("inferred from the documents it cites"), "field": N_("entry field")}
 
 
-def _source(source: str | None, confidence: float | None) -> str | None:
-    """Where a field was read, in words, with how sure the reading is."""
+def _source(source: str | None, confidence: float | None) -> dict[str, Any] | None:
+    """Where a field was read (a msgid), with how sure the reading is."""
     if not source:
         return None
-    words = f"{_SOURCES.get(source, source)} · {source}"
-    return f"{words} ({confidence:.2f})" if confidence is not None and source != "print" else words
+    return {"words": _SOURCES.get(source, source),
+            "confidence": confidence if confidence is not None and source != "print" else None}
 
 
 def _signer(value: str | None) -> str | None:

@@ -54,10 +54,12 @@ def highlight(text: str | None, needles: list[str]) -> list[tuple[str, bool]]:
     return pieces
 
 
-def edge_view(row: dict[str, Any], cited_symbol: str | None, evidence: str | None = None) -> dict[str, Any]:
-    """One line of 'cites' / 'cited by': the other document, the relation, the sentence and the file, and `evidence`:
-    the link to the sentence in the citing document's page (its box on a scan)."""
-    return {
+def edge_view(row: dict[str, Any], cited_symbol: str | None, evidence: str | None = None,
+              ended: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One line of 'cites' / 'cited by': the other document, the relation, the sentence and the file, `evidence`:
+    the link to the sentence in the citing document's page (its box on a scan), and `ended`: the cited document
+    was no longer in force on the citing letter's date (what ended it, the chain to the one in force)."""
+    return {"ended": ended, "relations": sorted(set(row.get("relations") or [row["relation"]])),
         "href": doc_href(row["id"]), "type": row["type"], "symbol": row["symbol"] or row["id"], "date": row["date"],
         "relation": row["relation"], "kind": row["kind"], "stub": row["stub"], "page": row["page"],
         "sentence": highlight(row["snippet"], [cited_symbol] if cited_symbol else []),
@@ -81,14 +83,27 @@ def evidence_href(conn: sqlite3.Connection, row: dict[str, Any]) -> str | None:
     return f"{doc_href(found['node_id'])}#box-m{found['mention']}"
 
 
+def ended_on(status: Callable[..., Any] | None, cited: str | None, day: str | None) -> dict[str, Any] | None:
+    """What ended the force of the document `cited` on or before the ISO `day` (None while in force, or unknown)."""
+    if status is None or not cited or not day or len(day) != 10:
+        return None
+    state = status(cited, day)
+    if state is None or state.in_force or state.ended_by is None:
+        return None
+    return {"symbol": cited, "event": state.ended_by.event, "by": state.ended_by.by, "start": state.ended_by.start,
+            "chain": [{"by": e.by, "start": e.start} for e in state.chain], "current": state.current}
+
+
 def section(label: str, rows: list[dict[str, Any]], marked: Callable[[dict[str, Any]], str | None],
-             conn: sqlite3.Connection | None = None, limit: int = MAX_ROWS) -> dict[str, Any]:
+            conn: sqlite3.Connection | None = None, limit: int = MAX_ROWS,
+            ended: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda r: None) -> dict[str, Any]:
     return {"label": label, "total": len(rows),
-            "rows": [edge_view(r, marked(r), evidence_href(conn, r) if conn is not None else None)
+            "rows": [edge_view(r, marked(r), evidence_href(conn, r) if conn is not None else None, ended(r))
                      for r in rows[:limit]]}
 
 
-def answer_view(result: Answer, conn: sqlite3.Connection | None = None) -> dict[str, Any]:
+def answer_view(result: Answer, conn: sqlite3.Connection | None = None,
+                status: Callable[..., Any] | None = None) -> dict[str, Any]:
     directions = ["cited_by", "cites"] if result.direction == "both" else [result.direction]
     # A short question ("KH 1") may fit dozens of documents (numbers restart every year for every body): the page
     # shows the best MAX_MATCHES, each with its first rows, and says how many more there are.
@@ -101,9 +116,13 @@ def answer_view(result: Answer, conn: sqlite3.Connection | None = None) -> dict[
         sections = []
         for direction in directions:
             rows = [r for r in by_node.get(match["id"], []) if r["direction"] == direction]
-            sections.append(section(DIRECTION_LABELS[direction], rows,
-                                     lambda r: match["symbol"] if direction == "cited_by" else r["symbol"], conn,
-                                     limit))
+            if direction == "cited_by":  # the match, on each citing letter's date
+                ended = lambda r, m=match: ended_on(status, m["symbol"], r["date"])  # noqa: E731
+            else:  # each cited document, on the match's date
+                ended = lambda r, m=match: ended_on(status, r["symbol"], m["date"])  # noqa: E731
+            sections.append(section(direction, rows,
+                                    lambda r: match["symbol"] if direction == "cited_by" else r["symbol"], conn,
+                                    limit, ended))
         matches.append({**match, "href": doc_href(match["id"]), "sections": sections})
     return {"ambiguous": result.ambiguous, "target": result.target.text if result.target else "", "matches": matches,
             "total": len(result.matches), "more": max(0, len(result.matches) - MAX_MATCHES)}
@@ -119,10 +138,10 @@ def text_hits(conn: sqlite3.Connection, query: str) -> list[dict[str, Any]]:
              "snippet": highlight(hit["snippet"], [query, *words])} for hit in hits]
 
 
-def search_view(conn: sqlite3.Connection, query: str) -> dict[str, Any]:
+def search_view(conn: sqlite3.Connection, query: str, status: Callable[..., Any] | None = None) -> dict[str, Any]:
     view: dict[str, Any] = {"answer": None, "error": None}
     try:
-        view["answer"] = answer_view(answer(conn, query), conn)
+        view["answer"] = answer_view(answer(conn, query), conn, status)
     except QueryError:
         pass  # not a question about a numbered document: the text search below answers it
     view["texts"] = text_hits(conn, query)
