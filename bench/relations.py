@@ -19,8 +19,9 @@ sửa đổi, bổ sung Nghị định 30/2020/NĐ-CP`, `… về triển khai N
 strongest over its mentions) is the expected one or a stronger one the law names (amends, replaces, repeals).
 
 Subjects: the trích yếu of each text that prints a type heading (NGHỊ ĐỊNH, QUYẾT ĐỊNH, …); it *runs into the body*
-when it holds a Căn cứ, an Điều, a `như sau:` or the words after the title block (`Chủ tịch … yêu cầu`), or is longer
-than 400 characters; it is empty when nothing was read.
+when it holds a Căn cứ, an Điều, a `như sau:`, a `Chương I` or the words after the title block (`… yêu cầu:`); it is
+*empty* when a title is printed under the heading and nothing was read (texts whose heading is followed straight by
+`Căn cứ` or `Điều 1` print none, and are counted apart).
 """
 
 from __future__ import annotations
@@ -109,12 +110,17 @@ def _strip_name(gap: str) -> str:
 _BODY = re.compile(r"(?<![a-z])(?:can cu|dieu 1|nhu sau:|yeu cau:?\s*$|ket luan|quyet dinh:|chuong i)(?![a-z])")
 
 
-def subject_faults(text: str, extraction) -> str | None:
+_NO_TITLE = re.compile(r"[ \t_*\-]*(?:can cu|dieu 1|chuong i|theo de nghi)")
+
+
+def subject_faults(text: str, heading_end: int, extraction) -> str | None:
+    """"empty" when a title is printed under the heading and none was read; "no title" when the line under the
+    heading opens the body (nothing to read); "runs on" when the subject holds body words."""
     subject = extraction.header.subject or ""
     if not subject.strip():
-        return "empty"
-    folded = fold_lower(subject)
-    if len(subject) > 400 or _BODY.search(folded):
+        first = next((line for line in text[heading_end:].split("\n") if line.strip()), "")
+        return "no title" if _NO_TITLE.match(fold_lower(first)) else "empty"
+    if _BODY.search(fold_lower(subject)):
         return "runs on"
     return None
 
@@ -128,7 +134,7 @@ def main() -> None:
     counts = {rel: [0, 0] for rel in _OPENERS}
     misses: dict[str, list[str]] = {rel: [] for rel in _OPENERS}
     later = 0
-    subjects = {"texts": 0, "runs on": 0, "empty": 0}
+    subjects = {"texts": 0, "runs on": 0, "empty": 0, "no title": 0}
     subject_misses = []
     for n, text in enumerate(texts):
         extraction = extract(text)
@@ -143,9 +149,10 @@ def main() -> None:
         own = extraction.header.date
         later += sum(1 for r in extraction.references
                      if r.relation == "based_on" and own and r.date and r.date > own)
-        if re.search(r"(?m)^[ \t]*(?:NGHỊ ĐỊNH|QUYẾT ĐỊNH|THÔNG TƯ|NGHỊ QUYẾT|KẾ HOẠCH|CHỈ THỊ)[ \t]*$", text):
+        heading = re.search(r"(?m)^[ \t]*(?:NGHỊ ĐỊNH|QUYẾT ĐỊNH|THÔNG TƯ|NGHỊ QUYẾT|KẾ HOẠCH|CHỈ THỊ)[ \t]*$", text)
+        if heading:
             subjects["texts"] += 1
-            fault = subject_faults(text, extraction)
+            fault = subject_faults(text, heading.end(), extraction)
             if fault:
                 subjects[fault] += 1
                 subject_misses.append(f"[{n}] {fault}: {(extraction.header.subject or '')[:200]!r}")
@@ -157,7 +164,8 @@ def main() -> None:
     print(f"\nbased_on a document dated after the citing one: {later}")
     t = max(subjects["texts"], 1)
     print(f"subjects: {subjects['texts']} texts, runs on {subjects['runs on']} ({subjects['runs on'] / t:.3f}), "
-          f"empty {subjects['empty']} ({subjects['empty'] / t:.3f})")
+          f"empty {subjects['empty']} ({subjects['empty'] / t:.3f}); no title printed under the heading: "
+          f"{subjects['no title']}")
     if args.show:
         for relation, lines in misses.items():
             print(f"\nmisses, {relation}:")

@@ -57,7 +57,7 @@ _JUNK = r"(?![^\n/]{0,8}?[a-zà-ỹđ]{3})[^\n/]{0,8}?"
 # "Pháp lệnh số:", "Nghị quyết số:", "Lệnh số:" — with the colon, which a citation in the body has not.
 _KIND_LABEL = r"(?:(?:B[ộo][ \t]+)?[Ll]u[ậa]t|Ph[áa]p[ \t]+l[ệe]nh|Ngh[ịi][ \t]+quy[ếe]t|L[ệe]nh)[ \t]+"
 _SO_LABEL = re.compile(rf"(?:^|\n|[ \t]{{3,}})[ \t*]*(?:{_KIND_LABEL}[sS](?:[^\W\d_]|[06])?[ \t]*:|S(?:[^\W\d_]|[06])?"
-                       rf"|5[oO06]?)[ \t]*[:.]?[ \t]*"
+                       rf"|5[oO06]?)[ \t]*(?:[:.;][ \t]*\n?)?[ \t]*"
                        rf"(?=\d|[ \t]*{_JUNK}[ \t]*/)")
 _CODES = r"[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*"
 _BLANK_NUMBER = re.compile(rf"[ \t]*{_JUNK}[ \t]*(?:/[ \t]*(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*(?P<nrest>{_CODES})"
@@ -179,7 +179,7 @@ def parse_header(text: str) -> Header:
         pos = label.end()
         match = SYMBOL.match(head, pos)
         if match:
-            sym = _parse_symbol(match)
+            sym = _parse_symbol(match, lone=True)  # after its label, one code is a symbol too: `Số: 38/ĐHNN`
             if sym:
                 symbol, number, issuer_code = sym.symbol, sym.number, sym.issuer_code
                 type_code, system = sym.type_code, sym.system
@@ -206,7 +206,7 @@ def parse_header(text: str) -> Header:
     date_span = None
     for match in [*DATE_AFTER_NGAY.finditer(folded), *_LOOSE_DATE.finditer(folded)]:
         before = folded[max(0, match.start() - 50) : match.start()]
-        comma = re.search(r"([^\n,;:]{2,45}),[ \t]*\Z", before)
+        comma = re.search(r"([^\n,;:]{2,45}),[ \t]*\n?[ \t]*\Z", before)  # "Vĩnh Long,\nngày 20 …": PDF line
         if not comma:
             continue
         found = _from_match(match) if match.re is DATE_AFTER_NGAY else _loose_date(match)
@@ -394,21 +394,79 @@ def _subject(head: str, folded: str) -> str | None:
     """`V/v ...` up to the blank line or `Kính gửi`; else the title lines under the type heading."""
     vv = _VV.search(folded)
     if vv and vv.start() < 1500:
-        end = _block_end(folded, vv.end())
+        end = _block_end(folded, vv.end(), columns=len(_COLUMNS))
         return _clean(head[vv.end() : end]) or None
     heading = _heading_pattern().search(folded)
     if heading:
-        start = heading.end()
-        end = _block_end(folded, start + 1)
-        lines, kept = head[start:end].split("\n"), []
-        for line in lines:
-            letters = [ch for ch in line if ch.isalpha()]
-            # the authority line under a decision's title ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ...") ends the title
-            if any(k.strip() for k in kept) and len(letters) > 8 and all(ch.isupper() for ch in letters):
-                break
-            kept.append(line)
-        return _clean("\n".join(kept)) or None
+        return _title_block(head, folded, heading.end())
     return None
+
+
+# Lines of the letterhead that a PDF's text may repeat under the heading: the motto, "Số: …", "Hà Nội, ngày …"
+_HEADER_LINE = re.compile(r"[ \t]*(?:doc lap|cong hoa xa hoi|so[ \t]*:|[^\n,]{2,40},[ \t]*ngay[ \t]+\d)")
+# A line that opens the body, not the title: "Căn cứ", "Điều 1.", "Chương I", "Theo đề nghị", "Kính gửi"
+_BODY_LINE = re.compile(r"[ \t_*(\-+•]*(?:can cu|dieu[ \t]+\d|chuong[ \t]+[ivxl\d]|theo de nghi|xet de nghi|kinh gui|"
+                        r"noi nhan|phan[ \t]+(?:i|thu|\d)|[ivx]{1,4}\.[ \t]|\d{1,2}\.[ \t]|van ban[ \t]*$)")
+# A title line that ends on a word that cannot end it: the next line carries on
+_DANGLING = re.compile(r"(?:,|-|–|(?<![a-z])(?:cua|va|ve|cho|tai|trong|doi voi|voi|theo|cac|nhung|tren|thuoc|de|"
+                       r"nam|so|ngay|thang|giai doan|linh vuc|dia ban))[ \t]*$")
+# "… ban hành Thông tư quy định về …": a promulgation sentence that names the document when no title is printed
+_PROMULGATES = re.compile(r"ban hanh (?:thong tu|nghi dinh|quyet dinh|nghi quyet)(?: so [^ ]+)? "
+                          r"(?=quy dinh|huong dan|ve |sua doi)")
+
+
+def _title_block(head: str, folded: str, start: int) -> str | None:
+    """The title under the type heading, ending where the title ends: its first line, and the lines that carry
+    it on (a line that starts in lower case, one after a line ending on `của`, `và`, a comma, or an upper-case
+    title's upper-case lines) — never a `Căn cứ`, an `Điều 1.`, a body sentence or the letterhead repeated."""
+    end = _block_end(folded, start + 1)
+    lines = head[start:end].split("\n")
+    kept: list[str] = []
+    for line in lines:
+        text = line.strip(" \t_*")
+        if not text:
+            if kept:
+                break
+            continue
+        low = fold_lower(text)
+        if _BODY_LINE.match(low):
+            break
+        if not kept:
+            if _HEADER_LINE.match(low) or _is_letterhead(text):
+                continue
+            kept.append(text)
+            continue
+        prev = kept[-1]
+        upper_title = _all_upper(prev) and _all_upper(text) and not _AUTHORITY.match(low)
+        if text[:1].islower() or text[:1].isdigit() or _DANGLING.search(fold_lower(prev)) or upper_title:
+            kept.append(text)
+            continue
+        break
+    title = _clean("\n".join(kept))
+    # no title printed, a promulgation sentence instead: its own words name the document ("… ban hành Thông tư
+    # quy định về …"); a title never holds one
+    found = _PROMULGATES.search(fold_lower(title), 0, 160)
+    if found:
+        rest = title[found.end():]
+        return (rest[:1].upper() + rest[1:]) or None
+    return title or None
+
+
+_AUTHORITY = re.compile(r"(?:chu tich|bo truong|thu tuong|thong doc|tong kiem toan|chanh an|vien truong|"
+                        r"hoi dong nhan dan|uy ban nhan dan|chinh phu|quoc hoi|quyet dinh|quyet nghi|ban hanh)")
+
+
+def _all_upper(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 3 and all(ch.isupper() for ch in letters)
+
+
+def _is_letterhead(text: str) -> bool:
+    """An issuing body's name in capitals, repeated under the heading by a PDF's text (`NGÂN HÀNG NHÀ NƯỚC VIỆT
+    NAM`)."""
+    low = fold_lower(text)
+    return _all_upper(text) and bool(re.match(r"(?:bo |ngan hang nha nuoc|chinh phu|uy ban|hoi dong|quoc hoi|"
+                                              r"thu tuong|so |tinh uy|thanh uy|van phong)", low)) and len(text) < 60
 
 
 def _law_title(heading: str | None, subject: str | None) -> str | None:
@@ -419,9 +477,14 @@ def _law_title(heading: str | None, subject: str | None) -> str | None:
     return f"{heading} " + " ".join([words[0][:1] + words[0][1:].lower(), *(w.lower() for w in words[1:])])
 
 
-def _block_end(folded: str, start: int) -> int:
+# a scan's other column read after the V/v lines: the motto, the place and date
+_COLUMNS = (r"\n[ \t]*(?:cong hoa xa hoi|doc lap[ \t]*-)", r"\n[^\n,]{2,30},[ \t]*ngay[ \t]+\d")
+
+
+def _block_end(folded: str, start: int, columns: int = 0) -> int:
     ends = [len(folded)]
-    for pattern in (r"\n[ \t]*\n", r"\n[ \t]*(?:can cu|kinh g)", r"\n[ \t]*[ivx]+\.\s", r"\n[ \t]*\d\.\s"):
+    for pattern in (r"\n[ \t]*\n", r"\n[ \t]*(?:can cu|kinh g)", r"\n[ \t]*[ivx]+\.\s", r"\n[ \t]*\d\.\s",
+                    r"\n[ \t_*\-]*(?:dieu[ \t]+1\.|chuong[ \t]+i\b)", *_COLUMNS[:columns]):
         match = re.compile(pattern).search(folded, start)
         if match:
             ends.append(match.start())

@@ -112,3 +112,61 @@ def test_a_resolution_cited_at_a_line_start_is_no_header():
     header = parse_header("HỘI ĐỒNG NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 12/NQ-HĐND\nQuảng Ngãi, ngày 05 tháng 7 năm 2025\n"
                           "NGHỊ QUYẾT\nVề việc\nNghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;\n")
     assert header.symbol == "12/NQ-HĐND"
+
+
+# The trích yếu ends where the title ends (issue 22): each form beside a look-alike.
+
+_TOP = ("BỘ TÀI CHÍNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 63/2026/TT-BTC\n"
+        "Hà Nội, ngày 05 tháng 6 năm 2026\nTHÔNG TƯ\n")
+
+
+@pytest.mark.parametrize("body,subject", [
+    # the body's Điều 1 right under the title
+    ("Quy định nội dung và mức chi hoạt động thi kỹ năng nghề\nĐiều 1. Phạm vi điều chỉnh\nThông tư này quy định",
+     "Quy định nội dung và mức chi hoạt động thi kỹ năng nghề"),
+    # a title carried on a second line (lower case), then the promulgation sentence
+    ("Quy định về quản lý tài sản\nkết cấu hạ tầng đường bộ\nBộ trưởng Bộ Tài chính ban hành Thông tư quy định về "
+     "quản lý tài sản kết cấu hạ tầng đường bộ.\nĐiều 1.",
+     "Quy định về quản lý tài sản kết cấu hạ tầng đường bộ"),
+    # a line ending on "của" carries on to a capitalised name
+    ("Quy định về truy xuất nguồn gốc hàng hóa thuộc phạm vi quản lý của\nBộ Công Thương\nChương I\nQUY ĐỊNH CHUNG",
+     "Quy định về truy xuất nguồn gốc hàng hóa thuộc phạm vi quản lý của Bộ Công Thương"),
+    # a "VĂN BẢN" marker and a sentence after the title
+    ("Sửa đổi một số điều của Nghị định số 72/2025/NĐ-CP về giá bán lẻ điện\nVĂN BẢN\nChính phủ ban hành Nghị định.",
+     "Sửa đổi một số điều của Nghị định số 72/2025/NĐ-CP về giá bán lẻ điện"),
+    # an upper-case title on two lines, then the authority line
+    ("VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH\nLĨNH VỰC TƯ PHÁP\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\nCăn cứ Luật",
+     "VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH LĨNH VỰC TƯ PHÁP"),
+    # no title printed: the heading is followed by Căn cứ (nothing to read, not the Căn cứ line)
+    ("- Căn cứ Quyết định số 246-QĐ/TW ngày 24/01/2025 của Bộ Chính trị;\n", None),
+    # the letterhead repeated under the heading, then only the promulgation sentence: its own words name it
+    ("NGÂN HÀNG NHÀ NƯỚC VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 19/2026/TT-NHNN\nHà Nội, ngày 19 tháng 5 năm "
+     "2026\nThống đốc Ngân hàng Nhà nước Việt Nam ban hành Thông tư quy định về phân cấp trong thực hiện thủ tục "
+     "hành chính trong lĩnh vực ngân hàng, ngoại hối và tín dụng của các tổ chức tín dụng trên toàn quốc năm 2026.\n"
+     "Điều 1. Phạm vi",
+     "Quy định về phân cấp trong thực hiện thủ tục hành chính trong lĩnh vực ngân hàng, ngoại hối và tín dụng của "
+     "các tổ chức tín dụng trên toàn quốc năm 2026"),
+])
+def test_the_subject_ends_where_the_title_ends(body, subject):
+    assert parse_header(_TOP + body).subject == subject
+
+
+def test_number_and_place_date_broken_over_lines():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH VĨNH LONG\nSố:\n2682/QĐ-UBND\nVĩnh Long,\nngày 20 tháng 11 năm 2025\n"
+            "QUYẾT ĐỊNH\nVề việc công bố thủ tục hành chính\n")
+    header = parse_header(text)
+    assert (header.symbol, header.date, header.place) == ("2682/QĐ-UBND", "2025-11-20", "Vĩnh Long")
+    # look-alike: a date in a sentence after a comma on the line before is not the letter's place and date
+    body = ("ỦY BAN NHÂN DÂN\nTỈNH VĨNH LONG\nSố: 2682/QĐ-UBND\nVĩnh Long, ngày 20 tháng 11 năm 2025\n"
+            "QUYẾT ĐỊNH\nVề việc công bố\nCăn cứ Luật Tổ chức chính quyền địa phương,\nngày 16 tháng 6 năm 2025;\n")
+    assert parse_header(body).date == "2025-11-20"
+
+
+def test_a_vv_subject_stops_at_the_other_columns_motto_and_date():
+    text = ("UBND TỈNH QUẢNG NGÃI\nSỞ KHOA HỌC VÀ CÔNG NGHỆ\nSố: 415/SKHCN-VP\nV/v triển khai chuyển đổi số\n"
+            "năm 2026\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Quảng Ngãi, ngày 04 tháng 3 năm 2026\nKính gửi: Các phòng\n")
+    assert parse_header(text).subject == "triển khai chuyển đổi số năm 2026"
+    # look-alike: a subject line that names the republic's motto words inside it goes on
+    text = text.replace("năm 2026\nCỘNG", "năm 2026 của các đơn vị\nCỘNG")
+    assert parse_header(text).subject == "triển khai chuyển đổi số năm 2026 của các đơn vị"
