@@ -319,7 +319,9 @@ def restore_text(loaded: Loaded) -> Any:
         confs = [w.conf for page in loaded.pages for w in page.words]
         if len(confs) == len(loaded.text.split()):
             confidences = [max(0.0, c) for c in confs]
-    restored = restore(loaded.text, mode="auto", confidences=confidences)
+    # a text file or a PDF's own text layer is written, not read: only its lines that are not good Vietnamese are
+    # restored (a clean document passes as it is, undecoded)
+    restored = restore(loaded.text, mode="auto", confidences=confidences, typed=loaded.kind in ("text", "pdf-text"))
     return restored if restored.changes else None
 
 

@@ -9,8 +9,10 @@
 Only word tokens are rewritten: numbers, dates, document symbols (`57-NQ/TW`), codes, e-mail addresses, URLs and
 acronyms (`UBND`, `VNeID`) pass through, and so do whitespace, line breaks and punctuation; letter case follows
 the input word (`Quang` → `Quảng`, `GIAM` → `GIÁM`). `auto` decides line by line whether the text is garbled OCR,
-text typed without diacritics, or good Vietnamese; on good text it changes only words the model finds unlikely
-(or that the OCR scored low, when word confidences are given).
+text typed without diacritics, or good Vietnamese; on good OCR'd text it changes only words the model finds
+unlikely (or that the OCR scored low, when word confidences are given). Written text (`typed=True`: a text file, a
+PDF's own text layer) is restored only on its lines that are not good Vietnamese: a clean document is never
+decoded, and its restored text is the document.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .decode import Cand, _param, candidates, decode_all, good_identity, unlikely
+from .decode import _MODELS, Cand, _param, candidates, decode_all, good_identity, register, unlikely
 from .fixed import date_slot_edits, fixed_line_edits
 from .lm import COMMA_ID, NUM_ID
 from .lexicon import lm_word
@@ -93,26 +96,35 @@ def _vietnamese_ocr_lines(text: str) -> list[bool]:
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _word_stats(model_key: int, word: str) -> tuple[int, ...] | None:
+    """What a word token tells of its line (counted, marked, marked and known, junk, unknown even without marks,
+    unknown as written); None for a token too short to judge. Cached: a text repeats its words."""
+    if sum(ch.isalpha() for ch in word) < 2 and not is_junky(word):
+        return None
+    model = _MODELS[model_key]
+    lower = nfc(word.lower())
+    known = lower.isalpha() and is_valid_syllable(lower) and canonical(lower) in model.lm.ids
+    marked = has_marks(lower)
+    return (1, int(marked), int(marked and known), int(is_junky(word)),
+            int(fold(lower) not in model.by_fold and lower not in model.lm.ids),
+            int(not known and lower not in model.lm.ids))
+
+
 def _line_modes(tokens: list[Token], n_lines: int, model: Model) -> list[str]:
     """garbled / strip / good per line, from its word tokens; lines without words take the text's majority."""
     # per line: words, marked, marked and known, junk, unknown even without marks, unknown as written
     stats = [[0, 0, 0, 0, 0, 0] for _ in range(n_lines)]
+    key = register(model)
     for tok in tokens:
-        if tok.kind != "word" or sum(ch.isalpha() for ch in tok.text) < 2 and not is_junky(tok.text):
+        if tok.kind != "word":
+            continue
+        counts = _word_stats(key, tok.text)
+        if counts is None:
             continue
         s = stats[tok.line]
-        lower = nfc(tok.text.lower())
-        known = lower.isalpha() and is_valid_syllable(lower) and canonical(lower) in model.lm.ids
-        s[0] += 1
-        if has_marks(lower):
-            s[1] += 1
-            s[2] += known
-        if is_junky(tok.text):
-            s[3] += 1
-        if fold(lower) not in model.by_fold and lower not in model.lm.ids:
-            s[4] += 1
-        if not known and lower not in model.lm.ids:
-            s[5] += 1
+        for i in range(6):
+            s[i] += counts[i]
     modes = []
     for words, marks, marks_known, junk, fold_unknown, unknown in stats:
         if words == 0:
@@ -149,46 +161,57 @@ def _confidence_of_words(text: str, confidences: list[float] | None) -> list[tup
 
 
 def restore(text: str, mode: str = "auto", confidences: list[float] | None = None,
-            model: Model | None = None) -> Restored:
+            model: Model | None = None, typed: bool = False) -> Restored:
     """Restore diacritics and repair OCR garble; see the module docstring.
 
     `confidences`: one OCR confidence per whitespace-separated word of `text` (0–1 or 0–100); words scored below
     the `garbled_below` parameter are read as garbled, words scored `good_lock` or more are kept unless they are
     no Vietnamese word (both off by default: see decode.DEFAULTS).
+
+    `typed`: the text was written, not read by OCR (a text file, a PDF's own text layer). Its good lines are the
+    author's words, not misreadings: they pass as they are, with no decoding, and only lines that are not good
+    Vietnamese (typed without marks, mojibake, garble) are restored. The restored text of a clean document is
+    the document. Without it (OCR'd text) a known word of a good line that fits its context badly is decoded too.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r} (auto, strip, garbled)")
     model = model or load_model()
+    key = register(model)
     tokens = tokenize(text, model.knows)
     n_lines = text.count("\n") + 1
     if mode == "auto":
         modes = _line_modes(tokens, n_lines, model)
-        # a line that a Vietnamese-aware OCR produced keeps what it read right: only unknown or unlikely words
-        # change, through the `vie` channel
-        vie_lines = _vietnamese_ocr_lines(text)
-        modes = ["good" if m == "garbled" and vie else m for m, vie in zip(modes, vie_lines)]
+        if "garbled" in modes:
+            # a line that a Vietnamese-aware OCR produced keeps what it read right: only unknown or unlikely words
+            # change, through the `vie` channel
+            vie_lines = _vietnamese_ocr_lines(text)
+            modes = ["good" if m == "garbled" and vie else m for m, vie in zip(modes, vie_lines)]
     else:
         modes = [mode] * n_lines
     conf_words = _confidence_of_words(text, confidences)
     conf_starts = [a for a, _, _ in conf_words] if conf_words else []
+    if typed and all(m == "good" for m in modes):  # good Vietnamese throughout: only written dates' glyphs
+        return _assemble(text, [(Token(a, b, text[a:b], "word", text.count("\n", 0, a)), new, 1.0)
+                                for a, b, new in date_slot_edits(text)], modes)
 
     # lattice positions, sentence by sentence
     sentences: list[list[tuple[Token | None, tuple[Cand, ...]]]] = [[]]
     checks: list[tuple[int, int]] = []
     prev_end = 0
     for tok in tokens:
-        gap = text[prev_end:tok.start]
-        if prev_end and _SENTENCE_END.search(gap):
-            sentences.append([])
-        elif prev_end and _COMMA.search(gap):
-            sentences[-1].append((None, (Cand(COMMA_ID, None, 0.0),)))
+        if prev_end:
+            gap = text[prev_end:tok.start]
+            if gap != " ":
+                if _SENTENCE_END.search(gap):
+                    sentences.append([])
+                elif _COMMA.search(gap):
+                    sentences[-1].append((None, _COMMA_CANDS))
         prev_end = tok.end
         if tok.kind == "number":
-            sentences[-1].append((tok, (Cand(NUM_ID, None, 0.0),)))
+            sentences[-1].append((tok, _NUM_CANDS))
             continue
-        word_id = model.word_id(lm_word(tok.text))
         if tok.kind == "fixed":
-            sentences[-1].append((tok, (Cand(word_id, None, 0.0),)))
+            sentences[-1].append((tok, _as_written(key, tok.text)))
             continue
         line_mode = modes[tok.line]
         if conf_words:
@@ -198,16 +221,20 @@ def restore(text: str, mode: str = "auto", confidences: list[float] | None = Non
                 line_mode = "garbled"
             elif conf >= _param(model, "good_lock") and line_mode == "good" and \
                     is_valid_syllable(nfc(tok.text.lower())):
-                sentences[-1].append((tok, (Cand(word_id, None, 0.0),)))
+                sentences[-1].append((tok, _as_written(key, tok.text)))
                 continue
+        if line_mode == "good" and typed:  # a typed good line: context for its neighbours, never changed
+            sentences[-1].append((tok, _as_written(key, tok.text)))
+            continue
         if line_mode == "good":
-            own = good_identity(model, tok.text)
+            own = _good_identity(key, tok.text)
             if own is not None:  # a known word of good text: reconsidered only if it fits its context badly
                 checks.append((len(sentences) - 1, len(sentences[-1])))
                 sentences[-1].append((tok, own))
                 continue
         sentences[-1].append((tok, candidates(model, tok.text, line_mode)))
 
+    # the language model's own score: a known word of OCR'd good text that fits its context badly gets its rivals
     for si, pi in unlikely(model, [[cands for _, cands in sentence] for sentence in sentences], checks):
         tok = sentences[si][pi][0]
         assert tok is not None
@@ -215,29 +242,71 @@ def restore(text: str, mode: str = "auto", confidences: list[float] | None = Non
 
     replacements: list[tuple[Token, str, float]] = []
     sentences = [sentence for sentence in sentences if sentence]
-    lattices, paths, shares = decode_all(model, [[cands for _, cands in sentence] for sentence in sentences])
-    for sentence, lattice, choice, share in zip(sentences, lattices, paths, shares):
-        for (tok, _), cands, k, confidence in zip(sentence, lattice, choice, share):
-            if tok is None:
-                continue
-            cand = cands[k]
-            if cand.word is None:
-                continue
-            if modes[tok.line] == "good" and sum(ch.isalpha() for ch in tok.text) < 2:
-                continue  # never a lone letter of good text ("V/v", "V" of an abbreviation)
-            if modes[tok.line] == "strip":  # only marks are added: every letter keeps its case
-                new = copy_case(cand.word, nfc(tok.text))
-            else:
-                new = apply_case(cand.word, case_pattern(tok.text))
-            if new != tok.text:
-                replacements.append((tok, new, round(confidence, 3)))
+    for tok, cand, confidence in _decode_open(model, sentences):
+        if modes[tok.line] == "good" and sum(ch.isalpha() for ch in tok.text) < 2:
+            continue  # never a lone letter of good text ("V/v", "V" of an abbreviation)
+        if modes[tok.line] == "strip":  # only marks are added: every letter keeps its case
+            new = copy_case(cand.word, nfc(tok.text))
+        else:
+            new = apply_case(cand.word, case_pattern(tok.text))
+        if new != tok.text:
+            replacements.append((tok, new, round(confidence, 3)))
 
     # the fixed lines and the date slots are known without the model: their edits replace the model's there
+    snapped = fixed_line_edits(text, None if not typed else {i for i, m in enumerate(modes) if m != "good"})
     fixed = [(Token(a, b, text[a:b], "word", text.count("\n", 0, a)), new, 1.0)
-             for a, b, new in fixed_line_edits(text) + date_slot_edits(text)]
+             for a, b, new in snapped + date_slot_edits(text)]
     spans = [(t.start, t.end) for t, _, _ in fixed]
     replacements = [r for r in replacements if not any(a < r[0].end and r[0].start < b for a, b in spans)]
     return _assemble(text, replacements + fixed, modes)
+
+
+_NUM_CANDS = (Cand(NUM_ID, None, 0.0),)
+_COMMA_CANDS = (Cand(COMMA_ID, None, 0.0),)
+
+
+@lru_cache(maxsize=200_000)
+def _as_written(model_key: int, word: str) -> tuple[Cand, ...]:
+    """The one lattice entry of a token kept as written (a code, an acronym, a word the OCR was sure of)."""
+    return (Cand(_MODELS[model_key].word_id(lm_word(word)), None, 0.0),)
+
+
+@lru_cache(maxsize=200_000)
+def _good_identity(model_key: int, word: str) -> tuple[Cand, ...] | None:
+    return good_identity(_MODELS[model_key], word)
+
+
+def _decode_open(model: Model, sentences: list[list[tuple[Token | None, tuple[Cand, ...]]]]
+                 ) -> list[tuple[Token, Cand, float]]:
+    """(token, chosen candidate, its confidence) of every position the decoder may change: one with rivals or a
+    spelling of its own. Only windows around such positions are decoded, each with two fixed words of context
+    on either side (or the sentence's edge): under a trigram model two fixed words in a row cut a sentence into
+    parts that are decided apart, so the choice is the whole sentence's, and a sentence with nothing to change
+    costs no decoding at all."""
+    windows: list[tuple[int, int, list[int]]] = []
+    for si, sentence in enumerate(sentences):
+        group: list[int] = []
+        for p, (_tok, cands) in enumerate(sentence):
+            if len(cands) == 1 and cands[0].word is None:
+                continue
+            if group and p - group[-1] >= 3:
+                windows.append((si, max(0, group[0] - 2), group))
+                group = []
+            group.append(p)
+        if group:
+            windows.append((si, max(0, group[0] - 2), group))
+    if not windows:
+        return []
+    lattices = [[cands for _, cands in sentences[si][lo:group[-1] + 3]] for si, lo, group in windows]
+    pruned, paths, shares = decode_all(model, lattices)
+    out = []
+    for (si, lo, group), lattice, path, share in zip(windows, pruned, paths, shares):
+        for p in group:
+            tok = sentences[si][p][0]
+            cand = lattice[p - lo][path[p - lo]]
+            if tok is not None and cand.word is not None:
+                out.append((tok, cand, share[p - lo]))
+    return out
 
 
 def _assemble(text: str, replacements: list[tuple[Token, str, float]], modes: list[str]) -> Restored:

@@ -148,10 +148,9 @@ def good_identity(model: Model, token_text: str) -> tuple[Cand, ...] | None:
     return None
 
 
-def unlikely(model: Model, lattices: list[list[tuple[Cand, ...]]], checks: list[tuple[int, int]]
-             ) -> list[tuple[int, int]]:
-    """Of the (sentence, position) pairs to check, those whose first candidate fits its context badly: log P of
-    the word after its two predecessors plus log P of the next word after it, below `good_suspect`."""
+def context_fit(model: Model, lattices: list[list[tuple[Cand, ...]]], checks: list[tuple[int, int]]) -> list[float]:
+    """For each (sentence, position) to check: how well its first candidate fits its context, log P of the word
+    after its two predecessors plus log P of the next word after it (one batch of lookups for the whole text)."""
     if not checks:
         return []
     wanted = {}
@@ -165,14 +164,20 @@ def unlikely(model: Model, lattices: list[list[tuple[Cand, ...]]], checks: list[
         vs.extend(ids[1:-1])
         ws.extend(ids[2:])
     lp = model.lm.logprob(np.asarray(us), np.asarray(vs), np.asarray(ws))
-    threshold = _param(model, "good_suspect")
-    out = []
+    out = [0.0] * len(checks)
     for si, items in wanted.items():
         b = base[si]
-        for pi, _ in items:
-            if lp[b + pi] + lp[b + pi + 1] < threshold:
-                out.append((si, pi))
+        for pi, k in items:
+            out[k] = float(lp[b + pi] + lp[b + pi + 1])
     return out
+
+
+def unlikely(model: Model, lattices: list[list[tuple[Cand, ...]]], checks: list[tuple[int, int]]
+             ) -> list[tuple[int, int]]:
+    """Of the (sentence, position) pairs to check, those whose first candidate fits its context badly
+    (`context_fit` below `good_suspect`)."""
+    threshold = _param(model, "good_suspect")
+    return [c for c, fit in zip(checks, context_fit(model, lattices, checks)) if fit < threshold]
 
 
 def candidates(model: Model, token_text: str, mode: str) -> tuple[Cand, ...]:

@@ -35,8 +35,25 @@ def phrases() -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+@lru_cache(maxsize=200_000)
 def _key(word: str) -> str:
     return fold(nfc(word).lower())
+
+
+@lru_cache(maxsize=1)
+def _targets() -> tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]:
+    """Each phrase with its words folded and its letter count (folded once)."""
+    out = []
+    for phrase in phrases():
+        keys = tuple(_key(w) for w in phrase)
+        out.append((phrase, keys, sum(len(k) for k in keys)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def _near(key: str, target: str) -> bool:
+    """A word close enough to a phrase's first or last word (half its letters at most different)."""
+    return Levenshtein.normalized_distance(key, target) <= 0.5
 
 
 def _spelled(target: str, read: str, case: str) -> str:
@@ -52,25 +69,42 @@ def _run_case(words: list[str]) -> str:
     return patterns.pop() if len(patterns) == 1 and patterns <= {"upper", "lower"} else "mixed"
 
 
-def fixed_line_edits(text: str) -> list[tuple[int, int, str]]:
+def fixed_line_edits(text: str, lines: set[int] | None = None) -> list[tuple[int, int, str]]:
+    """Only where a fixed line can be: on the given lines (numbers from 0; None: every line), a run whose first
+    and last words are near the phrase's is compared whole."""
     edits: list[tuple[int, int, str]] = []
+    targets = _targets()
+    shortest = min((len(keys) for _, keys, _ in targets), default=0)
+    if lines is not None and not lines:
+        return edits
+    number = 0
+    cursor = 0
     for line in re.finditer(r"[^\n]+", text):
-        words = [(m.start() + line.start(), m.end() + line.start(), m.group()) for m in _WORD.finditer(line.group())]
-        keys = [_key(w) for _, _, w in words]
+        if lines is not None:
+            number += text.count("\n", cursor, line.start())
+            cursor = line.start()
+            if number not in lines:
+                continue
+        words = None
         taken = -1
-        for phrase in phrases():
+        for phrase, target, letters in targets:
             n = len(phrase)
-            target = [_key(w) for w in phrase]
-            letters = sum(len(t) for t in target)
-            for i in range(len(words) - n + 1):
+            if words is None:
+                words = [(m.start() + line.start(), m.end() + line.start(), m.group())
+                         for m in _WORD.finditer(line.group())]
+                if len(words) < shortest:
+                    break
+                keys = [_key(w) for _, _, w in words]
+            for i in range(max(0, taken + 1), len(words) - n + 1):
                 if i <= taken:
+                    continue  # inside the run just snapped
+                if not (_near(keys[i], target[0]) and _near(keys[i + n - 1], target[-1])):
                     continue
                 got = keys[i : i + n]
                 if any(not k.isalpha() for k in got):
                     continue
                 distance = sum(Levenshtein.distance(a, b) for a, b in zip(got, target))
-                ends_ok = all(Levenshtein.normalized_distance(got[j], target[j]) <= 0.5 for j in (0, n - 1))
-                if distance > MAX_DISTANCE * letters or not ends_ok:
+                if distance > MAX_DISTANCE * letters:
                     continue
                 case = _run_case([w for _, _, w in words[i : i + n]])
                 for (a, b, w), t in zip(words[i : i + n], phrase):

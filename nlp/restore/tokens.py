@@ -20,6 +20,7 @@ _URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\
 # A chunk where a digit touches a separator (dates, numbers, symbols, times), or a code with a slash/ampersand.
 _CODE = re.compile(r"\S*\d[/.\-:,]\w\S*|\S*\w[/.\-:,]\d\S*|\S*[A-ZĐ0-9]{2}[/&_#]\S*|\S*[/&_#][A-ZĐ0-9]{2}\S*")
 _ROMAN = re.compile(r"(?m)(?:^|(?<=\s))[IVXLC]{1,6}(?=[.)]\s|[.)]$)")
+_DIGITS = "0123456789"
 _LIST_MARK = re.compile(r"(?m)(?:^|(?<=[\s(]))[a-zđA-ZĐ](?=\))")
 
 
@@ -109,40 +110,55 @@ def tokenize(text: str, knows: Knowledge | None = None) -> list[Token]:
     for m in _LIST_MARK.finditer(text):
         blocked.add(m.start())
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    caps_lines = _caps_lines(text, line_starts)
+    caps_lines: dict[int, bool] = {}  # a line's heading test, made only for a word in capitals on it
     tokens: list[Token] = []
     p_index = 0
     line = 0
+    n_lines = len(line_starts)
+    next_line = line_starts[1] if n_lines > 1 else len(text) + 1
     matches = list(_WORD.finditer(text))
-    caps = [_all_caps(m.group()) for m in matches]
     for index, m in enumerate(matches):
         a, b = m.span()
-        while line + 1 < len(line_starts) and line_starts[line + 1] <= a:
-            line += 1
+        word = m.group()
+        if a >= next_line:
+            while line + 1 < n_lines and line_starts[line + 1] <= a:
+                line += 1
+            next_line = line_starts[line + 1] if line + 1 < n_lines else len(text) + 1
         while p_index < len(protected) and protected[p_index][1] <= a:
             p_index += 1
         if p_index < len(protected) and protected[p_index][0] < b:
-            tokens.append(Token(a, b, m.group(), "number" if any(c.isdigit() for c in m.group()) else "fixed",
-                                line))
+            tokens.append(Token(a, b, word, "number" if any(c.isdigit() for c in word) else "fixed", line))
             continue
-        word = m.group()
         if word.isdigit():
             tokens.append(Token(a, b, word, "number", line))
             continue
-        lead = len(word) - len(word.lstrip("0123456789"))
-        if lead >= 2:  # `04thang`: a number glued to a word
+        if word[0] in _DIGITS and len(word) > 1 and word[1] in _DIGITS:  # `04thang`: a number glued to a word
+            lead = len(word) - len(word.lstrip("0123456789"))
             tokens.append(Token(a, a + lead, word[:lead], "number", line))
             a, word = a + lead, word[lead:]
-        neighbour = (index > 0 and caps[index - 1] and "\n" not in text[matches[index - 1].end():a]) or (
-            index + 1 < len(matches) and caps[index + 1] and "\n" not in text[b:matches[index + 1].start()])
-        if a in blocked or _is_acronym(word, caps_lines[line], neighbour, knows):
+        if a in blocked:
             tokens.append(Token(a, b, word, "fixed", line))
             continue
-        if not any(ch.isalpha() for ch in word):
+        if not (word.islower() or word[1:].islower() or len(word) < 2):  # lower and Title case are never acronyms
+            if line not in caps_lines:
+                caps_lines[line] = _caps_line(text, line_starts, line)
+            neighbour = (index > 0 and _all_caps(matches[index - 1].group())
+                         and "\n" not in text[matches[index - 1].end():a]) or (
+                index + 1 < len(matches) and _all_caps(matches[index + 1].group())
+                and "\n" not in text[b:matches[index + 1].start()])
+            if _is_acronym(word, caps_lines[line], neighbour, knows):
+                tokens.append(Token(a, b, word, "fixed", line))
+                continue
+        if not word.isalpha() and not any(ch.isalpha() for ch in word):
             tokens.append(Token(a, b, word, "number", line))
             continue
         tokens.append(Token(a, b, word, "word", line))
     return tokens
+
+
+def _caps_line(text: str, line_starts: list[int], i: int) -> bool:
+    end = line_starts[i + 1] if i + 1 < len(line_starts) else len(text)
+    return _caps_lines(text[line_starts[i]:end], [0])[0]
 
 
 def _caps_lines(text: str, line_starts: list[int]) -> list[bool]:
