@@ -268,6 +268,8 @@ def query_command(
     db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),
     depth: Annotated[int, typer.Option("--depth", min=1, help="Follow citations this many hops.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON.")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=0, help="At most this many rows.")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")] = 0,
 ) -> None:
     """Answer a question over the archive: what cites X, what X cites, or both for a bare reference."""
     from .archive.query import QueryError, answer
@@ -275,7 +277,7 @@ def query_command(
     question = " ".join(text)
     try:
         conn = store.connect(db, readonly=True)
-        result = answer(conn, question, depth=depth)
+        result = answer(conn, question, depth=depth, limit=limit, offset=offset)
     except QueryError as exc:
         sys.stderr.write(f"error: {exc}\n")
         raise typer.Exit(2)
@@ -327,13 +329,19 @@ def print_answer(result) -> None:
             table.add_column("sentence", overflow="fold")
             for r in rows:
                 depth = f" (depth {r['depth']})" if r["depth"] > 1 else ""
-                kind = "\n[dim](asserted)[/]" if r["kind"] == "asserted" else ""
-                kind += "\n[dim](by name)[/]" if r.get("resolved_from") == "name" else ""
+                kind = "\n[dim](by name)[/]" if r.get("resolved_from") == "name" else ""
+                if r["kind"] == "asserted":  # no sentence of its own: what other letters say of it
+                    where = "per " + "; ".join(r.get("asserted_by") or [])
+                else:
+                    where = f"{r['source']}" + (f" p.{r['page']}" if r["page"] else "")
+                    more = len(r.get("mentions") or []) - 1
+                    where += f"\n(+{more} more)" if more > 0 else ""
                 table.add_row(escape(f"{r['type'] or ''} {r['symbol']} {r['date'] or ''}{depth}"),
-                              r["relation"] + kind,
-                              escape(f"{r['source']}" + (f" p.{r['page']}" if r["page"] else "")),
-                              escape(r["snippet"] or ""))
+                              escape(", ".join(r.get("relations") or [r["relation"]])) + kind,
+                              escape(where), escape(r["snippet"] or ""))
             out.print(table)
+    if result.limit is not None or result.offset:
+        out.print(f"rows {result.offset + 1}–{result.offset + len(result.results)} of {result.total}")
 
 
 @app.command("check")

@@ -93,3 +93,59 @@ def test_cli_query_errors(demo_archive, tmp_path):
     missing = subprocess.run([sys.executable, "-m", "pipeline.cli", "query", "KH 58", "--db", str(tmp_path)],
                              capture_output=True)
     assert missing.returncode == 1 and b"vanban run" in missing.stderr
+
+
+# One count, one row per citing document (issue 22)
+
+def test_one_row_per_citing_document_with_its_mentions(demo_conn):
+    result = answer(demo_conn, "what cites NQ 57")
+    rows = [r for r in result.results if r["via"] == result.matches[0]["id"]]
+    assert len(rows) == len({r["id"] for r in rows}) == result.total
+    plan = [r for r in rows if r["symbol"] == "58/KH-UBND"]
+    assert len(plan) == 2  # Quảng Ngãi's and Nghệ An's: two documents, one row each
+    assert all(len(r["mentions"]) >= 2 for r in plan)
+    for r in rows:
+        assert r["relation"] in {m["relation"] for m in r["mentions"]}
+        if r["kind"] == "asserted":  # said by another letter: shown as what it is, never as a citing letter
+            assert r["source"] is None and r["asserted_by"]
+            assert all(m["kind"] == "asserted" and m["asserted_by"] for m in r["mentions"])
+        else:
+            assert r["source"] and any(m["kind"] == "direct" and m["source"] == r["source"] for m in r["mentions"])
+
+
+def test_paging_keeps_the_total(demo_conn):
+    whole = answer(demo_conn, "what cites NQ 57")
+    page = answer(demo_conn, "what cites NQ 57", limit=4, offset=3)
+    assert page.total == whole.total and page.results == whole.results[3:7]
+    assert answer(demo_conn, "what cites NQ 57", limit=0).results == []
+
+
+def test_the_count_of_citing_documents_is_the_same_everywhere(demo_archive, demo_conn, web_client):
+    import re
+    from collections import defaultdict
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(demo_archive / "vanban.xlsx", read_only=True)["documents in graph"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    xlsx = {r[header.index("id")]: r[header.index("cited_by")] for r in rows[1:]}
+    gexf: dict[str, set[str]] = defaultdict(set)
+    for source, target in re.findall(r'<edge [^>]*source="([^"]+)" target="([^"]+)"',
+                                     (demo_archive / "graph.gexf").read_text(encoding="utf-8")):
+        gexf[target].add(source)
+    checked = 0
+    for node in demo_conn.execute("SELECT id, symbol FROM nodes WHERE symbol IS NOT NULL"):
+        result = answer(demo_conn, f"what cites {node['symbol']}")
+        count = len([r for r in result.results if r["via"] == node["id"]])
+        assert count == xlsx[node["id"]] == len(gexf[node["id"]]), node["symbol"]
+        checked += count > 0
+    assert checked >= 10
+    cli = subprocess.run([sys.executable, "-m", "pipeline.cli", "query", "what cites NQ 57", "--db",
+                          str(demo_archive), "--json", "--limit", "5"], capture_output=True, check=True)
+    data = json.loads(cli.stdout)
+    api = web_client.get("/api/query", params={"q": "what cites NQ 57", "limit": 5, "offset": 5}).json()["answer"]
+    node = next(n for n in xlsx if n.startswith("nq-57-nq-tw"))
+    assert data["total"] == api["total"] == xlsx[node] == len(gexf[node]) >= 12
+    assert len(data["results"]) == len(api["results"]) == 5 and data["results"] != api["results"]
+    assert web_client.get("/api/query", params={"q": "NQ 57", "limit": "x"}).status_code == 400

@@ -43,10 +43,14 @@ class Answer:
     results: list[dict[str, Any]] = field(default_factory=list)
     ambiguous: bool = False
     target: Target | None = None
+    total: int = 0  # rows before paging: one per (matched document, direction, other document)
+    limit: int | None = None
+    offset: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "direction": self.direction, "ambiguous": self.ambiguous,
-                "matches": self.matches, "results": self.results}
+                "matches": self.matches, "total": self.total, "limit": self.limit, "offset": self.offset,
+                "results": self.results}
 
 
 class QueryError(ValueError):
@@ -216,14 +220,20 @@ def variants(conn: sqlite3.Connection, node_id: str) -> list[dict[str, Any]]:
 
 _EDGE_SQL = (
     "SELECT e.relation, e.kind, e.snippet, e.page, e.mentions, e.confidence, e.resolved_from, d.source AS source, "
-    "n.id AS id, n.symbol AS symbol, n.type AS type, n.date AS date, n.title AS title, n.is_stub AS stub "
+    "n.id AS id, n.symbol AS symbol, n.type AS type, n.date AS date, n.title AS title, n.is_stub AS stub, "
+    "n.issuer AS issuer, e.span_start, e.span_end, d.node_id AS evidence_id, ev.symbol AS evidence_symbol, "
+    "ev.type AS evidence_type "
     "FROM edges e JOIN documents d ON d.id = e.document_id JOIN nodes n ON n.id = e.{other} "
+    "LEFT JOIN nodes ev ON ev.id = d.node_id "
     "WHERE e.{this} = ? ORDER BY n.date DESC, n.id, e.relation"
 )
 
 
-def neighbours(conn: sqlite3.Connection, node_id: str, direction: str, depth: int = 1) -> list[dict[str, Any]]:
-    """Edges around a node: who cites it (`cited_by`) or what it cites (`cites`), up to `depth` hops."""
+def neighbours(conn: sqlite3.Connection, node_id: str, direction: str, depth: int = 1,
+               raw: bool = False) -> list[dict[str, Any]]:
+    """Edges around a node: who cites it (`cited_by`) or what it cites (`cites`), up to `depth` hops; one line per
+    document and evidence file with its relations listed, or with `raw` one per edge (`grouped` makes them one
+    per document)."""
     this, other = ("target_id", "source_id") if direction == "cited_by" else ("source_id", "target_id")
     sql = _EDGE_SQL.format(this=this, other=other)
     out: list[dict[str, Any]] = []
@@ -236,7 +246,7 @@ def neighbours(conn: sqlite3.Connection, node_id: str, direction: str, depth: in
             cursor = conn.execute(sql, (current,))
             names = [c[0] for c in cursor.description]  # once, not per row (a hub has 78,000 rows)
             for row in cursor:
-                key = (row["id"], row["source"], row["kind"])
+                key = (row["id"], row["source"], row["kind"], row["relation"] if raw else "")
                 if key in grouped:  # one line per document and evidence file; its relations listed
                     grouped[key]["relations"].append(row["relation"])
                     grouped[key]["mentions"] += row["mentions"] or 0
@@ -257,7 +267,54 @@ def neighbours(conn: sqlite3.Connection, node_id: str, direction: str, depth: in
     return out
 
 
-def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1) -> Answer:
+def _mention(row: dict[str, Any]) -> dict[str, Any]:
+    """One piece of evidence under a row: a letter's sentence, or a relation a letter asserts between two others."""
+    asserted = row["kind"] == "asserted"
+    by = " ".join(p for p in (row.get("evidence_type"), row.get("evidence_symbol")) if p) or row["source"]
+    return {"relation": row["relation"], "sentence": row["snippet"], "page": row["page"],
+            "span": [row["span_start"], row["span_end"]] if row.get("span_start") is not None else None,
+            "source": row["source"], "kind": row["kind"] or "direct",
+            "asserted_by": by if asserted else None}
+
+
+def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`neighbours` rows made one row per document (per match, direction and depth), its mentions under it: the
+    letter's own sentences first, then what other letters assert ("per Công văn 819/SKHCN-BCVT&CĐS"). The row's
+    relation is the strongest its own text states; `kind` is `asserted` only when no sentence of its own says it,
+    and then `source` is none of its files and `asserted_by` names the letters that say it."""
+    out: dict[tuple[str, str, str, int], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["via"], row["direction"], row["id"], row["depth"])
+        item = out.get(key)
+        if item is None:
+            item = out[key] = {k: row[k] for k in ("id", "symbol", "type", "date", "title", "stub", "issuer",
+                                                   "depth", "via", "direction", "resolved_from") if k in row}
+            item["_rows"] = []
+        item["_rows"].append(row)
+    result = []
+    for item in out.values():
+        rows_of = sorted(item.pop("_rows"), key=lambda r: (r["kind"] == "asserted", r["source"] or ""))
+        mentions = [_mention(r) for r in rows_of]
+        direct = [m for m in mentions if m["kind"] != "asserted"]
+        first = direct[0] if direct else mentions[0]
+        item.update(
+            mentions=mentions,
+            mention_count=sum(r.get("mentions") or 1 for r in rows_of),
+            relations=sorted({m["relation"] for m in mentions}),
+            relation=strongest([m["relation"] for m in (direct or mentions)]),
+            kind="direct" if direct else "asserted",
+            source=first["source"] if direct else None,
+            sources=sorted({m["source"] for m in direct if m["source"]}),
+            asserted_by=sorted({m["asserted_by"] for m in mentions if m["asserted_by"]}),
+            snippet=first["sentence"], page=first["page"] if direct else None,
+            resolved_from=next((r.get("resolved_from") for r in rows_of if r.get("resolved_from")), None),
+        )
+        result.append(item)
+    return result
+
+
+def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1, limit: int | None = None,
+           offset: int = 0) -> Answer:
     target = parse_target(query)
     if target is None:
         if _LAW_KIND.search(fold_lower(query)):
@@ -271,7 +328,12 @@ def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1) -> Answer:
                     # the versions of a named law are different documents, each listed: not an ambiguity
                     ambiguous=len([n for n in nodes if not n["ambiguous"]]) > 1 and not target.law_symbols)
     directions = ["cited_by", "cites"] if direction == "both" else [direction]
+    rows: list[dict[str, Any]] = []
     for node in nodes:
         for d in directions:
-            result.results.extend(neighbours(conn, node["id"], d, depth))
+            rows.extend(grouped(neighbours(conn, node["id"], d, depth, raw=True)))
+    result.total = len(rows)
+    result.offset = max(0, offset)
+    result.limit = limit
+    result.results = rows[result.offset:] if limit is None else rows[result.offset : result.offset + max(0, limit)]
     return result

@@ -20,9 +20,16 @@ def routes(archive: Archive) -> list[Route]:
 
     def api_query(request: Request) -> Response:
         query = " ".join(request.query_params.get("q", "").split())[:MAX_QUERY]
+        try:  # paging: one row per citing (or cited) document, `total` of them
+            limit = int(request.query_params["limit"]) if request.query_params.get("limit") else None
+            offset = int(request.query_params.get("offset") or 0)
+            if (limit is not None and limit < 0) or offset < 0:
+                raise ValueError
+        except ValueError:
+            return secure(JSONResponse({"error": "limit and offset are whole numbers ≥ 0"}, status_code=400))
         with archive.connect() as conn:
             try:
-                result: dict[str, Any] | None = answer(conn, query).to_dict()
+                result: dict[str, Any] | None = answer(conn, query, limit=limit, offset=offset).to_dict()
                 error = None
             except QueryError as exc:
                 result, error = None, str(exc)
