@@ -460,7 +460,7 @@ def password_command(
     stdin: Annotated[bool, typer.Option("--stdin", help="Read the password from standard input (scripts).")] = False,
 ) -> None:
     """Add a user (or a token) to a password file for `vanban serve --password-file`; an existing one is replaced."""
-    from .web.access import AccessError, password_line, token_line, write_entry
+    from .web.access import AccessError, check_password, password_line, token_line, write_entry
 
     try:
         secret = None
@@ -471,6 +471,7 @@ def password_command(
                 password = sys.stdin.readline().rstrip("\r\n")
             else:
                 password = typer.prompt(f"Password for {user}", hide_input=True, confirmation_prompt=True)
+            check_password(user, password)
             line = password_line(user, password)
         replaced = write_entry(file, line)
     except AccessError as exc:

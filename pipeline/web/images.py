@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -24,6 +25,8 @@ from ocr.preprocess import map_box
 CACHE = "page-cache"
 CACHE_LIMIT = 400 * 1024 * 1024  # bytes of cached page images per archive
 WIDTH = 1400  # pixels: a page as wide as a large screen shows it
+MAX_PIXELS = 6_000_000  # pixels of one page image: a page of any shape (a 60 × 14,400 pt strip) is scaled to fit
+MAX_SOURCE_PIXELS = 150_000_000  # a page image larger than this in the file is not decoded at all
 _HASHES: dict[tuple[str, int, int], str] = {}
 _LOCK = threading.Lock()
 
@@ -86,8 +89,9 @@ def render(archive_dir: Path, row: sqlite3.Row, number: int) -> bytes:
         raise
     except Exception as exc:  # a file the archive read once but a renderer refuses now
         raise LookupError(f"the page cannot be rendered ({type(exc).__name__})") from exc
-    if image.width > WIDTH:
-        image = image.resize((WIDTH, round(image.height * WIDTH / image.width)))
+    width, height = fitted(image.width, image.height)
+    if (width, height) != (image.width, image.height):
+        image = image.resize((width, height))
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=False, compress_level=3)
     data = buffer.getvalue()
@@ -102,6 +106,12 @@ def render(archive_dir: Path, row: sqlite3.Row, number: int) -> bytes:
     return data
 
 
+def fitted(width: float, height: float) -> tuple[int, int]:
+    """The size a page is shown at: at most WIDTH wide and MAX_PIXELS in all, its shape kept."""
+    scale = min(1.0, WIDTH / width, (MAX_PIXELS / (width * height)) ** 0.5)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _page_image(path: Path, number: int) -> Any:
     from PIL import Image, ImageSequence
 
@@ -114,15 +124,30 @@ def _page_image(path: Path, number: int) -> Any:
                 raise LookupError(f"no page {number}")
             pdf.init_forms()
             page = pdf[number - 1]
-            width = page.get_size()[0]
-            return page.render(scale=WIDTH / width, may_draw_forms=True).to_pil().convert("RGB")
+            width, height = page.get_size()
+            scale = fitted(width * 4, height * 4)[0] / width  # rendered at the size shown, never larger
+            return page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB")
         finally:
             pdf.close()
     with Image.open(path) as image:
         for k, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if k == number:
-                return frame.convert("RGB")
+                if frame.width * frame.height > MAX_SOURCE_PIXELS:
+                    raise LookupError(f"the page is too large to show ({frame.width} × {frame.height} pixels)")
+                if frame.format == "JPEG":
+                    frame.draft("RGB", fitted(frame.width, frame.height))  # decoded at a reduced size
+                factor = max(1, int(frame.width / fitted(frame.width, frame.height)[0]))
+                return (frame.reduce(factor) if factor > 1 else frame).convert("RGB")
     raise LookupError(f"no page {number}")
+
+
+_ID = re.compile(r"[1-9][0-9]{0,17}")  # ASCII digits, no sign, no leading zero, within SQLite's integers
+
+
+def strict_id(text: str) -> int | None:
+    """A document or page number as the site writes it (`17`), or None: `+1`, `01`, `０１`, `١` and numbers
+    too large for the store name no document (int() would read most of them as 1, or overflow)."""
+    return int(text) if _ID.fullmatch(text) else None
 
 
 def _bound(folder: Path) -> None:
@@ -147,10 +172,9 @@ def routes(archive: Any) -> list[Any]:
     from .headers import secure
 
     def _document_row(request: Request) -> sqlite3.Row:
-        try:
-            doc_id = int(request.path_params["doc_id"])
-        except ValueError:
-            raise HTTPException(404, "No such document.") from None
+        doc_id = strict_id(request.path_params["doc_id"])
+        if doc_id is None:
+            raise HTTPException(404, "No such document.")
         with archive.connect() as conn:
             row = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
@@ -160,9 +184,11 @@ def routes(archive: Any) -> list[Any]:
     def page_image(request: Request) -> Response:
         row = _document_row(request)
         try:
-            number = int(request.path_params["number"])
+            number = strict_id(request.path_params["number"])
+            if number is None:
+                raise LookupError("no such page")
             image = render(archive.path.parent, row, number)
-        except (ValueError, LookupError) as exc:
+        except LookupError as exc:
             raise HTTPException(404, f"No image of this page: {exc}") from None
         return secure(Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}))
 

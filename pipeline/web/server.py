@@ -1,9 +1,11 @@
 """Serving the app: the listening socket, `vanban serve` until Ctrl+C, and a server in a background thread for
-tests and notebooks.
+tests and notebooks. Connections pass the door first (`door`: header and idle timeouts, connection caps); the
+request log is readable by its owner only.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -14,7 +16,7 @@ from typing import Any, Callable, Iterator
 import uvicorn
 
 from ..process import VanbanError
-from . import access
+from . import access, door
 from .app import create_app
 from .reader import Archive
 
@@ -38,7 +40,18 @@ def url(sock: socket.socket) -> str:
 
 
 def _server(app: Any) -> uvicorn.Server:
-    return uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    return uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                         **door.config_options()))
+
+
+def open_log(path: Path) -> Any:
+    """The request log, appended to, created readable by its owner only (and made so if it was not)."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError:
+        pass  # a log someone else owns: written as it is
+    return os.fdopen(fd, "a", encoding="utf-8", buffering=1)
 
 
 def guarded_app(db: Path | str, host: str, password_file: Path | None, log_path: Path | None) -> tuple[Any, Any]:
@@ -53,7 +66,7 @@ def guarded_app(db: Path | str, host: str, password_file: Path | None, log_path:
     handle = None
     if log_path is not None:
         try:
-            handle = open(log_path, "a", encoding="utf-8", buffering=1)
+            handle = open_log(Path(log_path))
         except OSError as exc:
             raise VanbanError("serve", f"cannot write the request log {log_path}: {exc.strerror or exc}") from exc
     try:
