@@ -7,9 +7,9 @@ then the national motto and "<place>, ngày ..." — the two header columns — 
 and the signature block) is set on A4 in a Times-like serif that has every Vietnamese glyph (Liberation Serif 2.x or
 Tinos; each glyph of the text is checked against the font), 14 pt by default, with ND 30 margins. Degradations: red
 seal over the signature (and optionally over body text), a digital-signature box, an incoming-document stamp (or
-the Government portal's, in black), colour fringes, skew, noise, blur, JPEG, and the scan resolution (150–300
-dpi). The ground truth of each page is the text as rendered, block by block (left header column, right header
-column, body...), without overlays and stamps.
+the Government portal's, in black), colour fringes, skew, noise, blur, JPEG, the scan resolution (150–300
+dpi), or a hand-held phone photo instead of a scan (`phone_photo`). The ground truth of each page is the text as
+rendered, block by block (left header column, right header column, body...), without overlays and stamps.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ class Degradation:
     publication_stamp: bool = False  # the provincial Công báo centre's stamp at the top of the first page
     portal_stamp: bool = False  # the Government portal's black incoming stamp between the header and the title
     colour_fringes: bool = False  # a colour scanner's fringes: every dark stroke tinted unevenly, print and pen alike
+    phone_photo: bool = False  # a hand-held phone photo: the page in perspective on a darker textured table, a thumb
+    # at its edge, light falling off across it, a little blur, JPEG
+    photo_cut: bool = False  # … taken so close that the page's bottom edge lies outside the frame
     signed: str = "03/02/2025 10:47:25"  # the time the signature box and the Công báo stamp print
     seed: int = 0
 
@@ -72,7 +75,7 @@ class Degradation:
         if self.jpeg:
             parts.append(f"jpeg{self.jpeg}")
         for name in ("seal", "seal_over_text", "signature_box", "stamp", "border", "italic_preamble",
-                     "publication_stamp", "portal_stamp", "colour_fringes"):
+                     "publication_stamp", "portal_stamp", "colour_fringes", "phone_photo", "photo_cut"):
             if getattr(self, name):
                 parts.append(name)
         if self.handwritten:
@@ -454,12 +457,66 @@ def degrade(image: Image.Image, info: dict, deg: Degradation, renderer: Renderer
         page = Image.fromarray(arr)
     if deg.rotate:
         page = page.rotate(deg.rotate, expand=True)
-    if deg.jpeg:
+    if deg.phone_photo:
+        page = phone_photo(page, random.Random(deg.seed + 11), cut=deg.photo_cut)
+    if deg.jpeg or deg.phone_photo:
         buffer = io.BytesIO()
-        page.save(buffer, "JPEG", quality=deg.jpeg)
+        page.save(buffer, "JPEG", quality=deg.jpeg or 80)
         page = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     page.info["dpi"] = (deg.dpi, deg.dpi)
     return page, overlays
+
+
+def phone_photo(page: Image.Image, rng: random.Random, cut: bool = False) -> Image.Image:
+    """The page as a phone photographs it on a desk and a messaging app passes it on: warped by a random
+    perspective (each corner moved by up to ~5% of the frame) onto a darker wood-like texture, a thumb (a shaded
+    skin-coloured blob) over its left margin, light falling off across it to under half and the phone's shadow,
+    blur and sensor noise, in a frame of ~2000 px on its long side (the page at ~150 dpi). `cut`: the page's bottom
+    edge lies below the frame."""
+    import cv2
+
+    scale = 2000 / max(page.size)
+    src = np.asarray(page.convert("RGB").resize((round(page.width * scale), round(page.height * scale)),
+                                                Image.LANCZOS)).astype(np.float32)
+    h, w = src.shape[:2]
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    # the table: a brown or grey base, grain along one direction, blotches
+    base = np.array(rng.choice([(96, 72, 52), (70, 64, 58), (120, 92, 64), (58, 52, 60)]), dtype=np.float32)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    grain = np.sin(xx / rng.uniform(5, 12) + np.sin(yy / rng.uniform(50, 100)) * 3) * 10
+    blotch = cv2.resize(nrng.normal(0, 14, (12, 9)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
+    frame = np.clip(base[None, None, :] + (grain + blotch)[..., None], 0, 255)
+
+    def corner(x: float, y: float) -> tuple[float, float]:  # a hand never holds the phone square
+        return x + rng.uniform(-0.05, 0.05) * w, y + rng.uniform(-0.04, 0.04) * h
+
+    # the page keeps its shape: 79% of the frame's width, centred, or low enough that its foot is out of the frame
+    top = (0.255 if cut else 0.105) * h
+    left, right, bottom = 0.105 * w, 0.895 * w, top + 0.79 * h
+    dst = np.float32([corner(left, top), corner(right, top), corner(right, bottom), corner(left, bottom)])
+    matrix = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), dst)
+    tint = np.array([rng.uniform(0.9, 0.97), rng.uniform(0.9, 0.96), rng.uniform(0.86, 0.93)], dtype=np.float32)
+    warped = cv2.warpPerspective(src * tint, matrix, (w, h), flags=cv2.INTER_AREA)
+    inside = cv2.warpPerspective(np.ones((h, w), np.float32), matrix, (w, h), flags=cv2.INTER_LINEAR)[..., None]
+    photo = warped * inside + frame * (1 - inside)
+    # a thumb from the frame's left edge over the page's left margin, at a random height
+    cy = rng.uniform(0.35, 0.75) * h
+    edge_x = float(np.interp(cy, dst[[0, 3], 1], dst[[0, 3], 0]))
+    d = (xx / (edge_x + 0.03 * w)) ** 2 + ((yy - cy) / (0.07 * h)) ** 2
+    thumb = np.clip((1.0 - d) * 6, 0, 1)[..., None]
+    shade = (0.75 + 0.25 * np.clip(1 - d, 0, 1))[..., None]
+    skin = np.array([rng.uniform(200, 225), rng.uniform(150, 170), rng.uniform(120, 140)], dtype=np.float32)
+    photo = photo * (1 - thumb) + skin * shade * thumb
+    # light falling off across the frame from a side chosen at random, and the phone's soft shadow
+    angle = rng.uniform(0, 2 * math.pi)
+    ramp = (xx / w - 0.5) * math.cos(angle) + (yy / h - 0.5) * math.sin(angle)
+    light = (0.75 + 0.55 * ramp).clip(0.45, 1.0)
+    sx, sy = rng.uniform(0.3, 0.7) * w, rng.uniform(0.3, 0.7) * h
+    light *= 1 - 0.25 * np.exp(-(((xx - sx) / (0.25 * w)) ** 2 + ((yy - sy) / (0.2 * h)) ** 2))
+    photo *= light[..., None]
+    photo = cv2.GaussianBlur(photo, (0, 0), rng.uniform(1.0, 1.4))
+    photo += nrng.normal(0, 4.0, photo.shape).astype(np.float32)
+    return Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8))
 
 
 def _multiply(page: Image.Image, overlay: Image.Image, at: tuple[int, int]) -> Image.Image:
@@ -508,12 +565,14 @@ def main() -> None:
     parser.add_argument("--italic-preamble", action="store_true")
     parser.add_argument("--publication-stamp", action="store_true")
     parser.add_argument("--portal-stamp", action="store_true")
+    parser.add_argument("--phone-photo", action="store_true", help="a hand-held phone photo of the page")
     parser.add_argument("--truth", type=Path, help="write the ground truth here (pages separated by form feeds)")
     args = parser.parse_args()
     deg = Degradation(dpi=args.dpi, skew=args.skew, noise=args.noise, blur=args.blur, jpeg=args.jpeg, seal=args.seal,
                       seal_over_text=args.seal_over_text, signature_box=args.signature_box, stamp=args.stamp,
                       handwritten=args.handwritten, italic_preamble=args.italic_preamble,
-                      publication_stamp=args.publication_stamp, portal_stamp=args.portal_stamp)
+                      publication_stamp=args.publication_stamp, portal_stamp=args.portal_stamp,
+                      phone_photo=args.phone_photo)
     pages = make_scan(args.letter.read_text(encoding="utf-8"), deg)
     suffix = args.output.suffix.lower()
     if suffix == ".pdf":
