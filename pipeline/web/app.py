@@ -47,7 +47,9 @@ def _templates(lang: str) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     gettext = i18n.gettext_for(lang)
-    env.filters.update(day=i18n.day, moment=i18n.moment)
+    # `t`: a message held in a variable (a msgid from the code, or a value that is none): translated and escaped
+    # as text; `_()` marks its result safe, so it is only ever given literal messages
+    env.filters.update(day=i18n.day, moment=i18n.moment, t=lambda message: str(gettext(str(message))))
     env.globals.update(
         lang=lang, other_lang="en" if lang == "vi" else "vi", relation_codes=i18n.ORDER,
         relation_name=lambda code: gettext(i18n.RELATIONS.get(code or "cites", i18n.RELATIONS["cites"])),
