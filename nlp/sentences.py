@@ -73,13 +73,67 @@ class SentenceIndex:
         return start, end
 
     def snippet(self, span: tuple[int, int]) -> tuple[tuple[int, int], str]:
-        """The sentence around a span (clipped to a readable length around the span), with its bounds."""
+        """The sentence around a span, with its bounds: a letterhead is no sentence (its line is taken, and the
+        lines that carry it on); a long sentence is clipped around the span at word boundaries, `…` where cut."""
         start, end = self.bounds(span[0])
+        start, end = _letterhead_line(self.text, start, end, span[0])
         end = max(end, span[1])
+        head = tail = ""
         if end - start > _MAX_SNIPPET:
-            start = max(start, span[0] - _MAX_SNIPPET // 2)
-            end = min(end, max(span[1], start + _MAX_SNIPPET))
-        return (start, end), " ".join(self.text[start:end].split())
+            lo = max(start, span[0] - _MAX_SNIPPET // 2)
+            hi = min(end, max(span[1], lo + _MAX_SNIPPET))
+            if lo > start:
+                lo, head = _word_start(self.text, lo, span[0]), "… "
+            if hi < end:
+                hi, tail = _word_end(self.text, hi, span[1]), " …"
+            start, end = lo, hi
+        return (start, end), head + " ".join(self.text[start:end].split()) + tail
+
+
+def _word_start(text: str, pos: int, limit: int) -> int:
+    """`pos` moved forward to the start of a word (never past `limit`): a snippet does not begin mid-word."""
+    while pos < limit and pos > 0 and not text[pos - 1].isspace():
+        pos += 1
+    while pos < limit and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _word_end(text: str, pos: int, limit: int) -> int:
+    """`pos` moved back to the end of a word (never before `limit`)."""
+    while pos > limit and pos < len(text) and not text[pos].isspace():
+        pos -= 1
+    return pos
+
+
+_SENTENCE_END = re.compile(r"[.!?;][ \t]")
+
+
+def _letterhead_line(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
+    """In a block of three lines or more that holds no sentence (a letterhead read as one paragraph: body,
+    number, motto, place and date), the line around `pos` with the lines it carries on and that carry it on (a
+    line that starts in lower case or with a digit)."""
+    block = text[start:end]
+    if block.count("\n") < 2 or _SENTENCE_END.search(block):
+        return start, end
+    lo = max(text.rfind("\n", start, pos) + 1, start)
+    while lo > start and _carries_on(text[lo : lo + 1]):  # this line carries the one before it on
+        lo = max(text.rfind("\n", start, lo - 1) + 1, start)
+    hi = text.find("\n", pos, end)
+    hi = end if hi < 0 else hi
+    while hi < end and _carries_on(text[hi + 1 : hi + 2]):
+        nxt = text.find("\n", hi + 1, end)
+        hi = end if nxt < 0 else nxt
+    return lo, hi
+
+
+def _carries_on(first: str) -> bool:
+    return first.islower() or first.isdigit()
+
+
+def window(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end] as a snippet (see `SentenceIndex.snippet`)."""
+    return sentence_index(text).snippet((start, end))[1]
 
 
 @lru_cache(maxsize=8)

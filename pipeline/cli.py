@@ -272,12 +272,19 @@ def query_command(
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")] = 0,
 ) -> None:
     """Answer a question over the archive: what cites X, what X cites, or both for a bare reference."""
-    from .archive.query import QueryError, answer
+    from .archive.query import NoDocument, QueryError, answer
 
     question = " ".join(text)
     try:
         conn = store.connect(db, readonly=True)
         result = answer(conn, question, depth=depth, limit=limit, offset=offset)
+    except NoDocument as exc:  # no document named: the words are looked up in the texts, as the web page does
+        hits = store.search_text(conn, question, limit=limit or 20)
+        if not hits:
+            sys.stderr.write(f"error: {exc}; no text holds these words either\n")
+            raise typer.Exit(2)
+        print_texts(question, hits, as_json)
+        return
     except QueryError as exc:
         sys.stderr.write(f"error: {exc}\n")
         raise typer.Exit(2)
@@ -299,7 +306,25 @@ def _node_label(m: dict) -> str:
     return f"{m['type'] or ''} {m['symbol']}{name} ({', '.join(details)})".strip()
 
 
+def print_texts(question: str, hits: list[dict], as_json: bool) -> None:
+    """The texts that hold the question's words, when it names no document."""
+    if as_json:
+        sys.stdout.write(json.dumps({"query": question, "direction": None, "total": len(hits), "texts": hits},
+                                    ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"No document named; {len(hits)} texts hold these words:")
+    for hit in hits:
+        out.print(f"\n[bold]{escape(' '.join(str(p) for p in (hit['type'], hit['symbol'], hit['date']) if p))}[/] "
+                  f"[dim]{escape(hit['source'])}[/]\n  {escape(hit['snippet'])}")
+
+
 def print_answer(result) -> None:
+    said = result.filters.to_dict()
+    asked = [f"{key} {value}" for key, value in said.items() if value and key != "not_understood"]
+    if asked:
+        out.print(f"[dim]only: {escape(', '.join(asked))}[/]")
+    if result.filters.unknown:
+        out.print(f"[yellow]Not understood:[/] {escape(' '.join(result.filters.unknown))}")
     if not result.matches:
         out.print(f"No document in the archive matches [bold]{escape(result.target.text)}[/].")
         return
@@ -381,6 +406,7 @@ def graph_command(
     """Export the citation graph."""
     from . import exports
 
+    fmt = fmt.lower()  # options are case-insensitive: --format GEXF
     if fmt not in exports.FORMATS:
         sys.stderr.write(f"error: unknown format {fmt!r} ({', '.join(exports.FORMATS)})\n")
         raise typer.Exit(2)

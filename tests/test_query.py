@@ -149,3 +149,74 @@ def test_the_count_of_citing_documents_is_the_same_everywhere(demo_archive, demo
     assert data["total"] == api["total"] == xlsx[node] == len(gexf[node]) >= 12
     assert len(data["results"]) == len(api["results"]) == 5 and data["results"] != api["results"]
     assert web_client.get("/api/query", params={"q": "NQ 57", "limit": "x"}).status_code == 400
+
+
+# Questions: relation words, dates and ranges, types, issuers, vi/en, with and without diacritics (issue 22)
+
+@pytest.mark.parametrize("question,relation,start,end,code", [
+    ("văn bản nào sửa đổi Kế hoạch 58", "amends", None, None, None),
+    ("van ban nao sua doi ke hoach 58", "amends", None, None, None),
+    ("what replaces 58/KH-UBND", "replaces", None, None, None),
+    ("what repeals Decision 1588", "repeals", None, None, None),
+    ("văn bản nào căn cứ NQ 57 năm 2025", "based_on", "2025-01-01", "2025-12-31", None),
+    ("which plans implement NQ 57 since 2026", "implements", "2026-01-01", None, "KH"),
+    ("công văn nào trích dẫn KH 58 từ 01/2025 đến 06/2025", None, "2025-01-01", "2025-06-30", "CV"),
+    ("what cites Plan 58 before 2026", None, None, "2025-12-31", None),
+])
+def test_a_question_states_its_filters(question, relation, start, end, code):
+    from pipeline.archive.question import read
+
+    filters = read(question).filters
+    assert (filters.relation, filters.date_from, filters.date_to, filters.type_code) == (relation, start, end, code)
+
+
+def test_look_alikes_state_no_filter():
+    from pipeline.archive.question import read
+
+    # a year in a law's name is the name's; "Kế hoạch" before its number names the document, not a filter
+    assert read("what cites Land Law 2013").filters.date_from is None
+    assert read("what cites Plan 58").filters == read("what cites Plan 58").filters.__class__()
+    assert read("văn bản nào trích dẫn Kế hoạch 58").filters.relation is None
+
+
+def test_filters_narrow_the_answer_and_say_what_is_not_understood(demo_conn):
+    everything = answer(demo_conn, "what cites NQ 57")
+    implements = answer(demo_conn, "văn bản nào thực hiện NQ 57")
+    assert 0 < implements.total < everything.total
+    assert all("implements" in {m["relation"] for m in r["mentions"]} for r in implements.results)
+    assert answer(demo_conn, "van ban nao thuc hien NQ 57").results == implements.results
+    since = answer(demo_conn, "what cites NQ 57 since 2026")
+    assert since.total and all(r["date"] >= "2026-01-01" for r in since.results)
+    assert {r["id"] for r in since.results} < {r["id"] for r in everything.results}
+    amended = answer(demo_conn, "văn bản nào sửa đổi Kế hoạch 58")
+    assert amended.total == 0 and amended.filters.relation == "amends"  # said, not silently everything
+    odd = answer(demo_conn, "what cites NQ 57 quickly please")
+    assert odd.filters.unknown == ("quickly",) and odd.total == everything.total
+    assert answer(demo_conn, "what cites NQ 57").filters.unknown == ()
+    by = answer(demo_conn, "văn bản của Sở Tư pháp trích dẫn NQ 57")
+    assert [r["symbol"] for r in by.results] == ["415/STP-PBGDPL"]
+    qn = answer(demo_conn, "KH 58 của UBND tỉnh Quảng Ngãi")
+    assert [m["province"] for m in qn.matches] == ["Quảng Ngãi"]
+
+
+def test_cli_searches_the_text_when_no_document_is_named(demo_archive):
+    cmd = [sys.executable, "-m", "pipeline.cli", "query", "chuyen doi so", "--db", str(demo_archive)]
+    done = subprocess.run([*cmd, "--json"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["total"] >= 2 and any("819-SKHCN" in t["source"] for t in data["texts"])
+    snippet = next(t["snippet"] for t in data["texts"] if "819-SKHCN" in t["source"])
+    assert snippet.startswith("V/V") and "Chuyển đổi số" in snippet  # the V/v line, whole, not a cut window
+    said = subprocess.run([*cmd[:4], "what cites NQ 57 quickly", *cmd[4:]], capture_output=True, check=True)
+    assert "Not understood" in said.stdout.decode() and "quickly" in said.stdout.decode()
+
+
+def test_graph_format_is_case_insensitive(demo_archive, tmp_path):
+    target = tmp_path / "g.gexf"
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "graph", "--db", str(demo_archive), "--format",
+                           "GEXF", "-o", str(target)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8").startswith("<?xml")
+    bad = subprocess.run([sys.executable, "-m", "pipeline.cli", "graph", "--db", str(demo_archive), "--format",
+                          "GEXFX", "-o", str(target)], capture_output=True)
+    assert bad.returncode == 2

@@ -148,3 +148,22 @@ def test_each_mention_keeps_its_relation_and_the_pair_the_strongest():
     (ref,) = extract(text).references
     assert sorted(m.relation for m in ref.mention_list) == ["based_on", "repeals"]
     assert ref.relation == "repeals"
+
+
+def test_snippets_keep_sentences_and_say_where_they_are_cut():
+    from nlp.sentences import window
+
+    head = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 58/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Quảng Ngãi, ngày 10 tháng 10 năm 2025\nV/v triển khai Nghị quyết số 57-NQ/TW\nvề chuyển đổi số\n")
+    at = head.find("57-NQ")
+    assert window(head, at, at + 8) == "V/v triển khai Nghị quyết số 57-NQ/TW về chuyển đổi số"  # not the letterhead
+    long = "Mở đầu. " + "Sở chỉ đạo các phòng thực hiện " * 20 + "Kế hoạch số 58/KH-UBND và " + "các nội dung " * 40 + "."
+    at = long.find("58/KH")
+    text = window(long, at, at + 11)
+    assert text.startswith("… ") and text.endswith(" …") and "58/KH-UBND" in text
+    words = long.split()
+    assert text.split()[1] in words and text.split()[-2] in words  # cut between words, never inside one
+    # look-alike: a short sentence is whole, with no marks
+    short = "Mở đầu. Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025. Hết."
+    at = short.find("58/KH")
+    assert window(short, at, at + 11) == "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025."

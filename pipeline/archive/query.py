@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +21,8 @@ from nlp import doctypes, laws
 from nlp.named_laws import law_symbol
 from nlp.references import SYMBOL, _parse_symbol, strongest
 from nlp.text import fold, fold_lower, slug
+
+from . import question
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,11 @@ class Answer:
     total: int = 0  # rows before paging: one per (matched document, direction, other document)
     limit: int | None = None
     offset: int = 0
+    filters: question.Filters = field(default_factory=question.Filters)
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "direction": self.direction, "ambiguous": self.ambiguous,
+                "filters": self.filters.to_dict(), "not_understood": list(self.filters.unknown),
                 "matches": self.matches, "total": self.total, "limit": self.limit, "offset": self.offset,
                 "results": self.results}
 
@@ -57,11 +61,16 @@ class QueryError(ValueError):
     pass
 
 
+class NoDocument(QueryError):
+    """The question names no document: the text search answers it (as the web page does)."""
+
+
 _CITE_VERBS = (r"cites?|citing|cited|refers?\s+to|referring\s+to|mentions?|quotes?|relies\s+on|is\s+based\s+on|"
                r"based\s+on|implements?|implementing|trich\s+dan|dan\s+chieu|vien\s+dan|can\s+cu|nhac\s+den|"
                r"de\s+cap|thuc\s+hien|trien\s+khai")
 _VERB = re.compile(rf"(?<![a-z])(?:{_CITE_VERBS})(?![a-z])")
-_CITED_BY = re.compile(r"(?<![a-z])(?:cited\s+by|referred\s+to\s+by|mentioned\s+by|duoc\s+\w+\s+trich\s+dan)")
+_CITED_BY = re.compile(r"(?<![a-z])(?:(?:cited|referred\s+to|mentioned|amended|replaced|repealed|implemented|"
+                       r"answered)\s+by|duoc\s+\w+\s+trich\s+dan)")
 _CITED_PASSIVE = re.compile(r"(?<![a-z])(?:duoc\s+trich\s+dan|is\s+cited|are\s+cited|was\s+cited)")
 
 
@@ -165,9 +174,12 @@ def parse_direction(query: str, target: Target) -> str:
         return "cites"  # "documents cited by 819/..." = what 819 cites
     if _CITED_PASSIVE.search(after):
         return "cited_by"  # "Kế hoạch 58 được trích dẫn bởi ..." / "is Plan 58 cited"
+    verb = question.relation_verb(after)
+    if verb is not None:  # "Kế hoạch 58 được sửa đổi bởi …", "is 58/KH-UBND replaced"
+        return "cited_by" if question.is_passive(after[: verb.start()]) else "cites"
     if _VERB.search(after):
         return "cites"
-    if _VERB.search(before):
+    if _VERB.search(before) or question.relation_verb(before) is not None:
         return "cited_by"
     return "both"
 
@@ -221,7 +233,7 @@ def variants(conn: sqlite3.Connection, node_id: str) -> list[dict[str, Any]]:
 _EDGE_SQL = (
     "SELECT e.relation, e.kind, e.snippet, e.page, e.mentions, e.confidence, e.resolved_from, d.source AS source, "
     "n.id AS id, n.symbol AS symbol, n.type AS type, n.date AS date, n.title AS title, n.is_stub AS stub, "
-    "n.issuer AS issuer, e.span_start, e.span_end, d.node_id AS evidence_id, ev.symbol AS evidence_symbol, "
+    "n.issuer AS issuer, n.province AS province, n.type_code AS type_code, e.span_start, e.span_end, d.node_id AS evidence_id, ev.symbol AS evidence_symbol, "
     "ev.type AS evidence_type "
     "FROM edges e JOIN documents d ON d.id = e.document_id JOIN nodes n ON n.id = e.{other} "
     "LEFT JOIN nodes ev ON ev.id = d.node_id "
@@ -287,7 +299,8 @@ def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key = (row["via"], row["direction"], row["id"], row["depth"])
         item = out.get(key)
         if item is None:
-            item = out[key] = {k: row[k] for k in ("id", "symbol", "type", "date", "title", "stub", "issuer",
+            item = out[key] = {k: row[k] for k in ("id", "symbol", "type", "type_code", "date", "title", "stub",
+                                                   "issuer", "province",
                                                    "depth", "via", "direction", "resolved_from") if k in row}
             item["_rows"] = []
         item["_rows"].append(row)
@@ -313,17 +326,36 @@ def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
+def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
+    return bool(a) and a[0] < b[1] and b[0] < a[1]  # type: ignore[index]
+
+
 def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1, limit: int | None = None,
            offset: int = 0) -> Answer:
-    target = parse_target(query)
+    """The documents around the one the question names, filtered by what else it asks (relation, dates, type,
+    issuer: `pipeline.archive.question`); one row per document, paged; the words not understood said."""
+    reading = question.read(query)
+    # the question with its dates and issuer blanked, in its own letters (symbols are read case-sensitively)
+    asked = "".join(" " if r == " " and q != " " else q for q, r in zip(query, reading.rest)) \
+        if len(reading.rest) == len(query) else query
+    target = parse_target(asked)
     if target is None:
         if _LAW_KIND.search(fold_lower(query)):
             raise QueryError(f"no law of that name in the law table: {query!r} (try 'what cites Luật Đất đai 2024' "
                              "or the law's number, '31/2024/QH15')")
-        raise QueryError(f"no document in the question: {query!r} (try 'what cites Plan 58' or '58/KH-UBND')")
-    direction = parse_direction(query, target)
+        raise NoDocument(f"no document in the question: {query!r} (try 'what cites Plan 58' or '58/KH-UBND')")
+    filters = reading.filters
+    if _overlaps(reading.type_span, target.span):  # "Kế hoạch" of "Kế hoạch 58" names the document, filters nothing
+        filters = replace(filters, type_code=None)
+    about = None
+    if reading.issuer_span and reading.issuer_span[0] >= target.span[1]:  # "Kế hoạch 58 của UBND tỉnh Quảng Ngãi"
+        about, filters = filters.issuer, replace(filters, issuer=None)
+    filters = question.with_unknown(filters, reading.rest, [target.span])
+    direction = parse_direction(asked, target)
     nodes = find_nodes(conn, target)
-    result = Answer(query=query, direction=direction, target=target,
+    if about:
+        nodes = [n for n in nodes if question.issuer_fits(about, n["issuer"], n["province"])]
+    result = Answer(query=query, direction=direction, target=target, filters=filters,
                     matches=[_node_dict(conn, n) for n in nodes],
                     # the versions of a named law are different documents, each listed: not an ambiguity
                     ambiguous=len([n for n in nodes if not n["ambiguous"]]) > 1 and not target.law_symbols)
@@ -331,7 +363,7 @@ def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1, limit: int |
     rows: list[dict[str, Any]] = []
     for node in nodes:
         for d in directions:
-            rows.extend(grouped(neighbours(conn, node["id"], d, depth, raw=True)))
+            rows.extend(r for r in grouped(neighbours(conn, node["id"], d, depth, raw=True)) if filters.keeps(r))
     result.total = len(rows)
     result.offset = max(0, offset)
     result.limit = limit

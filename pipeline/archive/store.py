@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from nlp.sentences import window
 from nlp.text import fold_lower
 
 DB_NAME = "archive.sqlite"
@@ -339,6 +340,7 @@ def search_text(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[d
         specific = sorted(terms, key=lambda t: (not any(ch.isdigit() for ch in t), -len(t)))
         pos = phrase if phrase >= 0 else max(0, min((p for p in (folded.find(t) for t in specific[:1]) if p >= 0),
                                                     default=0))
-        start, end = max(0, pos - 80), min(len(text), pos + 160)
-        out.append({**{k: row[k] for k in row.keys() if k != "text"}, "snippet": " ".join(text[start:end].split())})
+        # the sentence around the words, cut at word boundaries with "…" (nlp.sentences)
+        out.append({**{k: row[k] for k in row.keys() if k != "text"},
+                    "snippet": window(text, pos, min(len(text), pos + len(terms[0])))})
     return out
