@@ -315,8 +315,11 @@ def run(
     summary.archive = archive_counts(conn)
     summary.finished = store.now()
     summary.seconds = round(time.perf_counter() - t0, 3)
-    with exports.atomic_file(out / "run.json") as handle:
-        handle.write(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
+    try:
+        with exports.atomic_file(out / "run.json") as handle:
+            handle.write(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
+    except OSError as exc:  # a full disk: one line with the exports' own, the archive stays as stored
+        summary.export_failures["run"] = f"run.json: {exc.strerror or exc}"
     conn.close()
     return summary
 

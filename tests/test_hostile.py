@@ -231,3 +231,30 @@ def test_a_killed_runs_temporary_files_are_removed(tmp_path):
     result = vanban("run", str(LETTERS[0]), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert not leftover.exists() and live.exists()
+
+
+def test_a_full_disk_during_the_exports_is_one_line_per_export(demo_archive, tmp_path):
+    """Writes refused half-way (files limited to 20 KB once the store is open, as a disk filling up would refuse
+    them): each export that cannot be written is one line of the report, and nothing else is printed (no
+    `Exception ignored` traceback from the writers' leftovers)."""
+    code = ("import json, resource, signal, sys; from pathlib import Path; from pipeline.archive import store; "
+            "from pipeline import exports; conn = store.connect(sys.argv[1], readonly=True); "
+            "conn.execute('PRAGMA temp_store=MEMORY'); "
+            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "  # a refused write is an error (EFBIG), not a signal
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000)); "
+            "report = exports.export_all(conn, Path(sys.argv[2])); print(json.dumps(report.failed))")
+    import sqlite3
+
+    copy = tmp_path / "archive.sqlite"  # the archive in one file (no WAL index to grow under the limit)
+    with sqlite3.connect(demo_archive / "archive.sqlite") as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+    result = subprocess.run([sys.executable, "-c", code, str(copy), str(tmp_path / "exports")],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    failed = json.loads(result.stdout)
+    assert "workbook" in failed and "gexf" in failed and "errors" not in failed, failed
+    assert all(line.count("\n") == 0 for line in failed.values()), failed
+    assert failed["gexf"] == "graph.gexf: File too large"
+    assert (tmp_path / "exports" / "errors.csv").exists()  # those that fit are written
+    assert not list((tmp_path / "exports").glob(".*.partial"))

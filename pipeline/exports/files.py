@@ -5,8 +5,10 @@ one line and the others are still written); `vanban graph --format` and `vanban 
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -101,19 +103,34 @@ def export(conn: sqlite3.Connection, name: str, path: Path, report: ExportReport
     _, binary, writer = EXPORTS[name]
     clean = graph_files.Sanitizer()
     started = time.perf_counter()
-    try:
-        with atomic_file(path, "wb" if binary else "w") as handle:
-            notes = writer(conn, handle, clean)
-    except Exception as exc:  # noqa: BLE001 - one export's failure must not cost the others
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())[:160]
-        report.failed[name] = f"{path.name}: {reason or 'internal error'}"
-        return
+    with _quiet_cleanup():
+        try:
+            with atomic_file(path, "wb" if binary else "w") as handle:
+                notes = writer(conn, handle, clean)
+        except Exception as exc:  # noqa: BLE001 - one export's failure must not cost the others
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())[:160]
+            report.failed[name] = f"{path.name}: {reason or 'internal error'}"
+            return
     report.written[name] = str(path)
     report.seconds[name] = round(time.perf_counter() - started, 3)
     if clean.dropped:
         report.warnings.append(f"{path.name}: {clean.dropped} character(s) that the format cannot hold were left out")
     for note in notes or []:
         report.warnings.append(f"{path.name}: {note}")
+
+
+@contextmanager
+def _quiet_cleanup() -> Iterator[None]:
+    """A writer that failed half-way (a full disk) leaves objects whose finalizers fail in turn (openpyxl's
+    generators, a ZipFile on a closed file): Python would print each as an `Exception ignored` traceback beside the
+    one-line error. They are collected here, quietly."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        yield
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
 
 
 def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = None) -> ExportReport:
