@@ -70,8 +70,18 @@ def resolve_named(text: str, named: list[NamedMention],
             issuer_in_text=False,
             resolved_from="name",
             title=law.name,
+            resolved_how=_how(found.how, citing_date),
         ))
     return resolved, left
+
+
+def _how(how: str, citing_date: str | None) -> str:
+    """How the version was chosen, said: a law named without a date is the version in force on the citing
+    document's date (`Luật Đầu tư công` in a letter of 2021 → 39/2019/QH14, not the law of 2024)."""
+    if how.startswith("in force") and citing_date:
+        return f"the version {how} on {citing_date}, the citing document's date"
+    return {"date": "the version passed on the date the text gives", "year": "the version of the year the text "
+            "gives", "name": "the only law of this name"}.get(how.split(",")[0], how)
 
 
 def with_law_names(mentions: list[Mention]) -> list[Mention]:

@@ -159,12 +159,14 @@ def extraction_to_dict(extraction: Extraction, source: str | None) -> dict[str, 
                 "sentence": r.sentence,
                 "confidence": r.confidence,
                 **({"resolved_from": r.resolved_from} if r.resolved_from else {}),
+                **({"resolved_how": r.resolved_how} if r.resolved_how else {}),
+                **({"notes": list(r.notes)} if r.notes else {}),  # relations stated but failing the checks
                 **({"title": r.title} if r.title else {}),
             }
         )
     links = [
         {"source": link.source, "target": link.target, "relation": link.relation, "span": list(link.span),
-         "sentence": link.sentence}
+         "sentence": link.sentence, **({"note": link.note} if link.note else {})}
         for link in extraction.links
     ]
     named = [{**asdict(n), "span": list(n.span)} for n in extraction.named]

@@ -405,3 +405,23 @@ def test_a_law_named_before_its_number_is_not_also_a_named_mention():
     result = extract("Căn cứ Luật Đất đai số 31/2024/QH15 ngày 18/01/2024, đã được sửa đổi bởi Luật Các tổ chức tín "
                      "dụng số 32/2024/QH15 ngày 18/01/2024;")
     assert [r.symbol for r in result.references] == ["31/2024/QH15", "32/2024/QH15"] and result.named == ()
+
+
+# A law named without a date is the version in force on the citing document's date, and says so (issue 22)
+
+def _letter(year: int, line: str) -> str:
+    return (f"ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 12/KH-UBND\nQuảng Ngãi, ngày 10 tháng 3 năm {year}\nKẾ HOẠCH\n"
+            f"Về đầu tư công\n{line}\n")
+
+
+def test_a_law_named_without_a_date_is_the_version_in_force_then():
+    from nlp.extract import extract
+
+    early = {r.symbol: r for r in extract(_letter(2021, "Căn cứ Luật Đầu tư công;")).references}
+    late = {r.symbol: r for r in extract(_letter(2025, "Căn cứ Luật Đầu tư công;")).references}
+    assert list(early) == ["39/2019/QH14"] and list(late) == ["58/2024/QH15"]
+    assert early["39/2019/QH14"].resolved_how == "the version in force on 2021-03-10, the citing document's date"
+    assert early["39/2019/QH14"].relation == "based_on"
+    # look-alike: a year in the text chooses that year's law, whatever the letter's date
+    named = {r.symbol: r for r in extract(_letter(2025, "Căn cứ Luật Đầu tư công năm 2019;")).references}
+    assert list(named) == ["39/2019/QH14"] and "year" in named["39/2019/QH14"].resolved_how

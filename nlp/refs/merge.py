@@ -175,6 +175,8 @@ def merge(mentions: list[Mention]) -> list[Reference]:
                 resolved_from="name" if all(m.resolved_from == "name" for m in ms) else None,
                 title=next((m.title for m in ms if m.title), None),
                 notes=tuple(dict.fromkeys(m.note for m in ms if m.note)),
+                resolved_how=next((m.resolved_how for m in ms if m.resolved_how), None)
+                if all(m.resolved_from == "name" for m in ms) else None,
             )
         )
     out.sort(key=lambda r: r.spans[0][0])

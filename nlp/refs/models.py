@@ -36,6 +36,7 @@ class Mention:
     resolved_from: str | None = None  # "name": a law cited by name, its symbol from the law table (nlp.laws)
     title: str | None = None  # the cited document's name, when known (a law's, from the table)
     note: str | None = None  # why a relation the words state was not kept (nlp.relation_checks)
+    resolved_how: str | None = None  # a law cited by name: how its version was chosen ("in force on 2021-03-26 …")
 
     @property
     def id(self) -> str:
@@ -81,6 +82,7 @@ class Reference:
     resolved_from: str | None = None  # "name" when every mention named the law without its number
     title: str | None = None
     notes: tuple[str, ...] = ()  # why relations its mentions state were not kept
+    resolved_how: str | None = None  # a law cited by name only: how its version was chosen
 
 
 def reference_id(type_code: str, symbol: str, date: str | None) -> str:
