@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import exports, workers as worker_pool
+from . import exports, stages, workers as worker_pool
 from .archive import store
 from .archive.ingest import store_record
 from .limits import DEFAULT as DEFAULT_LIMITS, Limits, apply as apply_limits
@@ -53,6 +53,7 @@ class RunSummary:
     export_warnings: list[str] = field(default_factory=list)
     stale_exports: list[str] = field(default_factory=list)  # not refreshed (a large archive): `vanban export`
     timings: dict[str, float] = field(default_factory=dict)
+    stages: dict[str, dict[str, float]] = field(default_factory=dict)  # seconds, peak MB, files: `run --profile`
 
     @property
     def exit_code(self) -> int:
@@ -270,8 +271,10 @@ def run(
     summary.timings["scan"] = round(time.perf_counter() - t0, 3)
 
     def record_done(record: DocumentRecord, path: Path) -> None:
+        stages.add(summary.stages, record.stages)
         try:  # one transaction per document: a store that cannot be written loses nothing already stored
-            store_record(conn, record)
+            with stages.stage("store", summary.stages):
+                store_record(conn, record)
             if record.status == "ok":
                 conn.execute("UPDATE documents SET mtime = ? WHERE source = ?", (_mtime(path), record.source))
         except sqlite3.OperationalError as exc:
@@ -304,7 +307,8 @@ def run(
         names, summary.stale_exports = exports_to_write(conn, exports_mode)
         if not summary.processed and exports_mode != "all":
             names = [name for name in names if name in missing]  # nothing changed: only what is not there yet
-        report = exports.export_all(conn, out, names)
+        with stages.stage("exports", summary.stages):
+            report = exports.export_all(conn, out, names)
         summary.exports = report.written
         summary.export_failures = report.failed
         summary.export_warnings = report.warnings

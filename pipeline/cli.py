@@ -188,6 +188,8 @@ def run_command(
                                                help="Seconds to read one file (0: no limit).")] = _LIMITS.seconds,
     max_memory_mb: Annotated[float, typer.Option("--max-memory-mb", min=0,
                                                  help="Memory of one worker process (0: no limit).")] = _LIMITS.memory_mb,
+    profile: Annotated[bool, typer.Option("--profile", help="Print seconds and peak memory per stage (read, OCR, "
+                                                            "restore, extract, store, exports).")] = False,
 ) -> None:
     """Batch run over files and folders into the archive in --out (incremental by content hash). A file over a
     limit is recorded as failed and the batch goes on (SECURITY.md lists the limits)."""
@@ -198,6 +200,10 @@ def run_command(
 
     from .batch import EXPORT_MODES, Limits, run, shown
 
+    if profile:
+        from .stages import enable
+
+        enable()  # each stage's own peak, in the workers too
     if exports_mode not in EXPORT_MODES:
         sys.stderr.write(f"error: unknown --exports {exports_mode!r} ({', '.join(EXPORT_MODES)})\n")
         raise typer.Exit(2)
@@ -259,6 +265,10 @@ def run_command(
                          f"`vanban export --db {out}` writes them\n")
     if summary.interrupted:
         sys.stderr.write("interrupted: what was processed is stored; run again to finish\n")
+    if profile:
+        from .stages import table
+
+        sys.stdout.write(table(summary.stages, summary.seconds, workers) + "\n")
     raise typer.Exit(summary.exit_code)
 
 

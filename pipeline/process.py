@@ -18,6 +18,9 @@ from nlp.header import incoming_stamp, stamp_time, with_overlays
 from nlp.references import reference_id
 from nlp.text import normalize
 
+from .stages import stage
+from .stages import take as take_stages
+
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES - {""} | SCAN_SUFFIXES
@@ -296,18 +299,20 @@ class Analysis:
 def analyse(loaded: Loaded, *, restore: bool = True) -> Analysis:
     """The extraction, the restored text (and how its offsets map to the text as it came), and the handwriting
     read in the header's blanks."""
-    restored = restore_text(loaded) if restore else None
-    extraction = extract_restored(loaded.text, restored)
-    signature, publication = overlay_texts(loaded)
-    header = with_overlays(extraction.header, signature or None, publication or None, fallback=False)
-    blanks: dict[str, Any] = {}
-    if loaded.images:
-        from .handwritten import fill_blanks
+    with stage("restore"):
+        restored = restore_text(loaded) if restore else None
+    with stage("extract"):
+        extraction = extract_restored(loaded.text, restored)
+        signature, publication = overlay_texts(loaded)
+        header = with_overlays(extraction.header, signature or None, publication or None, fallback=False)
+        blanks: dict[str, Any] = {}
+        if loaded.images:
+            from .handwritten import fill_blanks
 
-        header, blanks = fill_blanks(loaded, header, extraction.references)
-    header = with_overlays(header, signature or None, publication or None)
-    if header != extraction.header:
-        extraction = with_header(extraction, header)
+            header, blanks = fill_blanks(loaded, header, extraction.references)
+        header = with_overlays(header, signature or None, publication or None)
+        if header != extraction.header:
+            extraction = with_header(extraction, header)
     mapping = tuple((c.start, c.end, c.new_start, c.new_end) for c in restored.changes) if restored else ()
     return Analysis(extraction, restored.text if restored is not None else None, mapping, blanks)
 
@@ -411,6 +416,7 @@ class DocumentRecord:
     detail: str | None = None  # an unexpected failure's exception (class and text), for errors.csv
     restored_map: tuple[tuple[int, int, int, int], ...] = ()  # how offsets of `text` map into `restored`
     path: str | None = None  # the file's absolute path when it was read (the web page renders and serves it)
+    stages: tuple[tuple[str, float, float], ...] = ()  # (stage, seconds, peak MB) of reading it: `run --profile`
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -427,13 +433,15 @@ def process_path(path: Path, source: str | None = None, *, force_ocr: bool = Fal
     """One file → one record. Never raises for a bad file: the failure is in the record."""
     source = source or str(path)
     sha = size = None
+    take_stages()  # what this process measured before (outside a run) is not this file's
     try:
         try:
             sha, size = file_digest(path)
         except OSError as exc:
             raise VanbanError("read", f"{path}: {exc.strerror or exc}") from None
         try:
-            loaded = load(path, force_ocr=force_ocr)
+            with stage("ocr" if path.suffix.lower() in SCAN_SUFFIXES else "read"):
+                loaded = load(path, force_ocr=force_ocr)
         except VanbanError:
             raise
         except Exception as exc:  # noqa: BLE001
@@ -444,11 +452,12 @@ def process_path(path: Path, source: str | None = None, *, force_ocr: bool = Fal
             raise internal("extract", path, exc) from None
         loaded = dc_replace(loaded, images={}, blanks=analysis.blanks)  # page images are not kept in the record
     except VanbanError as exc:
-        return DocumentRecord(source, sha, size, None, 0, None, "failed", exc.stage, exc.message, detail=exc.detail)
+        return DocumentRecord(source, sha, size, None, 0, None, "failed", exc.stage, exc.message, detail=exc.detail,
+                              stages=take_stages())
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop a batch
         error = internal("extract", path, exc)
         return DocumentRecord(source, sha, size, None, 0, None, "failed", error.stage, error.message,
-                              detail=error.detail)
+                              detail=error.detail, stages=take_stages())
     return DocumentRecord(source, sha, size, loaded.text, loaded.text.count("\f") + 1, analysis.extraction, "ok",
                           loaded=loaded, restored=analysis.restored, restored_map=analysis.restored_map,
-                          path=str(path.resolve()))
+                          path=str(path.resolve()), stages=take_stages())

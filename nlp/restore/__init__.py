@@ -27,7 +27,7 @@ from .fixed import date_slot_edits, fixed_line_edits
 from .lm import COMMA_ID, NUM_ID
 from .lexicon import lm_word
 from .model import MODEL_DIR, Model, cached
-from .tokens import Token, is_junky, tokenize
+from .tokens import _WORD as _WORDS, Token, is_junky, tokenize  # _WORDS: the tokeniser's word pattern
 from .vietnamese import apply_case, canonical, case_pattern, copy_case, fold, has_marks, is_valid_syllable, nfc
 
 __all__ = ["Change", "Restored", "restore", "load_model", "MODES"]
@@ -111,6 +111,27 @@ def _word_stats(model_key: int, word: str) -> tuple[int, ...] | None:
             int(not known and lower not in model.lm.ids))
 
 
+
+
+def _good_line(counts: list[int]) -> bool:
+    """The rule `_line_modes` reads a line as good by: written or read with its marks."""
+    words, marks, marks_known, junk, _fold_unknown, unknown = counts
+    return marks_known >= 0.5 * words or bool(marks and marks == marks_known and not junk and unknown <= 0.2 * words)
+
+
+def _line_counts(line: str, model_key: int) -> list[int]:
+    """`_line_modes`'s counts of one line, judged without the tokeniser: the words are taken by the bare word
+    pattern, so the parts of codes and symbols (`QH14`, `NĐ`, `CP`), which the tokeniser would set aside, count
+    too, as unknown words: a line they tip is left to the full reading (never the other way)."""
+    counts = [0, 0, 0, 0, 0, 0]
+    for word in _WORDS.findall(line):
+        stats = _word_stats(model_key, word)
+        if stats is not None:
+            for i in range(6):
+                counts[i] += stats[i]
+    return counts
+
+
 def _line_modes(tokens: list[Token], n_lines: int, model: Model) -> list[str]:
     """garbled / strip / good per line, from its word tokens; lines without words take the text's majority."""
     # per line: words, marked, marked and known, junk, unknown even without marks, unknown as written
@@ -129,7 +150,7 @@ def _line_modes(tokens: list[Token], n_lines: int, model: Model) -> list[str]:
     for words, marks, marks_known, junk, fold_unknown, unknown in stats:
         if words == 0:
             modes.append("empty")
-        elif marks_known >= 0.5 * words or (marks and marks == marks_known and not junk and unknown <= 0.2 * words):
+        elif _good_line([words, marks, marks_known, junk, fold_unknown, unknown]):
             modes.append("good")  # written or read with its marks: touch only what the model finds unlikely
         elif marks == 0 and junk == 0 and fold_unknown <= 0.1 * words:
             modes.append("strip")
@@ -176,6 +197,54 @@ def restore(text: str, mode: str = "auto", confidences: list[float] | None = Non
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r} (auto, strip, garbled)")
     model = model or load_model()
+    if typed and mode == "auto" and confidences is None:
+        doubtful = _doubtful_lines(text, register(model))
+        if doubtful is not None:
+            return _restore_lines(text, doubtful, model)
+    return _restore(text, mode, confidences, model, typed)
+
+
+def _doubtful_lines(text: str, model_key: int) -> list[tuple[int, int, int]] | None:
+    """(line number, start, end) of each line of a written text that does not read well (`_line_counts`) and has
+    words enough to be judged on its own (three); None when such lines are too many (30% of the lines with words:
+    a text typed without marks, or garbled throughout), which the full reading handles as a whole."""
+    out = []
+    counted = 0
+    start = 0
+    for number, line in enumerate(text.split("\n")):
+        counts = _line_counts(line, model_key)
+        if counts[0]:
+            counted += 1
+            if counts[0] >= 3 and not _good_line(counts):
+                out.append((number, start, start + len(line)))
+        start += len(line) + 1
+    return None if len(out) > 0.3 * counted else out
+
+
+def _restore_lines(text: str, doubtful: list[tuple[int, int, int]], model: Model) -> Restored:
+    """A written text that reads well but for a few lines: each run of such lines is read on its own (tokens,
+    modes, decoding), the rest passes as it is. A clean document is not decoded at all."""
+    modes = ["good"] * (text.count("\n") + 1)
+    edits: list[tuple[Token, str, float]] = []
+    blocks: list[tuple[int, int, int]] = []  # first line, start, end of runs of consecutive doubtful lines
+    for number, start, end in doubtful:
+        if blocks and number == blocks[-1][0] + text.count("\n", blocks[-1][1], blocks[-1][2]) + 1:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], end)
+        else:
+            blocks.append((number, start, end))
+    for first, start, end in blocks:
+        part = _restore(text[start:end], "auto", None, model, typed=True)
+        modes[first:first + len(part.modes)] = part.modes
+        for c in part.changes:
+            edits.append((Token(start + c.start, start + c.end, c.original, "word", first), c.replacement, c.score))
+    inside = [(start, end) for _, start, end in blocks]
+    for a, b, new in date_slot_edits(text):  # a written date's glyphs (`tháng II năm`), wherever they are
+        if not any(s <= a and b <= e for s, e in inside):
+            edits.append((Token(a, b, text[a:b], "word", text.count("\n", 0, a)), new, 1.0))
+    return _assemble(text, edits, modes)
+
+
+def _restore(text: str, mode: str, confidences: list[float] | None, model: Model, typed: bool) -> Restored:
     key = register(model)
     tokens = tokenize(text, model.knows)
     n_lines = text.count("\n") + 1
