@@ -213,11 +213,12 @@ def parse_header(text: str) -> Header:
         if found is None:
             continue
         date, date_span = found, found.span
-        raw_place = head[match.start() - len(comma.group(0)) : match.start()].rstrip(", \t")
-        place = _place(raw_place, symbol_span)
+        raw_place = head[match.start() - len(comma.group(0)) : match.start()].rstrip(", \t\n")
+        # "Hôm nay, ngày 12 tháng 3 năm 2020, tại …": a contract's or minutes' opening gives the date, no place
+        place = None if re.search(r"(?<![a-z])hom nay[ \t]*\Z", comma.group(1)) else _place(raw_place, symbol_span)
         break
 
-    heading_type = _heading_type(folded)
+    heading_type = _heading_type(folded, head)
     sig_type = None
     if symbol is not None and system is not None:
         sig_type = _system_type(
@@ -322,12 +323,24 @@ def _heading_pattern() -> re.Pattern[str]:
     return re.compile(r"^[ \t]*(?:" + names + r")[ \t]*$", re.MULTILINE)
 
 
-def _heading_type(folded: str) -> str | None:
-    """A line that is only a type name (`KẾ HOẠCH`, `QUYẾT ĐỊNH`) names the document's type."""
+def _heading_type(folded: str, head: str = "") -> str | None:
+    """A line that is only a type name (`KẾ HOẠCH`, `QUYẾT ĐỊNH`) names the document's type; else an upper-case
+    line that opens with one (`HỢP ĐỒNG MUA BÁN`, `BIÊN BẢN HỌP`): a contract or minutes keep their kind."""
     match = _heading_pattern().search(folded)
-    if not match or not match.lastgroup:
-        return None
-    return doctypes.type_names()[int(match.lastgroup[1:])]
+    if match and match.lastgroup:
+        return doctypes.type_names()[int(match.lastgroup[1:])]
+    for match in _titled_heading().finditer(folded):
+        line_end = folded.find("\n", match.start())
+        line = head[match.start() : line_end if line_end >= 0 else len(head)] if head else ""
+        if line and _all_upper(line) and match.lastgroup:
+            return doctypes.type_names()[int(match.lastgroup[1:])]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _titled_heading() -> re.Pattern[str]:
+    names = "|".join(f"(?P<h{i}>{fuzzy_pattern(n)})" for i, n in enumerate(doctypes.type_names()))
+    return re.compile(r"^[ \t]*(?:" + names + r")[ \t]+[a-z][a-z ]{1,40}$", re.MULTILINE)
 
 
 def _letterhead(head: str, folded: str, symbol_span: tuple[int, int] | None) -> tuple[str | None, str | None]:

@@ -170,3 +170,15 @@ def test_a_vv_subject_stops_at_the_other_columns_motto_and_date():
     # look-alike: a subject line that names the republic's motto words inside it goes on
     text = text.replace("năm 2026\nCỘNG", "năm 2026 của các đơn vị\nCỘNG")
     assert parse_header(text).subject == "triển khai chuyển đổi số năm 2026 của các đơn vị"
+
+
+def test_a_contract_keeps_its_kind_and_has_no_place_today():
+    text = ("CÔNG TY TNHH SAVN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHỢP ĐỒNG MUA BÁN\n"
+            "Số: 2020/SAVN-LAB\nHôm nay, ngày 12 tháng 3 năm 2020, tại Hà Nội, chúng tôi gồm:\n")
+    header = parse_header(text)
+    assert (header.type, header.date, header.place) == ("Hợp đồng", "2020-03-12", None)
+    # look-alike: a letter with the same number shape and a real place stays a Công văn with its place
+    letter = ("CÔNG TY TNHH SAVN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+              "Số: 2020/SAVN-LAB\nHà Nội, ngày 12 tháng 3 năm 2020\nV/v giao hàng\nKính gửi: Công ty A\n")
+    header = parse_header(letter)
+    assert (header.type, header.place) == ("Công văn", "Hà Nội")

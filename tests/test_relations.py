@@ -167,3 +167,11 @@ def test_snippets_keep_sentences_and_say_where_they_are_cut():
     short = "Mở đầu. Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025. Hết."
     at = short.find("58/KH")
     assert window(short, at, at + 11) == "Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025."
+
+
+def test_old_decrees_numbered_cp_are_decrees():
+    text = "Căn cứ các Nghị định của Chính phủ số: 88/CP ngày 22/12/1995, 60/CP ngày 20/10/1994;"
+    assert {r.symbol: r.type for r in extract(text).references} == {"88/CP": "Nghị định", "60/CP": "Nghị định"}
+    # look-alike: a letter of the Government's office numbered the same way is a Công văn
+    text = "Căn cứ Công văn số 88/CP ngày 22/12/2020 của Chính phủ;"
+    assert {r.symbol: r.type for r in extract(text).references} == {"88/CP": "Công văn"}

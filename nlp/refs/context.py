@@ -84,8 +84,11 @@ def system_type(sym: ParsedSymbol, name: str | None) -> tuple[str, str]:
         t = type_for_code(default, "normative")
         assert t is not None
         return t.name, t.code
-    # công văn numbering: a type name printed before it wins ("Hướng dẫn số 12/SYT-NVY"), else Công văn
+    # công văn numbering: a type name printed before it wins ("Hướng dẫn số 12/SYT-NVY"), else Công văn; the
+    # Government's decrees were numbered so before 1997 ("các Nghị định số: 88/CP, 60/CP")
     if named and named.code not in {"L", "BL", "PL", "NĐ", "TT", "TTLT"}:
+        return named.name, named.code
+    if named and named.code == "NĐ" and sym.issuer_code == "CP" and sym.number.isdigit():
         return named.name, named.code
     return "Công văn", "CV"
 
