@@ -158,7 +158,9 @@ def test_the_count_of_citing_documents_is_the_same_everywhere(demo_archive, demo
     ("van ban nao sua doi ke hoach 58", "amends", None, None, None),
     ("what replaces 58/KH-UBND", "replaces", None, None, None),
     ("what repeals Decision 1588", "repeals", None, None, None),
-    ("văn bản nào căn cứ NQ 57 năm 2025", "based_on", "2025-01-01", "2025-12-31", None),
+    ("văn bản nào căn cứ NQ 57 trong năm 2025", "based_on", "2025-01-01", "2025-12-31", None),
+    ("văn bản nào năm 2025 căn cứ NQ 57", "based_on", "2025-01-01", "2025-12-31", None),
+    ("văn bản nào căn cứ NQ 57 năm 2024", "based_on", None, None, None),  # the resolution's own year
     ("which plans implement NQ 57 since 2026", "implements", "2026-01-01", None, "KH"),
     ("công văn nào trích dẫn KH 58 từ 01/2025 đến 06/2025", None, "2025-01-01", "2025-06-30", "CV"),
     ("what cites Plan 58 before 2026", None, None, "2025-12-31", None),
@@ -175,6 +177,7 @@ def test_look_alikes_state_no_filter():
 
     # a year in a law's name is the name's; "Kế hoạch" before its number names the document, not a filter
     assert read("what cites Land Law 2013").filters.date_from is None
+    assert read("Luật Đất đai năm 2013 được trích dẫn bởi những văn bản nào").filters.date_from is None
     assert read("what cites Plan 58").filters == read("what cites Plan 58").filters.__class__()
     assert read("văn bản nào trích dẫn Kế hoạch 58").filters.relation is None
 

@@ -138,9 +138,9 @@ def parse_dates(folded: str) -> tuple[str | None, str | None, list[tuple[int, in
                              r"(?![0-9/])", folded):
         op = match.group("op") or ""
         first, last = _when(match.group("when"))
-        bare = re.fullmatch(r"(?:19|20)\d\d", match.group("when"))
-        if not op and bare and not _alone(folded, match):
-            continue  # a bare "2024" after a name ("Luật Đất đai 2024") is the name's, not a date
+        year_only = re.fullmatch(r"(?:(?:nam|year)\s+)?(?:19|20)\d\d", match.group("when"))
+        if not op and year_only and not _alone(folded, match):
+            continue  # "Luật Đất đai (năm) 2024", "NQ 57 năm 2024": the named document's year, not a date filter
         if op and re.fullmatch(_FROM, op):
             lo = first if op not in {"after", "sau"} else _next_day(last)
         elif op and re.fullmatch(_TO, op):
@@ -152,7 +152,13 @@ def parse_dates(folded: str) -> tuple[str | None, str | None, list[tuple[int, in
 
 
 def _alone(folded: str, match: re.Match[str]) -> bool:
-    return not re.search(r"[a-z0-9]\s*$", folded[: match.start()])
+    """The year stands on its own: at the start, or after a word that only carries the question or a relation word
+    (`văn bản nào năm 2025 …`), not after a name or a number."""
+    before = re.search(r"([a-z0-9]+)\s*$", folded[: match.start()])
+    if before is None:
+        return True
+    word = before.group(1)
+    return word in _FILLER or bool(_relation_pattern().fullmatch(folded, before.start(1), before.end(1)))
 
 
 def _when(text: str) -> tuple[str, str]:
