@@ -196,6 +196,7 @@ def test_filters_narrow_the_answer_and_say_what_is_not_understood(demo_conn):
     odd = answer(demo_conn, "what cites NQ 57 quickly please")
     assert odd.filters.unknown == ("quickly",) and odd.total == everything.total
     assert answer(demo_conn, "what cites NQ 57").filters.unknown == ()
+    assert answer(demo_conn, "văn bản nào trích dẫn NQ 57 năm 2024").filters.unknown == ()
     by = answer(demo_conn, "văn bản của Sở Tư pháp trích dẫn NQ 57")
     assert [r["symbol"] for r in by.results] == ["415/STP-PBGDPL"]
     qn = answer(demo_conn, "KH 58 của UBND tỉnh Quảng Ngãi")

@@ -350,7 +350,9 @@ def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1, limit: int |
     about = None
     if reading.issuer_span and reading.issuer_span[0] >= target.span[1]:  # "Kế hoạch 58 của UBND tỉnh Quảng Ngãi"
         about, filters = filters.issuer, replace(filters, issuer=None)
-    filters = question.with_unknown(filters, reading.rest, [target.span])
+    own_year = re.match(r"[ \t]*(?:nam|year|of)?[ \t]*(?:19|20)\d\d(?![\d/])", reading.rest[target.span[1]:])
+    named = (target.span[0], target.span[1] + (own_year.end() if own_year else 0))  # "NQ 57 năm 2024": its year
+    filters = question.with_unknown(filters, reading.rest, [named])
     direction = parse_direction(asked, target)
     nodes = find_nodes(conn, target)
     if about:
