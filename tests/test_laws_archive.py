@@ -97,8 +97,11 @@ def test_pages_show_a_law_cited_by_name_as_such(archive, tmp_path):
         letter = conn.execute("SELECT node_id FROM documents WHERE source = 'by-name.txt'").fetchone()[0]
         law = conn.execute("SELECT id FROM nodes WHERE symbol = '77/2015/QH13'").fetchone()[0]
     with TestClient(create_app(tmp_path)) as client:
-        page = client.get(f"/doc/{letter}").text
+        page = client.get(f"/doc/{letter}").text  # Vietnamese by default, English when asked
         assert 'class="ref rel-based_on byname"' in page
-        assert "cited by name; its number is from the law table" in page
+        assert "trích dẫn theo tên; số hiệu lấy từ bảng luật" in page
+        assert "cited by name; its number is from the law table" not in page
+        english = client.get(f"/doc/{letter}", headers={"Accept-Language": "en"}).text
+        assert "cited by name; its number is from the law table" in english
         law_page = client.get(f"/doc/{law}").text
         assert law_page.count('class="badge byname"') == 1  # the letter that named it; not the one that numbered it
