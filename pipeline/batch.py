@@ -237,6 +237,7 @@ def run(
     on_done: Callable[[DocumentRecord | None, str], None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     follow_symlinks: bool = False,
+    export_options: exports.ExportOptions = exports.ExportOptions(),
 ) -> RunSummary:
     force = force or force_ocr  # OCR'ing anew what was read from text layers means processing it again
     paths = [str(path) for path in paths]  # a caller's Path objects too (run.json lists them as given)
@@ -308,7 +309,7 @@ def run(
         if not summary.processed and exports_mode != "all":
             names = [name for name in names if name in missing]  # nothing changed: only what is not there yet
         with stages.stage("exports", summary.stages):
-            report = exports.export_all(conn, out, names)
+            report = exports.export_all(conn, out, names, export_options)
         summary.exports = report.written
         summary.export_failures = report.failed
         summary.export_warnings = report.warnings

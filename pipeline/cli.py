@@ -190,6 +190,10 @@ def run_command(
                                                  help="Memory of one worker process (0: no limit).")] = _LIMITS.memory_mb,
     profile: Annotated[bool, typer.Option("--profile", help="Print seconds and peak memory per stage (read, OCR, "
                                                             "restore, extract, store, exports).")] = False,
+    csv_plain: Annotated[bool, typer.Option("--csv-plain", help="CSVs without the UTF-8 byte-order mark (which Excel "
+                                                                "needs to show Vietnamese).")] = False,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="vanban.xlsx's sheet and column names: vi or en "
+                                                               "(default: LANG, else vi).")] = None,
 ) -> None:
     """Batch run over files and folders into the archive in --out (incremental by content hash). A file over a
     limit is recorded as failed and the batch goes on (SECURITY.md lists the limits)."""
@@ -214,9 +218,10 @@ def run_command(
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]}"),
         TextColumn("{task.fields[rate]}"), TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(),
-        TimeRemainingColumn(), console=Console(stderr=True), transient=False, disable=not sys.stderr.isatty(),
+        TimeRemainingColumn(), TextColumn("{task.fields[file]}"), console=Console(stderr=True), transient=False,
+        disable=not sys.stderr.isatty(),
     ) as progress:
-        task = progress.add_task("files", total=None, pages="", rate="", failed="")
+        task = progress.add_task("files", total=None, pages="", rate="", failed="", file="")
         started = [time.perf_counter()]
 
         def on_start(count: int) -> None:
@@ -231,13 +236,15 @@ def run_command(
             progress.advance(task)
             elapsed = max(1e-6, time.perf_counter() - started[0])
             progress.update(task, pages=f"{counts['pages']} pages", rate=f"{counts['pages'] / elapsed * 60:.0f} pages/min",
-                            failed=f"{counts['failed']} failed" if counts["failed"] else "")
+                            failed=f"{counts['failed']} failed" if counts["failed"] else "",
+                            file=progress_name(source))
 
         try:
             summary = run(paths, out, workers=workers, force=force, scheduler=scheduler, exports_mode=exports_mode,
                           force_ocr=force_ocr, on_start=on_start, on_done=on_done, follow_symlinks=follow_symlinks,
                           limits=Limits(pages=max_pages, megapixels=max_megapixels, text_mb=max_text_mb,
-                                        seconds=max_seconds, memory_mb=max_memory_mb))
+                                        seconds=max_seconds, memory_mb=max_memory_mb),
+                          export_options=_export_options(csv_plain, lang))
         except Exception as exc:  # noqa: BLE001
             _fail(exc)
             return
@@ -431,19 +438,36 @@ def export_command(
     db: Annotated[Path, typer.Option("--db", help="The archive folder.")] = Path("outputs"),
     out: Annotated[Optional[Path], typer.Option("--out", help="Where to write them (default: the archive folder).")
                    ] = None,
+    csv_plain: Annotated[bool, typer.Option("--csv-plain", help="CSVs without the UTF-8 byte-order mark.")] = False,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="vanban.xlsx's sheet and column names: vi or en "
+                                                               "(default: LANG, else vi).")] = None,
 ) -> None:
     """Write every export of the archive (graph.html, .gexf, .graphml, .json, the CSVs, vanban.xlsx), streamed
     from the store; each file is replaced atomically and one that fails does not stop the others."""
     from . import exports
 
     folder = out or db
-    report = _export(db, [(name, folder / file) for name, (file, _, _) in exports.EXPORTS.items()])
+    report = _export(db, [(name, folder / file) for name, (file, _, _) in exports.EXPORTS.items()],
+                     _export_options(csv_plain, lang))
     for name, path in report.written.items():
         sys.stdout.write(f"{path}  ({report.seconds.get(name, 0):.1f} s)\n")
     raise typer.Exit(1 if report.failed else 0)
 
 
-def _export(db: Path, targets: list[tuple[str, Path]]):
+def _export_options(csv_plain: bool, lang: str | None):
+    from .exports import ExportOptions
+    from .web import i18n
+
+    return ExportOptions(bom=not csv_plain, lang=i18n.cli_lang(lang))
+
+
+def progress_name(source: str, width: int = 40) -> str:
+    """The file the progress line names: its path, cut from the left to `width` characters."""
+    text = "".join(c if c.isprintable() else "?" for c in source)
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+def _export(db: Path, targets: list[tuple[str, Path]], options=None):
     from . import exports
     from .archive import store
 
@@ -453,7 +477,7 @@ def _export(db: Path, targets: list[tuple[str, Path]]):
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for name, path in targets:
-        exports.export(conn, name, path, report)
+        exports.export(conn, name, path, report, *([options] if options else []))
     for warning in report.warnings:
         sys.stderr.write(f"warning: {warning}\n")
     for failure in report.failed.values():

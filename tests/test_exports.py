@@ -55,6 +55,97 @@ def test_workbook_opens_in_pandas(demo_archive):
     assert top["symbol"] == "57-NQ/TW"
 
 
+def test_csvs_begin_with_a_bom_unless_plain(demo_archive, tmp_path):
+    from pipeline import exports
+    from pipeline.archive import store
+
+    for name in ("documents.csv", "references.csv", "errors.csv"):
+        assert (demo_archive / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
+    documents = pd.read_csv(demo_archive / "documents.csv", encoding="utf-8-sig")
+    assert list(documents.columns)[0] == "source"
+    conn = store.connect(demo_archive, readonly=True)
+    report = exports.export_all(conn, tmp_path, ["documents"], exports.ExportOptions(bom=False))
+    assert not report.failed
+    plain = (tmp_path / "documents.csv").read_bytes()
+    assert plain.startswith(b"source,") and plain == (demo_archive / "documents.csv").read_bytes()[3:]
+
+
+def test_workbook_has_dates_widths_frozen_filtered_header_and_links(demo_archive):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(demo_archive / "vanban.xlsx")
+    for sheet in book.worksheets[:-1]:  # the tables, not "about"
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+    nodes = book["documents in graph"]
+    header = [c.value for c in nodes[1]]
+    dates = [row[header.index("date")] for row in nodes.iter_rows(min_row=2, values_only=True)]
+    assert any(isinstance(d, dt.datetime) for d in dates)
+    assert all(d is None or isinstance(d, dt.datetime) or len(d) < 10 for d in dates)  # partial dates stay text
+    assert nodes.column_dimensions["B"].width > nodes.column_dimensions["A"].width or \
+        nodes.column_dimensions["G"].width > 20  # the title column is wider than a default one
+    files = book["archive files"]
+    link = files["A2"].hyperlink
+    assert link is not None and link.target.startswith("file://") and link.target.endswith(files["A2"].value)
+    frame = pd.read_excel(demo_archive / "vanban.xlsx", sheet_name="references")
+    assert pd.api.types.is_datetime64_any_dtype(frame["cited_date"]) or frame["cited_date"].map(
+        lambda v: isinstance(v, dt.datetime) or pd.isna(v) or len(str(v)) < 10).all()
+
+
+def test_workbook_speaks_vietnamese_from_the_cli(demo_archive, tmp_path):
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["export", "--db", str(demo_archive), "--out", str(tmp_path / "vi")],
+                                env={"LANG": "vi_VN.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "vi" / "vanban.xlsx", read_only=True)
+    assert book.sheetnames[:3] == ["Văn bản trong đồ thị", "Tệp trong kho", "Trích dẫn"]
+    header = next(book["Văn bản trong đồ thị"].iter_rows(max_row=1, values_only=True))
+    assert "số ký hiệu" in header and "ngày ban hành" in header
+    result = CliRunner().invoke(app, ["export", "--db", str(demo_archive), "--out", str(tmp_path / "en"),
+                                      "--lang", "en", "--csv-plain"])
+    assert result.exit_code == 0, result.output
+    assert "documents in graph" in openpyxl.load_workbook(tmp_path / "en" / "vanban.xlsx", read_only=True).sheetnames
+    assert (tmp_path / "en" / "documents.csv").read_bytes().startswith(b"source,")
+
+
+def test_graph_files_have_one_weighted_edge_per_pair_positions_colours_and_dates(demo_archive, demo_conn):
+    pairs = demo_conn.execute("SELECT COUNT(*) FROM (SELECT DISTINCT source_id, target_id FROM edges)").fetchone()[0]
+    citations = demo_conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0]
+    assert pairs < citations  # the demo has pairs cited under more than one relation
+    gexf = nx.read_gexf(demo_archive / "graph.gexf")
+    graphml = nx.read_graphml(demo_archive / "graph.graphml")
+    for graph in (gexf, graphml):
+        assert not graph.is_multigraph() and graph.number_of_edges() == pairs
+        assert sum(d["weight"] for _, _, d in graph.edges(data=True)) >= citations
+        several = [d for _, _, d in graph.edges(data=True) if "," in d["relations"]]
+        assert several and all(d["citations"] >= 2 for d in several)
+    assert all("position" in d["viz"] and "color" in d["viz"] for _, d in gexf.nodes(data=True))
+    assert len({(d["viz"]["position"]["x"], d["viz"]["position"]["y"]) for _, d in gexf.nodes(data=True)}) == \
+        gexf.number_of_nodes()
+    dated = [d for _, d in gexf.nodes(data=True) if len(d.get("date", "")) == 10]
+    assert dated and all(d["start"] == d["date"] for d in dated)
+    # the same layout and communities as graph.html
+    from pipeline.exports import graph_html
+
+    positions, member, _, _ = graph_html.placement(graph_html.overview(demo_conn)[0])
+    node, (x, y) = next(iter(positions.items()))
+    assert (gexf.nodes[node]["viz"]["position"]["x"], -gexf.nodes[node]["viz"]["position"]["y"]) == \
+        (round(x, 1), round(y, 1))
+    assert (graphml.nodes[node]["x"], graphml.nodes[node]["y"]) == (round(x, 1), round(y, 1))
+    assert gexf.nodes[node]["community"] == member.get(node, -1)
+    assert len({d["color"] for _, d in graphml.nodes(data=True)}) > 1
+    # two documents numbered 58/KH-UBND are told apart, and Cytoscape's `name` is the label
+    shared = sorted(d["label"] for _, d in gexf.nodes(data=True) if d.get("symbol") == "58/KH-UBND")
+    assert len(shared) == 2 and len(set(shared)) == 2 and all("(" in label for label in shared)
+    assert all(d["name"] == d["label"] for _, d in graphml.nodes(data=True))
+
+
 def test_graph_html_is_self_contained_and_escaped(demo_archive, tmp_path):
     html = (demo_archive / "graph.html").read_text(encoding="utf-8")
     assert "http://" not in html.replace("http://www.w3.org", "") or "src=\"http" not in html

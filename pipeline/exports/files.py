@@ -6,6 +6,7 @@ one line and the others are still written); `vanban graph --format` and `vanban 
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 import sqlite3
 import sys
@@ -18,6 +19,15 @@ from typing import IO, Any, Callable, Iterator
 from . import graph_files, graph_html
 from .tables import (DOCUMENT_COLUMNS, DOCUMENTS_SQL, ERROR_COLUMNS, ERRORS_SQL, MERGE_COLUMNS, MERGES_SQL,
                      REFERENCE_COLUMNS, REFERENCES_SQL, write_csv_rows, write_workbook)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How the files are written: CSVs with a byte-order mark (`bom`; `--csv-plain` turns it off), the workbook's
+    sheet and column names in `lang` ("vi" from the CLI by default; the Python API keeps English keys)."""
+
+    bom: bool = True
+    lang: str = "en"
 
 
 @dataclass
@@ -88,25 +98,29 @@ EXPORTS: dict[str, tuple[str, bool, Callable[..., Any]]] = {
     "graphml": ("graph.graphml", False, _graph_file("graphml")),
     "json": ("graph.json", False, _graph_file("json")),
     "html": ("graph.html", False, _html),
-    "documents": ("documents.csv", False, lambda c, h, s: write_csv_rows(c, DOCUMENTS_SQL, DOCUMENT_COLUMNS, h, s)),
+    "documents": ("documents.csv", False,
+                  lambda c, h, s, o: write_csv_rows(c, DOCUMENTS_SQL, DOCUMENT_COLUMNS, h, s, o.bom)),
     "references": ("references.csv", False,
-                   lambda c, h, s: write_csv_rows(c, REFERENCES_SQL, REFERENCE_COLUMNS, h, s)),
-    "errors": ("errors.csv", False, lambda c, h, s: write_csv_rows(c, ERRORS_SQL, ERROR_COLUMNS, h, s)),
-    "merges": ("merges.csv", False, lambda c, h, s: write_csv_rows(c, MERGES_SQL, MERGE_COLUMNS, h, s)),
-    "workbook": ("vanban.xlsx", True, lambda c, h, s: write_workbook(c, h)),
+                   lambda c, h, s, o: write_csv_rows(c, REFERENCES_SQL, REFERENCE_COLUMNS, h, s, o.bom)),
+    "errors": ("errors.csv", False, lambda c, h, s, o: write_csv_rows(c, ERRORS_SQL, ERROR_COLUMNS, h, s, o.bom)),
+    "merges": ("merges.csv", False, lambda c, h, s, o: write_csv_rows(c, MERGES_SQL, MERGE_COLUMNS, h, s, o.bom)),
+    "workbook": ("vanban.xlsx", True, lambda c, h, s, o: write_workbook(c, h, o.lang)),
 }
 FORMATS = {"gexf": "gexf", "graphml": "graphml", "json": "json", "html": "html"}  # `vanban graph --format`
 
 
-def export(conn: sqlite3.Connection, name: str, path: Path, report: ExportReport) -> None:
-    """One export into `path`, atomically; its failure goes into the report, never further."""
+def export(conn: sqlite3.Connection, name: str, path: Path, report: ExportReport,
+           options: ExportOptions = ExportOptions()) -> None:
+    """One export into `path`, atomically; its failure goes into the report, never further. A writer that takes a
+    fourth parameter gets the options."""
     _, binary, writer = EXPORTS[name]
     clean = graph_files.Sanitizer()
     started = time.perf_counter()
     with _quiet_cleanup():
         try:
             with atomic_file(path, "wb" if binary else "w") as handle:
-                notes = writer(conn, handle, clean)
+                takes_options = len(inspect.signature(writer).parameters) > 3
+                notes = writer(conn, handle, clean, options) if takes_options else writer(conn, handle, clean)
         except Exception as exc:  # noqa: BLE001 - one export's failure must not cost the others
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())[:160]
             report.failed[name] = f"{path.name}: {reason or 'internal error'}"
@@ -133,10 +147,11 @@ def _quiet_cleanup() -> Iterator[None]:
         sys.unraisablehook = hook
 
 
-def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = None) -> ExportReport:
+def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = None,
+               options: ExportOptions = ExportOptions()) -> ExportReport:
     """The contract's files (or those named), from the store, into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
     for name in names or list(EXPORTS):
-        export(conn, name, out / EXPORTS[name][0], report)
+        export(conn, name, out / EXPORTS[name][0], report, options)
     return report

@@ -83,13 +83,92 @@ def _value(value: Any, kind: str) -> str | None:
     return str(value)
 
 
+# The pairs: one edge per (citing, cited) document, its weight the mentions of all its citations, its relations
+# listed; the other values are those of its first citation (SQLite takes a bare column from the MIN() row).
+PAIR_SQL = (
+    "SELECT e.*, d.source AS file, MIN(e.id) AS first_id, COUNT(*) AS citations, "
+    "SUM(COALESCE(e.mentions, 1)) AS weight, GROUP_CONCAT(DISTINCT e.relation) AS relations "
+    "FROM edges e JOIN documents d ON d.id = e.document_id GROUP BY e.source_id, e.target_id ORDER BY first_id"
+)
+PAIR_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("weight", "double"), ("citations", "integer"), ("relations", "string")) + EDGE_ATTRIBUTES
+PLACED_ATTRIBUTES: tuple[tuple[str, str], ...] = (("community", "integer"),) + NODE_ATTRIBUTES
+# graph.html's community colours (static/graph.html: COMMUNITY_COLOURS), and its colour for documents in none
+COMMUNITY_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+                     "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+                     "#756bb1", "#636363", "#9c9ede", "#e7969c")
+NO_COMMUNITY = "#cbd5e0"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def community_colour(number: int) -> str:
+    return COMMUNITY_COLOURS[number] if 0 <= number < len(COMMUNITY_COLOURS) else NO_COMMUNITY
+
+
+def pair_rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    for row in conn.execute(PAIR_SQL):
+        data = dict(row)
+        data["id"] = data.pop("first_id")
+        data["relations"] = ",".join(sorted(set((data["relations"] or "").split(",")) - {""}))
+        yield data
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Each node's place and colour, as graph.html draws it (its layout and communities); `label` tells apart
+    the documents that share a number and symbol (`58/KH-UBND (Hà Nội)`, `58/KH-UBND (Huế)`)."""
+
+    positions: dict[str, tuple[float, float]]
+    community: dict[str, int]
+    shared_symbols: frozenset[str]
+
+    def label(self, data: dict[str, Any]) -> str:
+        symbol = data.get("symbol")
+        if not symbol:
+            return str(data["id"])
+        if symbol not in self.shared_symbols:
+            return symbol
+        tell = [str(v) for v in (data.get("province") or data.get("issuer"), data.get("year")) if v]
+        return f"{symbol} ({', '.join(tell)})" if tell else f"{symbol} ({data['id']})"
+
+
+def placement(conn: sqlite3.Connection) -> Placement:
+    """graph.html's positions and communities for the archive (the overview's, for a large one: bounded memory);
+    the documents the overview leaves out are laid in rows below it."""
+    from . import graph_html
+    from .graph_layout import SPACING
+
+    graph, _ = graph_html.overview(conn)
+    positions, member, _, _ = graph_html.placement(graph)
+    if positions:
+        xs = [x for x, _ in positions.values()]
+        left, top = min(xs), max(y for _, y in positions.values()) + 4 * SPACING
+        width = max(max(xs) - left, SPACING * 30)
+    else:
+        left, top, width = 0.0, 0.0, SPACING * 30
+    per_row, k = max(1, int(width // SPACING) + 1), 0
+    for (node,) in conn.execute("SELECT id FROM nodes ORDER BY id"):
+        if node not in positions:
+            positions[node] = (left + (k % per_row) * SPACING, top + (k // per_row) * SPACING)
+            k += 1
+    shared = frozenset(r[0] for r in conn.execute(
+        "SELECT symbol FROM nodes WHERE symbol IS NOT NULL GROUP BY symbol HAVING COUNT(*) > 1"))
+    return Placement(positions, member, shared)
+
+
 def write_gexf(conn: sqlite3.Connection, out: TextIO, clean: Sanitizer) -> None:
+    """GEXF 1.2 for Gephi: positions and colours (viz), dates on the timeline (`start`, for full dates), one
+    edge per pair with its weight."""
+    from .graph_layout import node_size
+
     q = lambda value: quoteattr(clean.text(value))  # noqa: E731
+    place = placement(conn)
     out.write("<?xml version='1.0' encoding='utf-8'?>\n"
-              '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+              '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
+              'version="1.2">\n'
               f'  <meta lastmodifieddate="{dt.date.today().isoformat()}"><creator>vanban</creator></meta>\n'
-              '  <graph defaultedgetype="directed" mode="static">\n')
-    for cls, attributes in (("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)):
+              '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date">\n')
+    for cls, attributes in (("node", PLACED_ATTRIBUTES), ("edge", PAIR_ATTRIBUTES)):
         out.write(f'    <attributes class="{cls}" mode="static">\n')
         for k, (name, kind) in enumerate(attributes):
             out.write(f'      <attribute id="{k}" title="{name}" type="{kind}" />\n')
@@ -102,27 +181,40 @@ def write_gexf(conn: sqlite3.Connection, out: TextIO, clean: Sanitizer) -> None:
 
     out.write("    <nodes>\n")
     for data in node_rows(conn):
-        out.write(f'      <node id={q(data["id"])} label={q(data.get("symbol") or data["id"])}>'
-                  f"{attvalues(data, NODE_ATTRIBUTES)}</node>\n")
+        data["community"] = place.community.get(data["id"], -1)
+        x, y = place.positions.get(data["id"], (0.0, 0.0))
+        r, g, b = (int(community_colour(data["community"])[i:i + 2], 16) for i in (1, 3, 5))
+        date = data.get("date") or ""
+        start = f' start="{date}"' if _ISO_DATE.fullmatch(date) else ""
+        out.write(f'      <node id={q(data["id"])} label={q(place.label(data))}{start}>'
+                  f"{attvalues(data, PLACED_ATTRIBUTES)}"
+                  f'<viz:position x="{x:.1f}" y="{-y:.1f}" z="0.0" /><viz:color r="{r}" g="{g}" b="{b}" />'
+                  f'<viz:size value="{node_size(data.get("cited_by") or 0) / 2:.1f}" /></node>\n')
     out.write("    </nodes>\n    <edges>\n")
-    for data in edge_rows(conn):
-        out.write(f'      <edge id="{data["id"]}" source={q(data["source_id"])} target={q(data["target_id"])}>'
-                  f"{attvalues(data, EDGE_ATTRIBUTES)}</edge>\n")
+    for data in pair_rows(conn):
+        out.write(f'      <edge id="{data["id"]}" source={q(data["source_id"])} target={q(data["target_id"])} '
+                  f'weight="{float(data["weight"])}">{attvalues(data, PAIR_ATTRIBUTES)}</edge>\n')
     out.write("    </edges>\n  </graph>\n</gexf>\n")
 
 
 _GRAPHML_TYPES = {"string": "string", "integer": "long", "double": "double", "boolean": "boolean"}
+_GRAPHML_PLACE = (("name", "string"), ("x", "double"), ("y", "double"), ("color", "string"))
 
 
 def write_graphml(conn: sqlite3.Connection, out: TextIO, clean: Sanitizer) -> None:
+    """GraphML for Cytoscape and yEd: `name` (what Cytoscape shows), x, y and colour as graph.html draws them,
+    one edge per pair with its weight."""
     q = lambda value: quoteattr(clean.text(value))  # noqa: E731
+    place = placement(conn)
     out.write("<?xml version='1.0' encoding='utf-8'?>\n"
               '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
               'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
               'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
               'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
     out.write('  <key id="label" for="node" attr.name="label" attr.type="string" />\n')
-    for cls, prefix, attributes in (("node", "n", NODE_ATTRIBUTES), ("edge", "e", EDGE_ATTRIBUTES)):
+    for name, kind in _GRAPHML_PLACE:
+        out.write(f'  <key id="{name}" for="node" attr.name="{name}" attr.type="{kind}" />\n')
+    for cls, prefix, attributes in (("node", "n", PLACED_ATTRIBUTES), ("edge", "e", PAIR_ATTRIBUTES)):
         for k, (name, kind) in enumerate(attributes):
             out.write(f'  <key id="{prefix}{k}" for="{cls}" attr.name="{name}" attr.type="{_GRAPHML_TYPES[kind]}" />\n')
     out.write('  <graph edgedefault="directed">\n')
@@ -132,12 +224,16 @@ def write_graphml(conn: sqlite3.Connection, out: TextIO, clean: Sanitizer) -> No
         return "".join(f'<data key="{prefix}{k}">{escape(clean.text(v))}</data>' for k, v in values if v is not None)
 
     for data in node_rows(conn):
-        label = escape(clean.text(data.get("symbol") or data["id"]))
-        out.write(f'    <node id={q(data["id"])}><data key="label">{label}</data>'
-                  f"{datas(data, 'n', NODE_ATTRIBUTES)}</node>\n")
-    for data in edge_rows(conn):
+        data["community"] = place.community.get(data["id"], -1)
+        label = escape(clean.text(place.label(data)))
+        x, y = place.positions.get(data["id"], (0.0, 0.0))
+        out.write(f'    <node id={q(data["id"])}><data key="label">{label}</data><data key="name">{label}</data>'
+                  f'<data key="x">{x:.1f}</data><data key="y">{y:.1f}</data>'
+                  f'<data key="color">{community_colour(data["community"])}</data>'
+                  f"{datas(data, 'n', PLACED_ATTRIBUTES)}</node>\n")
+    for data in pair_rows(conn):
         out.write(f'    <edge id="e{data["id"]}" source={q(data["source_id"])} target={q(data["target_id"])}>'
-                  f"{datas(data, 'e', EDGE_ATTRIBUTES)}</edge>\n")
+                  f"{datas(data, 'e', PAIR_ATTRIBUTES)}</edge>\n")
     out.write("  </graph>\n</graphml>\n")
 
 

@@ -105,9 +105,10 @@ def _html_escape(text: str) -> str:
             .replace("'", "&#x27;"))
 
 
-def page_elements(graph: nx.MultiDiGraph) -> dict[str, Any]:
-    """Cytoscape elements of what the page draws, with positions and only the fields the page reads, and the
-    graph's largest communities."""
+def placement(graph: nx.MultiDiGraph) -> tuple[dict[str, tuple[float, float]], dict[str, int], list[Any],
+                                               dict[str, int]]:
+    """Where the page draws each document and its community: (positions, community of each node, the
+    communities, cited-by counts). graph.gexf and graph.graphml carry the same positions and colours."""
     simple = undirected(graph)
     found = communities(graph, simple)
     member = membership(found)
@@ -115,6 +116,13 @@ def page_elements(graph: nx.MultiDiGraph) -> dict[str, Any]:
     cited_by = dict(graphs.citing_graph(graph).in_degree())
     ranked = sorted((n for n in graph if cited_by.get(n)), key=lambda n: (-cited_by[n], n))[:LANDMARKS]
     positions = spread_landmarks(positions, [(n, graph.nodes[n].get("symbol") or n, cited_by[n]) for n in ranked])
+    return positions, member, found, cited_by
+
+
+def page_elements(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """Cytoscape elements of what the page draws, with positions and only the fields the page reads, and the
+    graph's largest communities."""
+    positions, member, found, cited_by = placement(graph)
     nodes = []
     for node, data in graph.nodes(data=True):
         element = node_element({"id": node, **data, "cited_by": cited_by.get(node, 0),

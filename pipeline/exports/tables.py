@@ -6,8 +6,12 @@ never reach a spreadsheet, and a cell that starts with `=` stays text in the wor
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import itertools
+import re
 import sqlite3
 import time
+from pathlib import Path
 from typing import IO, Any, Iterator
 
 import pandas as pd
@@ -68,7 +72,11 @@ def _csv_cell(value: Any, clean: Sanitizer) -> Any:
 
 
 def write_csv_rows(conn: sqlite3.Connection, sql: str, columns: list[str], handle: IO[str],
-                   clean: Sanitizer) -> None:
+                   clean: Sanitizer, bom: bool = True) -> None:
+    """A CSV in UTF-8 with a byte-order mark (`bom`), by which Excel on Windows knows the Vietnamese is UTF-8;
+    pandas and Python's csv read it either way (`encoding="utf-8-sig"`); `--csv-plain` writes none."""
+    if bom:
+        handle.write("\ufeff")
     writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     writer.writerow(columns)
     for row in conn.execute(sql):
@@ -79,13 +87,49 @@ def write_csv_rows(conn: sqlite3.Connection, sql: str, columns: list[str], handl
 # The workbook
 
 
-def _excel_cell(sheet: Any, value: Any) -> Any:
+# Sheet and column names as a Vietnamese reader sees them (`lang="vi"`, the CLI's default); the Python API keeps
+# the English keys, which the notebooks and scripts use.
+SHEETS_VI = {"documents in graph": "Văn bản trong đồ thị", "archive files": "Tệp trong kho", "references": "Trích dẫn",
+             "citations per type": "Trích dẫn theo loại", "errors": "Lỗi", "about": "Giới thiệu"}
+COLUMNS_VI = {
+    "id": "mã", "symbol": "số ký hiệu", "type": "loại văn bản", "date": "ngày ban hành", "issuer": "cơ quan ban hành",
+    "province": "tỉnh/thành", "title": "trích yếu", "stub": "chỉ được trích dẫn", "ambiguous": "chưa rõ văn bản",
+    "cited_by": "số văn bản trích dẫn", "file": "tệp", "source": "tệp", "subject": "trích yếu", "pages": "số trang",
+    "status": "trạng thái", "date_partial": "ngày không đầy đủ", "place": "địa danh", "error": "lỗi",
+    "citing_id": "mã văn bản trích dẫn", "citing_symbol": "số ký hiệu văn bản trích dẫn",
+    "cited_id": "mã văn bản được trích dẫn", "cited_symbol": "số ký hiệu văn bản được trích dẫn",
+    "cited_type": "loại văn bản được trích dẫn", "cited_date": "ngày văn bản được trích dẫn", "relation": "quan hệ",
+    "mentions": "số lần nhắc", "confidence": "độ tin cậy", "snippet": "đoạn trích", "kind": "dạng",
+    "page": "trang", "resolved_from": "xác định từ", "stage": "bước", "detail": "chi tiết",
+    "citations": "số trích dẫn", "documents cited": "số văn bản được trích dẫn",
+}
+DATE_COLUMNS = {"date", "cited_date"}
+LINK_COLUMNS = {"file", "source"}  # a link to the scan itself
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WIDTH_SAMPLE = 200  # rows read ahead to size the columns (a write-only sheet takes widths before its rows)
+
+
+def _excel_cell(sheet: Any, value: Any, column: str = "") -> Any:
+    """A cell: an ISO date as a date cell, a scan's path as a link to the file, text that starts like a formula
+    kept text."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if not isinstance(value, str):
         return value
+    if column in DATE_COLUMNS and _ISO_DATE.fullmatch(value):
+        try:
+            cell = WriteOnlyCell(sheet, value=dt.date.fromisoformat(value))
+            cell.number_format = "yyyy-mm-dd"
+            return cell
+        except ValueError:
+            pass
     text = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\f", " "))
+    if column in LINK_COLUMNS and text:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.hyperlink = Path(text).absolute().as_uri()
+        cell.style = "Hyperlink"
+        return cell
     if text.startswith("="):  # openpyxl would write it as a formula
         cell = WriteOnlyCell(sheet, value=text)
         cell.data_type = "s"
@@ -93,43 +137,56 @@ def _excel_cell(sheet: Any, value: Any) -> Any:
     return text
 
 
-def _sheet(book: Any, title: str, columns: list[str], rows: Iterator[Any], limit: int = EXCEL_ROWS - 1) -> int:
-    sheet = book.create_sheet(title)
-    sheet.append(columns)
+def _sheet(book: Any, title: str, columns: list[str], rows: Iterator[Any], limit: int = EXCEL_ROWS - 1,
+           lang: str = "en") -> int:
+    """A table as a sheet: its header frozen and filtered, its columns as wide as their first rows need."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(SHEETS_VI.get(title, title) if lang == "vi" else title)
+    headers = [COLUMNS_VI.get(c, c) for c in columns] if lang == "vi" else columns
+    rows = iter(rows)
+    ahead = list(itertools.islice(rows, min(limit, _WIDTH_SAMPLE)))
+    for k, (column, header) in enumerate(zip(columns, headers), 1):
+        longest = max([len(header)] + [len(str(r[column])) for r in ahead if r[column] is not None])
+        sheet.column_dimensions[get_column_letter(k)].width = min(60, max(8, longest + 2))
+    sheet.freeze_panes = "A2"
+    sheet.append(headers)
     count = 0
-    for row in rows:
+    for row in itertools.chain(ahead, rows):
         if count >= limit:
             break
-        sheet.append([_excel_cell(sheet, row[c]) for c in columns])
+        sheet.append([_excel_cell(sheet, row[c], c) for c in columns])
         count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     return count
 
 
-def write_workbook(conn: sqlite3.Connection, handle: IO[bytes]) -> list[str]:
+def write_workbook(conn: sqlite3.Connection, handle: IO[bytes], lang: str = "en") -> list[str]:
     """vanban.xlsx: documents in the graph (most cited first), the archive's files, its citations (or, above
-    WORKBOOK_REFERENCES, counts per type and relation and a pointer to references.csv), errors."""
+    WORKBOOK_REFERENCES, counts per type and relation and a pointer to references.csv), errors; sheet and column
+    names in Vietnamese when `lang` is "vi"."""
     from openpyxl import Workbook
 
     notes = []
     book = Workbook(write_only=True)
     nodes = conn.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
-    shown = _sheet(book, "documents in graph", NODE_COLUMNS, conn.execute(NODES_SQL))
+    shown = _sheet(book, "documents in graph", NODE_COLUMNS, conn.execute(NODES_SQL), lang=lang)
     if shown < nodes:
         notes.append(f"'documents in graph' holds the {shown:,} most-cited of {nodes:,} documents (Excel's row "
                      "limit); graph.json has all of them")
-    _sheet(book, "archive files", DOCUMENT_COLUMNS, conn.execute(DOCUMENTS_SQL))
+    _sheet(book, "archive files", DOCUMENT_COLUMNS, conn.execute(DOCUMENTS_SQL), lang=lang)
     references = conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0]
     if references <= WORKBOOK_REFERENCES:
-        _sheet(book, "references", REFERENCE_COLUMNS, conn.execute(REFERENCES_SQL))
+        _sheet(book, "references", REFERENCE_COLUMNS, conn.execute(REFERENCES_SQL), lang=lang)
     else:
         notes.append(f"the archive holds {references:,} citations: the full table is references.csv (this "
                      "workbook has the counts per type and relation)")
         _sheet(book, "citations per type", ["cited_type", "relation", "citations", "documents cited"], conn.execute(
             "SELECT t.type AS cited_type, e.relation, COUNT(*) AS citations, COUNT(DISTINCT e.target_id) AS "
             "'documents cited' FROM edges e JOIN nodes t ON t.id = e.target_id GROUP BY t.type, e.relation "
-            "ORDER BY citations DESC"))
-    _sheet(book, "errors", ERROR_COLUMNS, conn.execute(ERRORS_SQL))
-    about = book.create_sheet("about")
+            "ORDER BY citations DESC"), lang=lang)
+    _sheet(book, "errors", ERROR_COLUMNS, conn.execute(ERRORS_SQL), lang=lang)
+    about = book.create_sheet(SHEETS_VI["about"] if lang == "vi" else "about")
     about.append(["vanban.xlsx, written " + time.strftime("%Y-%m-%d %H:%M")])
     for note in notes:
         about.append([note])
