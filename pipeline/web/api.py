@@ -1,5 +1,6 @@
 """The JSON API: `/api/query?q=…` (the search page's answers) and `/api/neighbourhood?id=…` (a document's
-citations both ways as graph elements, which the graph page loads)."""
+citations both ways as graph elements, which the graph page loads); errors come with their HTTP status (400 for a
+question or parameter it cannot answer, 404 for an unknown document); `/api/openapi.json` describes it all."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def routes(archive: Archive) -> list[Route]:
             texts = text_hits(conn, query) if query else []
         for hit in texts:
             hit["snippet"] = "".join(piece for piece, _ in hit["snippet"])
-        return secure(JSONResponse({"query": query, "answer": result, "error": error, "texts": texts}))
+        return secure(JSONResponse({"query": query, "answer": result, "error": error, "texts": texts},
+                                   status_code=400 if error else 200))
 
     def api_neighbourhood(request: Request) -> Response:
         with archive.connect() as conn:
@@ -45,4 +47,51 @@ def routes(archive: Archive) -> list[Route]:
             return secure(JSONResponse({"error": "no document with this id in the archive"}, status_code=404))
         return secure(JSONResponse(found))
 
-    return [Route("/api/query", api_query), Route("/api/neighbourhood", api_neighbourhood)]
+    def api_openapi(request: Request) -> Response:
+        return secure(JSONResponse(openapi()))
+
+    return [Route("/api/query", api_query), Route("/api/neighbourhood", api_neighbourhood),
+            Route("/api/openapi.json", api_openapi)]
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}}}}
+
+
+def openapi() -> dict[str, Any]:
+    """The API's OpenAPI 3.1 description (served at /api/openapi.json)."""
+    integer = {"type": "integer", "minimum": 0}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "vanban", "version": "1",
+                 "description": "The citation graph of an archive of Vietnamese official letters (`vanban serve`)."},
+        "paths": {
+            "/api/query": {"get": {
+                "summary": "Answer a question about the archive (what cites X, what X cites) and find the text",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
+                     "description": "a question, e.g. `what cites Kế hoạch 58/KH-UBND`, or words to find"},
+                    {"name": "limit", "in": "query", "schema": integer,
+                     "description": "results (one per citing or cited document) to return"},
+                    {"name": "offset", "in": "query", "schema": integer, "description": "results to skip"}],
+                "responses": {
+                    "200": {"description": "the answer (`answer.total` results in all, `limit` of them from "
+                                           "`offset`) and the documents whose text matches",
+                            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                "query": {"type": "string"}, "answer": {"type": ["object", "null"]},
+                                "error": {"type": ["string", "null"]}, "texts": {"type": "array"}}}}}},
+                    "400": _error_response("a question it cannot answer (a law it does not know) or a limit or "
+                                           "offset that is not a whole number ≥ 0; `texts` is still given")}}},
+            "/api/neighbourhood": {"get": {
+                "summary": "A document's citations both ways, as Cytoscape.js elements",
+                "parameters": [{"name": "id", "in": "query", "required": True, "schema": {"type": "string"},
+                                "description": "a document's id (`kh-58-kh-ubnd-quang-ngai-2025-10-10`)"}],
+                "responses": {
+                    "200": {"description": "nodes, edges, cited_by, cites, complete",
+                            "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "404": _error_response("no document with this id in the archive")}}},
+            "/api/openapi.json": {"get": {"summary": "This description",
+                                          "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+        },
+    }
