@@ -50,6 +50,35 @@ def _fail(exc: BaseException) -> None:
     raise typer.Exit(1)
 
 
+_LANG_HELP = "vi or en (default: LANG, else vi)."
+
+
+def _(message: str) -> str:
+    """A label in the reader's language (`_set_lang`; the catalogues of pipeline/web/locale)."""
+    return _state.get("gettext", str)(message)  # type: ignore[operator]
+
+
+def _set_lang(option: str | None) -> str:
+    from .web import i18n
+
+    lang = i18n.cli_lang(option)
+    _state["gettext"] = i18n.gettext_for(lang)
+    _state["lang"] = lang
+    return lang
+
+
+def _day(value: str | None) -> str:
+    from .web.i18n import day
+
+    return day(value)
+
+
+def _relation(code: str | None) -> str:
+    from .web.i18n import relation
+
+    return relation(code, str(_state.get("lang", "vi")))
+
+
 def _read_stdin() -> str:
     return prepare(decode_text(sys.stdin.buffer.read(), "<stdin>"))
 
@@ -104,8 +133,10 @@ def extract_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON instead of tables.")] = False,
     restore: Annotated[bool, typer.Option("--restore/--no-restore",
                                           help="Restore diacritics and OCR garble first (default).")] = True,
+    lang: Annotated[Optional[str], typer.Option("--lang", help=_LANG_HELP)] = None,
 ) -> None:
     """The document's own metadata and every document it refers to."""
+    _set_lang(lang)
     from .process import Loaded, extract_loaded, load
 
     loaded = None
@@ -137,31 +168,31 @@ def _print_extraction(data: dict) -> None:
     head.add_column(style="bold cyan", no_wrap=True)
     head.add_column()
     for label, value in [
-        ("Số/ký hiệu", d["symbol"]),
-        ("Loại", d["type"]),
-        ("Ngày", d["date"] or (d["date_partial"] and f"{d['date_partial']} (partial)")),
-        ("Cơ quan", d["issuer"]),
-        ("Địa danh", d["place"]),
-        ("Trích yếu", d["subject"]),
+        (_("Number and symbol"), d["symbol"]),
+        (_("Type"), d["type"]),
+        (_("Date"), _day(d["date"]) or (d["date_partial"] and _day(d["date_partial"]) + " (" + _("partial") + ")")),
+        (_("Issuer"), d["issuer"]),
+        (_("Place"), d["place"]),
+        (_("Subject"), d["subject"]),
     ]:
         head.add_row(label, str(value) if value else "—")
     out.print(head)
-    table = Table(title=f"{len(data['references'])} cited documents", title_justify="left")
-    for col in ("symbol", "type", "date", "issuer", "relation", "mentions", "conf."):
-        table.add_column(col, no_wrap=col in {"symbol", "date"})
+    table = Table(title=_("%(n)s cited documents") % {"n": len(data["references"])}, title_justify="left")
+    for col in (_("symbol"), _("type"), _("date"), _("issuer"), _("relation"), _("mentions"), _("conf.")):
+        table.add_column(col, no_wrap=col in {_("symbol"), _("date")})
     for r in data["references"]:
         table.add_row(
-            r["symbol"], r["type"], r["date"] or "—", r["issuer"] or "—", r["relation"], str(r["mentions"]),
-            f"{r['confidence']:.2f}",
+            r["symbol"], r["type"], _day(r["date"]) or "—", r["issuer"] or "—", _relation(r["relation"]),
+            str(r["mentions"]), f"{r['confidence']:.2f}",
         )
     out.print(table)
     if data["links"]:
-        out.print("[bold]Between cited documents:[/]")
+        out.print("[bold]" + _("Between cited documents:") + "[/]")
         symbols = {r["id"]: r["symbol"] for r in data["references"]}
         for link in data["links"]:
-            out.print(f"  {symbols[link['source']]} —{link['relation']}→ {symbols[link['target']]}")
+            out.print(f"  {symbols[link['source']]} —{_relation(link['relation'])}→ {symbols[link['target']]}")
     if data["named"]:
-        out.print("[bold]Cited by name:[/] " + "; ".join(n["title"] for n in data["named"]))
+        out.print("[bold]" + _("Cited by name:") + "[/] " + "; ".join(n["title"] for n in data["named"]))
 
 
 @app.command("run")
@@ -179,6 +210,8 @@ def run_command(
     ] = "auto",
     follow_symlinks: Annotated[bool, typer.Option(
         "--follow-symlinks", help="Read symlinks that lead outside the folders given (skipped by default).")] = False,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Remove from the archive the files no longer in the folders given (listed otherwise).")] = False,
     max_pages: Annotated[int, typer.Option("--max-pages", min=0, help="Pages per file (0: no limit).")] = _LIMITS.pages,
     max_megapixels: Annotated[float, typer.Option("--max-megapixels", min=0,
                                                   help="Pixels per page image, in millions (0: no limit).")] = _LIMITS.megapixels,
@@ -204,6 +237,7 @@ def run_command(
 
     from .batch import EXPORT_MODES, Limits, run, shown
 
+    _set_lang(lang)  # the summary's labels too
     if profile:
         from .stages import enable
 
@@ -242,6 +276,7 @@ def run_command(
         try:
             summary = run(paths, out, workers=workers, force=force, scheduler=scheduler, exports_mode=exports_mode,
                           force_ocr=force_ocr, on_start=on_start, on_done=on_done, follow_symlinks=follow_symlinks,
+                          prune=prune,
                           limits=Limits(pages=max_pages, megapixels=max_megapixels, text_mb=max_text_mb,
                                         seconds=max_seconds, memory_mb=max_memory_mb),
                           export_options=_export_options(csv_plain, lang))
@@ -249,14 +284,24 @@ def run_command(
             _fail(exc)
             return
     archive = summary.archive
+    rate = (_(", %(rate)s pages/min") % {"rate": f"{summary.pages_per_minute:.0f}"}
+            if summary.pages_per_minute else "")
     sys.stdout.write(
-        f"{summary.files} files: {summary.processed} processed ({summary.pages} pages"
-        + (f", {summary.pages_per_minute:.0f} pages/min" if summary.pages_per_minute else "")
-        + f"), {summary.skipped} unchanged, {summary.failed} failed, in {summary.seconds:.1f} s\n"
-        f"archive {out}: {archive.get('documents', 0)} documents, {archive.get('nodes', 0)} nodes "
-        f"({archive.get('stubs', 0)} cited only, {archive.get('ambiguous', 0)} ambiguous), "
-        f"{archive.get('edges', 0)} citations\n"
+        _("%(files)s files: %(processed)s processed (%(pages)s pages%(rate)s), %(skipped)s unchanged, "
+          "%(failed)s failed, in %(seconds)s s") % {
+            "files": summary.files, "processed": summary.processed, "pages": summary.pages, "rate": rate,
+            "skipped": summary.skipped, "failed": summary.failed, "seconds": f"{summary.seconds:.1f}"} + "\n"
+        + _("archive %(out)s: %(documents)s documents, %(nodes)s nodes (%(stubs)s cited only, %(ambiguous)s "
+            "ambiguous), %(edges)s citations") % {
+            "out": out, "documents": archive.get("documents", 0), "nodes": archive.get("nodes", 0),
+            "stubs": archive.get("stubs", 0), "ambiguous": archive.get("ambiguous", 0),
+            "edges": archive.get("edges", 0)} + "\n"
     )
+    if summary.missing:
+        names = ", ".join(shown(name) for name in summary.missing[:10]) + (", …" if len(summary.missing) > 10 else "")
+        sys.stdout.write(f"{len(summary.missing)} files removed from the archive, no longer in the folder: {names}\n"
+                         if summary.pruned else f"{len(summary.missing)} files no longer in the folder: {names} "
+                                                "(vanban run --prune removes them)\n")
     for skipped in summary.ignored:
         sys.stderr.write(f"skipped: {shown(skipped['source'])}: {shown(skipped['reason'])}\n")
     for failure in summary.failures:
@@ -287,8 +332,10 @@ def query_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=0, help="At most this many rows.")] = None,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")] = 0,
+    lang: Annotated[Optional[str], typer.Option("--lang", help=_LANG_HELP)] = None,
 ) -> None:
     """Answer a question over the archive: what cites X, what X cites, or both for a bare reference."""
+    _set_lang(lang)
     from .archive.query import NoDocument, QueryError, answer
 
     question = " ".join(text)
@@ -315,12 +362,35 @@ def query_command(
 
 
 def _node_label(m: dict) -> str:
-    details = [m["date"] or "no date"]
+    details = [_day(m["date"]) or _("no date")]
     if m.get("province"):
         details.append(m["province"])
-    details.append(f"file {m['source']}" if m.get("source") else "cited only, not in the archive")
+    details.append(_("file %(name)s") % {"name": m["source"]} if m.get("source") else
+                   _("cited only, not in the archive"))
     name = f" {m['title']}" if m.get("title") and m.get("type") in LAW_KINDS else ""  # a law: its name
     return f"{m['type'] or ''} {m['symbol']}{name} ({', '.join(details)})".strip()
+
+
+def _ended(event: str, by: str, start: str, chain: list[dict]) -> str:
+    """`replaced by 65/2025/QH15 (from 01/03/2025) → 72/2025/QH15 (from 16/06/2025)` in the reader's language."""
+    steps = chain or [{"by": by, "from": start}]
+    by, since = _("by"), _("from")
+    return f"{_(event)} {by} " + " → ".join(f"{s['by']} ({since} {_day(s['from'])})" for s in steps)
+
+
+def _validity_label(v: dict | None) -> str | None:
+    """A document's status today, when the validity table knows it and it is no longer in force."""
+    if not v or v["in_force"]:
+        return None
+    event = "replaced" if v.get("replaced_by") else "repealed"
+    return _("no longer in force") + ": " + _ended(event, v.get("replaced_by") or v.get("repealed_by") or "",
+                                                    v.get("from") or "", v.get("chain") or [])
+
+
+def _not_in_force_label(mark: dict) -> str:
+    """A citation of a document no longer in force on the citing letter's date."""
+    return _("%(cited)s was no longer in force on %(day)s") % {"cited": mark["cited"], "day": _day(mark["on"])} \
+        + ": " + _ended(mark["event"], mark["by"], mark["from"], mark.get("chain") or [])
 
 
 def print_texts(question: str, hits: list[dict], as_json: bool) -> None:
@@ -329,61 +399,74 @@ def print_texts(question: str, hits: list[dict], as_json: bool) -> None:
         sys.stdout.write(json.dumps({"query": question, "direction": None, "total": len(hits), "texts": hits},
                                     ensure_ascii=False, indent=2) + "\n")
         return
-    out.print(f"No document named; {len(hits)} texts hold these words:")
+    out.print(escape(_("No document named; %(n)s texts hold these words:") % {"n": len(hits)}))
     for hit in hits:
-        out.print(f"\n[bold]{escape(' '.join(str(p) for p in (hit['type'], hit['symbol'], hit['date']) if p))}[/] "
+        out.print(f"\n[bold]{escape(' '.join(str(p) for p in (hit['type'], hit['symbol'], _day(hit['date'])) if p))}[/] "
                   f"[dim]{escape(hit['source'])}[/]\n  {escape(hit['snippet'])}")
 
 
 def print_answer(result) -> None:
     said = result.filters.to_dict()
-    asked = [f"{key} {value}" for key, value in said.items() if value and key != "not_understood"]
+    names = {"relation": _("relation"), "from": _("from"), "to": _("to"), "type": _("type"), "issuer": _("issuer")}
+    shown = {"relation": _relation, "from": _day, "to": _day}
+    asked = [f"{names.get(key, key)} {shown.get(key, str)(value)}" for key, value in said.items()  # type: ignore
+             if value and key != "not_understood"]
     if asked:
-        out.print(f"[dim]only: {escape(', '.join(asked))}[/]")
+        out.print("[dim]" + escape(_("only: %(filters)s") % {"filters": ", ".join(asked)}) + "[/]")
     if result.filters.unknown:
-        out.print(f"[yellow]Not understood:[/] {escape(' '.join(result.filters.unknown))}")
+        out.print("[yellow]" + escape(_("Not understood:")) + "[/] " + escape(" ".join(result.filters.unknown)))
     if not result.matches:
-        out.print(f"No document in the archive matches [bold]{escape(result.target.text)}[/].")
+        out.print(escape(_("No document in the archive matches “%(target)s”.") % {"target": result.target.text}))
         return
     if result.target.law_symbols and len(result.matches) > 1:
-        out.print(f"{escape(result.target.text)}: {len(result.matches)} versions of this law are cited in the archive.")
+        out.print(escape(_("%(target)s: %(n)s versions of this law are cited in the archive.")
+                         % {"target": result.target.text, "n": len(result.matches)}))
     if result.ambiguous:
-        out.print(f"[yellow]Ambiguous:[/] {escape(result.target.text)} matches {len(result.matches)} documents "
-                  "(best first).")
-    labels = {"cited_by": "Cited by", "cites": "Cites"}
+        out.print("[yellow]" + escape(_("Ambiguous:")) + "[/] " + escape(
+            _("%(target)s matches %(n)s documents (best first).") % {"target": result.target.text,
+                                                                     "n": len(result.matches)}))
+    labels = {"cited_by": _("Cited by"), "cites": _("Cites")}
     directions = ["cited_by", "cites"] if result.direction == "both" else [result.direction]
     for match in result.matches:
         out.print(f"\n[bold]{escape(_node_label(match))}[/]")
+        status = _validity_label(match.get("validity"))
+        if status:
+            out.print(f"  [red]{escape(status)}[/]")
         for variant in match.get("variants", []):
-            where = f" in {variant['source']}" + (f" p.{variant['page']}" if variant["page"] else "") \
+            where = (_(" in %(file)s") % {"file": variant["source"]}
+                     + (" " + _("page %(n)s") % {"n": variant["page"]} if variant["page"] else "")) \
                 if variant["source"] else ""
-            out.print(f"  [dim]read as {escape(variant['variant'])}{escape(where)}[/]")
+            out.print("  [dim]" + escape(_("read as %(variant)s") % {"variant": variant["variant"]} + where) + "[/]")
         for direction in directions:
             rows = [r for r in result.results if r["direction"] == direction and
                     (r["via"] == match["id"] or r["depth"] > 1)]
             if not rows:
-                out.print(f"  {labels[direction]}: nothing in the archive.")
+                out.print(f"  {labels[direction]}: " + _("nothing in the archive."))
                 continue
             table = Table(title=f"{labels[direction]} ({len(rows)})", title_justify="left", show_lines=True)
-            table.add_column("document", overflow="fold", max_width=34)
-            table.add_column("relation", no_wrap=True)
-            table.add_column("source", overflow="fold", max_width=40)
-            table.add_column("sentence", overflow="fold")
+            table.add_column(_("document"), overflow="fold", max_width=34)
+            table.add_column(_("relation"), no_wrap=True)
+            table.add_column(_("source"), overflow="fold", max_width=40)
+            table.add_column(_("sentence"), overflow="fold")
             for r in rows:
-                depth = f" (depth {r['depth']})" if r["depth"] > 1 else ""
-                kind = "\n[dim](by name)[/]" if r.get("resolved_from") == "name" else ""
+                depth = " " + _("(depth %(n)s)") % {"n": r["depth"]} if r["depth"] > 1 else ""
+                kind = "\n[dim]" + escape(_("(by name)")) + "[/]" if r.get("resolved_from") == "name" else ""
                 if r["kind"] == "asserted":  # no sentence of its own: what other letters say of it
-                    where = "per " + "; ".join(r.get("asserted_by") or [])
+                    where = _("per %(letters)s") % {"letters": "; ".join(r.get("asserted_by") or [])}
                 else:
-                    where = f"{r['source']}" + (f" p.{r['page']}" if r["page"] else "")
+                    where = f"{r['source']}" + (" " + _("page %(n)s") % {"n": r["page"]} if r["page"] else "")
                     more = len(r.get("mentions") or []) - 1
-                    where += f"\n(+{more} more)" if more > 0 else ""
-                table.add_row(escape(f"{r['type'] or ''} {r['symbol']} {r['date'] or ''}{depth}"),
-                              escape(", ".join(r.get("relations") or [r["relation"]])) + kind,
+                    where += "\n" + _("(+%(n)s more)") % {"n": more} if more > 0 else ""
+                document = escape(f"{r['type'] or ''} {r['symbol']} {_day(r['date'])}{depth}")
+                if r.get("not_in_force"):  # the citation is of a document no longer in force on the letter's date
+                    document += f"\n[red]⚠ {escape(_not_in_force_label(r['not_in_force']))}[/]"
+                table.add_row(document,
+                              escape(", ".join(_relation(x) for x in (r.get("relations") or [r["relation"]]))) + kind,
                               escape(where), escape(r["snippet"] or ""))
             out.print(table)
     if result.limit is not None or result.offset:
-        out.print(f"rows {result.offset + 1}–{result.offset + len(result.results)} of {result.total}")
+        out.print(_("rows %(first)s–%(last)s of %(total)s") % {
+            "first": result.offset + 1, "last": result.offset + len(result.results), "total": result.total})
 
 
 @app.command("check")

@@ -7,8 +7,8 @@ import time
 from .conftest import ROOT
 
 
-def vanban(*args):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True)
+def vanban(*args):  # the summary in English (Vietnamese by default: tests/test_cli_lang.py)
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args, "--lang", "en"], capture_output=True)
 
 
 def test_run_is_incremental_and_reports(tmp_path):

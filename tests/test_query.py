@@ -82,7 +82,7 @@ def test_cli_query_json_and_table(demo_archive):
     assert data["direction"] == "cited_by" and len(data["matches"]) == 2
     for key in ("id", "symbol", "type", "date", "title", "relation", "source", "snippet"):
         assert key in data["results"][0]
-    table = subprocess.run(cmd, capture_output=True, check=True).stdout.decode()
+    table = subprocess.run([*cmd, "--lang", "en"], capture_output=True, check=True).stdout.decode()
     assert "819/SKHCN-BCVT&CĐS" in table and "Ambiguous" in table
 
 
@@ -211,7 +211,8 @@ def test_cli_searches_the_text_when_no_document_is_named(demo_archive):
     assert data["total"] >= 2 and any("819-SKHCN" in t["source"] for t in data["texts"])
     snippet = next(t["snippet"] for t in data["texts"] if "819-SKHCN" in t["source"])
     assert snippet.startswith("V/V") and "Chuyển đổi số" in snippet  # the V/v line, whole, not a cut window
-    said = subprocess.run([*cmd[:4], "what cites NQ 57 quickly", *cmd[4:]], capture_output=True, check=True)
+    said = subprocess.run([*cmd[:4], "what cites NQ 57 quickly", *cmd[4:], "--lang", "en"], capture_output=True,
+                          check=True)
     assert "Not understood" in said.stdout.decode() and "quickly" in said.stdout.decode()
 
 
