@@ -31,7 +31,7 @@ class Blank:
 
 _CODE = r"[a-z][a-z0-9&]*(?:[ \t]*-[ \t]*[a-z][a-z0-9&]*)*"
 _NUMBER_BLANK = re.compile(
-    r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.]?)(?P<blank>[^\n/]{0,14}?)"
+    r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)(?P<blank>[^\n/]{0,14}?)"
     rf"(?P<after>[ \t]*(?:/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?{_CODE}|-[ \t]*[a-z]{{1,4}}[ \t]*/[ \t]*{_CODE}))"
 )
 _DAY_BLANK = re.compile(rf"(?P<before>(?<![a-z]){_NGAY})(?P<blank>[^\n]{{0,8}}?)(?P<after>[ \t]*{_THANG})")
@@ -112,3 +112,16 @@ def with_day(header: Header, day: int, source: str, confidence: float) -> Header
     year, month = int(partial[:4]), int(partial[5:7])
     return replace(header, date=dt.date(year, month, day).isoformat(), date_partial=partial, date_source=source,
                    date_confidence=round(confidence, 3))
+
+
+# A line reader's reading of the number's whole line: `Số: 47 /QĐ-UBND`, `Số:154/CTPH-LĐLĐ`, `Số: 2442QĐ-ĐHAG`,
+# `Số: 08 7CTUBND` (the slash read as a 7): the label, the digits, then the code (a capital, after at most a slash
+# or a 7 or 1 standing for it). `s.6msmm` or `SỐ: UQ4/KH` give no number: what follows the label is not clean.
+_LINE_NUMBER = re.compile(r"^\W{0,3}(?i:s[oóốồổỗộ0ô6]?)\W{0,2}?[ \t]*[:;.]?[ \t]*(\d{1,5}[a-z]?)[ \t]*[/⁄∕71lI|-]?[ \t]*"
+                          r"[A-ZĐ]")
+
+
+def line_number(reading: str) -> str | None:
+    """The number a line reader read on the header's `Số: … /CODE` line, when the line reads cleanly, else None."""
+    found = _LINE_NUMBER.match(reading.strip())
+    return found.group(1) if found else None

@@ -182,13 +182,15 @@ def canonical_code(segment: str, known: frozenset[str]) -> tuple[str | None, boo
     """
     if segment in known:
         return segment, False
-    upper = segment.upper()
+    upper = segment.upper().replace("Ð", "Đ")  # the Icelandic eth OCR prints for Đ (`ĐÐHKTCN`: Đ printed twice)
     by_upper = {k.upper(): k for k in known}
     if upper in by_upper:
         return by_upper[upper], by_upper[upper] != segment and not _case_only(segment, by_upper[upper])
-    if len(upper) >= 3:  # a letter OCR printed twice or thrice ("QĐĐ", "HĐĐĐND"): the run read once
-        collapsed = re.sub(r"(.)\1+", r"\1", upper)
-        shorter = {upper[:i] + upper[i + 1 :] for i in range(len(upper)) if upper[i] == upper[i - 1] and i > 0}
+    if len(upper) >= 3:  # a Đ OCR printed twice or thrice ("QĐĐ", "HĐĐĐND"): the run read once. Not a plain
+        # letter: codes double them on purpose (`3917/BTP-BTTP`: Cục Bổ trợ tư pháp, never BTP; TTr, TTg)
+        collapsed = re.sub(r"([^A-Z0-9])\1+", r"\1", upper)
+        shorter = {upper[:i] + upper[i + 1 :] for i in range(len(upper))
+                   if i > 0 and upper[i] == upper[i - 1] and not upper[i].isascii()}
         hits = {by_upper[c] for c in shorter | ({collapsed} if len(collapsed) >= 3 else set()) if c in by_upper}
         if len(hits) == 1:
             return hits.pop(), True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from .header import Header, parse_header
@@ -10,7 +11,7 @@ from .named_laws import resolve_named, with_law_names
 from .references import Mention, NamedMention, Reference, find_mentions, merge
 from .relation_checks import check_mentions, why_not
 from .relations import classify
-from .text import slug
+from .text import fold_lower, slug
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,30 @@ def _is_own(mention: Mention, header: Header) -> bool:
     own_key = _own_key(header.symbol)
     if own_key and slug(mention.symbol) == own_key:
         return True
+    if own_key and _annex_title_misread(mention, header):
+        return True
     span = header.symbol_span
     return bool(span and mention.symbol_span[0] < span[1] and mention.symbol_span[1] > span[0])
+
+
+_KEM_THEO = re.compile(r"(?<![a-z])kem[ \t\n]+theo[^;\n]{0,40}\Z")
+
+
+def _annex_title_misread(mention: Mention, header: Header) -> bool:
+    """The letter's own symbol in the title of its annex, OCR having misread a digit of its handwritten number
+    there: `(Ban hành kèm theo Quyết định số 4442/QĐ-ĐHAG ngày 28/11/2016 …)` in 2442/QĐ-ĐHAG — the same codes and
+    type, the number one digit apart, right after `kèm theo`, undated or dated in the letter's month. A document the
+    letter cites (`Căn cứ Quyết định số 2441/QĐ-ĐHAG`) is never taken for it."""
+    own = header.symbol or ""
+    number, rest = own.split("/", 1)[0], own[len(own.split("/", 1)[0]):]
+    mine = mention.symbol[len(mention.number):] if mention.symbol.startswith(mention.number) else None
+    if mine != rest or len(mention.number) != len(number) or \
+            sum(a != b for a, b in zip(mention.number, number)) != 1:
+        return False
+    if mention.date and not (header.date and mention.date[:7] == header.date[:7]):
+        return False
+    before = fold_lower(mention.sentence[: max(0, mention.span[0] - mention.sentence_span[0])])
+    return bool(_KEM_THEO.search(before)) and not fold_lower(mention.sentence).lstrip().startswith("can cu")
 
 
 def _citing_date(header: Header) -> str | None:

@@ -62,7 +62,9 @@ _SO_LABEL = re.compile(rf"(?:^|\n|[ \t]{{3,}})[ \t*]*(?:{_KIND_LABEL}[sS](?:[^\W
 _CODES = r"[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*"
 _BLANK_NUMBER = re.compile(rf"[ \t]*{_JUNK}[ \t]*(?:/[ \t]*(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*(?P<nrest>{_CODES})"
                            rf"|/[ \t]*(?P<rest>{_CODES})"
-                           rf"|-[ \t]*(?P<ptype>[A-ZĐ][A-Za-zĐ]{{0,3}})[ \t]*/[ \t]*(?P<party>{_CODES}))")
+                           rf"|-[ \t]*(?P<ptype>[A-ZĐ][A-Za-zĐ]{{0,3}})[ \t]*/[ \t]*(?P<party>{_CODES})"
+                           # the pen's digits ran over the slash: "Số: 4ĐTB-ĐHKTCN" (430/TB-ĐHKTCN)
+                           rf"|(?<=[^\s:;.])(?P<lost>[A-ZĐ]{{1,4}}[ \t]*-[ \t]*{_CODES}))")
 _MOTTO = re.compile(
     r"cong\s+h[o0]a\s+xa\s+h[o0]i\s+chu\s+ngh[i1]a\s+viet\s+nam|d[o0]c\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc"
     r"|dang\s+cong\s+san\s+viet\s+nam"
@@ -165,6 +167,16 @@ def with_signature(header: Header, signature_text: str | None) -> Header:
     return with_overlays(header, signature_text, None)
 
 
+def _slash_lost(codes: str) -> re.Match[str] | None:
+    """`ĐTB-ĐHKTCN` after the pen's digits, the slash under them: the type code the first segment ends with
+    (`TB`), then the issuer, as a symbol with an unknown number; None when no type code ends it."""
+    first, _, rest = re.sub(r"\s+", "", codes).partition("-")
+    for k in range(len(first)):
+        if first[k:] in doctypes.type_codes("nd30"):
+            return SYMBOL.match(f"0/{first[k:]}-{rest}")
+    return None
+
+
 def parse_header(text: str) -> Header:
     head = text[:_HEADER_CHARS]
     folded = fold_lower(head)
@@ -191,9 +203,13 @@ def parse_header(text: str) -> Header:
                 fake = SYMBOL.match(f"0/{blank.group('year')}/" + re.sub(r"\s+", "", blank.group("nrest")))
             elif blank.group("rest"):
                 fake = SYMBOL.match("0/" + re.sub(r"\s+", "", blank.group("rest")))
+            elif blank.group("lost"):
+                fake = _slash_lost(blank.group("lost"))
             else:  # a Party number: "Số    -TB/TU"
                 fake = SYMBOL.match(f"0-{blank.group('ptype')}/" + re.sub(r"\s+", "", blank.group("party")))
-            sym = _parse_symbol(fake) if fake else None
+            sym = _parse_symbol(fake, lone=True) if fake else None  # `Số: 3Ÿ_ /ĐHNN`: one code is a symbol too
+            if sym and blank.group("lost") and sym.system != "nd30":
+                sym = None
             if sym:
                 symbol = "?" + sym.symbol[1:]
                 issuer_code, type_code, system = sym.issuer_code, sym.type_code, sym.system

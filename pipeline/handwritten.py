@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from nlp.blanks import Blank, find_blanks, numeric, plausible_day, with_day, with_number
+from nlp.blanks import Blank, find_blanks, line_number, numeric, plausible_day, with_day, with_number
 from nlp.header import Header
 from nlp.text import fold_lower
 
@@ -160,6 +160,34 @@ def _read(loaded: Any, blank: Blank) -> Any:
                        wide=map_box(page.transform, wide, inverse=True))
 
 
+def _line_number(loaded: Any, blank: Blank) -> tuple[str, float] | None:
+    """The number a second reader (`ocr.line_reader`, a line recogniser trained on Vietnamese handwriting) reads on
+    the whole `Số: … /QĐ-UBND` segment — the printed label and code around the pen's digits tell it where they stop —
+    with the probability of its digits; None when it is not installed or the line does not read cleanly."""
+    from ocr.line_reader import read_line
+    from ocr.preprocess import map_box
+
+    page_no = loaded.text.count("\f", 0, blank.span[0]) + 1
+    image = loaded.images.get(page_no)
+    page = next((p for p in loaded.pages if p.page == page_no), None)
+    found = region(loaded, blank)
+    if image is None or page is None or not page.transform or found is None:
+        return None
+    box, _wide, height = found
+    words = [bbox for a, b, _page, bbox in loaded.word_spans if a < blank.after[1] and b > blank.before[0]]
+    left, right = min([box[0]] + [w[0] for w in words]), max([box[2]] + [w[2] for w in words])
+    x0, y0, x1, y1 = map_box(page.transform, (left - 0.3 * height, box[1] - 0.2 * height, right + 0.3 * height,
+                                              box[3] + 0.2 * height), inverse=True)
+    h, w = image.shape[:2]
+    crop = image[max(0, int(y0)) : min(h, int(y1)), max(0, int(x0)) : min(w, int(x1))]
+    reading = read_line(crop)
+    number = line_number(reading.text) if reading else None
+    if reading is None or number is None:
+        return None
+    start = reading.text.find(number)
+    return number, round(reading.span_probability(start, start + len(number)), 4)
+
+
 def _bounds(header: Header) -> list[dt.date]:
     out = []
     for stamp in (header.signed_at, header.published_at):
@@ -207,6 +235,9 @@ def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -
     if number_blank is not None and (header.symbol or "").startswith(("?", *"0123456789")):
         printed = numeric(number_blank.read)
         sure = printed is not None and _ocr_confidence(loaded, number_blank.span) >= PRINT_SURE
+        second = _line_number(loaded, number_blank)
+        if sure and second is not None and _digits(second[0]) != _digits(printed):  # (a suffix `2760b` may go)
+            sure = False  # the line reader reads the printed number otherwise (`222` for a thin `999`): not sure
         if not sure:
             reading = _read(loaded, number_blank)
             elsewhere = _printed_number(references, header)
@@ -218,12 +249,15 @@ def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -
                 header = with_number(header, printed, "print", reading.confidence)
                 evidence["number"] = {"value": printed, "source": "print", "confidence": reading.confidence,
                                       "box": reading.box, "read_as": number_blank.read}
-            elif reading is not None and reading.text and reading.confidence >= NUMBER_SAFE:
-                header = with_number(header, reading.text, "handwriting", reading.confidence)
-                evidence["number"] = {"value": reading.text, "source": "handwriting",
-                                      "confidence": reading.confidence, "box": reading.box,
-                                      "read_as": number_blank.read}
-            elif reading is not None and (named := _named_number(loaded, header, reading)) is not None:
+            elif reading is not None and reading.text and (chosen := _agreed_number(reading, second)) is not None:
+                number, confidence, agrees = chosen
+                header = with_number(header, number, "handwriting", confidence)
+                evidence["number"] = {"value": number, "source": "handwriting", "confidence": confidence,
+                                      "box": reading.box, "read_as": reading.text}
+                if agrees:
+                    evidence["number"]["agrees_with"] = "line reader"
+            elif reading is not None and (named := _named_number(loaded, header, reading)) is not None and \
+                    (second is None or named in (second[0], reading.text)):  # with one of the readers: two of three
                 likely = round(reading.probability(named), 4)  # what the ink alone gives the name's number
                 header = with_number(header, named, "handwriting", likely)
                 evidence["number"] = {"value": named, "source": "handwriting", "confidence": likely,
@@ -249,6 +283,31 @@ def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -
     return header, evidence
 
 
+def _digits(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+def _agreed_number(reading: Any, second: tuple[str, float] | None) -> tuple[str, float, bool] | None:
+    """The handwritten number the two readers support, its confidence, and whether they agree; None when they do
+    not (a wrong number is worse than `?`):
+    - both read the same digits: taken, however unsure each is alone (`24` at 0.51 and the line's `Số: 24 /TTr`);
+    - the line reads no clean number: the digit reader alone, when it is sure (NUMBER_SAFE);
+    - the digit reader is unsure and gives the line's number a fair share of its own best reading's probability
+      (NAME_AGREES, as for a file name): the line's number (`254` at 0.61, `154` at 0.39, the line `Số:154/CTPH`);
+    - two clean readings that differ (`16636` and `169`): neither. (Taking the digit reader when it is very sure
+      was tried: right on two development letters, `01` at 0.96 against the line's `07`, and wrong on an unseen
+      university's `224` at 0.99 for 221.)"""
+    if second is None:
+        return (reading.text, reading.confidence, False) if reading.confidence >= NUMBER_SAFE else None
+    number, line_confidence = second
+    if number == reading.text:
+        return number, round(1 - (1 - reading.confidence) * (1 - line_confidence), 4), True
+    if reading.confidence < NUMBER_SAFE and len(number) == len(reading.distributions) and \
+            reading.probability(number) >= NAME_AGREES * reading.confidence:
+        return number, round(reading.probability(number) / max(reading.confidence, 1e-9) * line_confidence, 4), True
+    return None
+
+
 def _named_number(loaded: Any, header: Header, reading: Any) -> str | None:
     """The number the file's name gives the letter (`11CT.pdf`, `24_TTR.signed.pdf`, `87_QDUB.pdf`: digits, then the
     letter's own type code), when the ink agrees: the hand reader gives it at least NAME_AGREES of the probability
@@ -272,7 +331,7 @@ def _printed_plus_mark(printed: str, read: str) -> bool:
     """The digit reader saw OCR's printed digits and more (the slash or colon beside them taken for a 1), or less
     (its region cut into them): the number is printed, and OCR's reading of it stands."""
     return (len(read) == len(printed) + 1 and (read == printed + "1" or read == "1" + printed)) or \
-        (read != printed and read in printed)
+        (bool(read) and read != printed and read in printed)  # (nothing read is no part of it)
 
 
 def _unknown_number(header: Header) -> Header:

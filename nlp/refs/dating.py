@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..dates import DATE_AFTER_NGAY, date_opening
+from ..dates import DATE_AFTER_NGAY, DateMatch, _from_match, date_opening
 from .models import Mention
 
 # "Ngày 22/11/2023, Thủ tướng Chính phủ phê duyệt Quy hoạch … tại Quyết định số 1456/QĐ-TTg": a sentence that opens
@@ -19,15 +19,20 @@ _BASIS = re.compile(r"(?<![a-z])(?:theo|can[ \t\n]+cu|thuc[ \t\n]+hien|trien[ \t
 
 
 def opening_dates(mentions: list[Mention], folded: str) -> list[Mention]:
-    """An undated first citation of a sentence that opens with a date and a making (`Ngày 22/11/2023, … phê duyệt
-    … tại Quyết định số 1456/QĐ-TTg`) takes that date."""
+    """An undated citation that a date and a making come right before takes that date: a sentence that opens with
+    them (`Ngày 22/11/2023, Thủ tướng Chính phủ phê duyệt … tại Quyết định số 1456/QĐ-TTg`), or a clause inside the
+    sentence (`Thực hiện …, ngày 01/7/2025, Bộ Tư pháp đã có Công văn số 3917/BTP-BTTP`). Not a date that the
+    document came in on as a basis (`ký hợp đồng … theo Quyết định số …`), nor across another citation."""
     out = list(mentions)
     for k, m in enumerate(out):
         start = m.sentence_span[0]
-        if m.date or (k and out[k - 1].span[1] > start):
-            continue  # dated, or not the sentence's first citation
-        date = date_opening(folded, start)
-        if date is None or date.span[1] > m.span[0]:
+        if m.date:
+            continue
+        after_previous = max(start, out[k - 1].span[1]) if k else start
+        date = date_opening(folded, start) if after_previous == start else None
+        if date is None:
+            date = _clause_date(folded, after_previous, m.span[0])
+        if date is None or date.span[1] > m.span[0] or date.span[0] < after_previous:
             continue
         between = folded[date.span[1] : m.span[0]]
         making = list(_MAKING.finditer(between))
@@ -37,22 +42,47 @@ def opening_dates(mentions: list[Mention], folded: str) -> list[Mention]:
     return out
 
 
+def _clause_date(folded: str, start: int, end: int) -> DateMatch | None:
+    """The last complete `ngày …` date between `start` and `end` that a comma follows (a clause's date), or None."""
+    found = None
+    for match in DATE_AFTER_NGAY.finditer(folded, start, end):
+        date = _from_match(match)
+        if date and date.date and folded[date.span[1] : date.span[1] + 2].lstrip(" ").startswith(","):
+            found = date
+    return found
+
+
 _LIST_GAP = re.compile(r"[ \t\n]*(?:,|;|va|hoac)?[ \t\n]*\Z")
 
 
 def shared_dates(mentions: list[Mention], folded: str) -> list[Mention]:
-    """`Quyết định số 406/QĐ-UBND và số 407/QĐ-UBND cùng ngày 13/12/2024`: the date said once for a list (`cùng
-    ngày`, "the same day") is the date of every document of the list."""
+    """A date said once for a list is the date of every document of the list:
+    - `Quyết định số 406/QĐ-UBND và số 407/QĐ-UBND cùng ngày 13/12/2024` (`cùng ngày`, "the same day");
+    - `các Quyết định số: 1743/QĐ-BGTVT, 1744/QĐ-BGTVT ngày 31/12/2024`: bare symbols of one type, only commas or
+      `và` between them, the date after the last — but not a symbol whose own year is another
+      (`15/2020/NĐ-CP, 14/2022/NĐ-CP ngày 27/01/2022`), nor across a type name said again (`Nghị định số 15/…,
+      Nghị định số 14/… ngày …`: each its own)."""
     out = list(mentions)
     for k in range(len(out) - 1, 0, -1):
         m = out[k]
-        if not m.date or "cung" not in folded[m.symbol_span[1] : m.span[1]]:
+        if not m.date:
             continue
+        same_day = "cung" in folded[m.symbol_span[1] : m.span[1]]
         j = k - 1
         while j >= 0 and out[j].date is None and _LIST_GAP.match(_gap(folded, out[j], out[j + 1])):
+            if not same_day and not _bare_list_item(out[j], out[j + 1], folded, m.date):
+                break
             out[j] = replace(out[j], date=m.date)
             j -= 1
     return out
+
+
+def _bare_list_item(item: Mention, following: Mention, folded: str, date: str) -> bool:
+    """`item` is one of a list that shares the date of its last member: the same type, the following member printed
+    bare (no type name of its own, at most `số`), and no year of its own that is not the date's."""
+    said = folded[following.span[0] : following.symbol_span[0]].strip(" \t\n:")
+    return (item.type_code == following.type_code and said in {"", "so"}
+            and (item.year is None or str(item.year) == date[:4]))
 
 
 def _gap(folded: str, first: Mention, second: Mention) -> str:

@@ -54,9 +54,11 @@ _QH = re.compile(r"(UBTVQH|QH)(\d{1,2})")
 
 
 def _plausible_segment(seg: str) -> bool:
-    """Codes are capitals with at most a couple of lower-case letters (`TTg`, `QĐi`, `GDTrH`), never a word."""
+    """Codes are capitals with at most a couple of lower-case letters (`TTg`, `QĐi`, `GDTrH`; a unit's `TTra`,
+    Thanh tra, after two capitals at least), never a word (`Thanh`, `Về`)."""
     lower = sum(1 for ch in seg if ch.islower())
-    return lower <= 2 and not re.search(r"[a-zđ]{2}", seg) and not seg.isdigit()
+    return lower <= 2 and not seg.isdigit() and (not re.search(r"[a-zđ]{2}", seg) or
+                                                 re.fullmatch(r"[A-ZĐ]{2,}[a-zđ]{2}", seg) is not None)
 
 
 def _segments(raw: str) -> list[str]:
@@ -210,8 +212,8 @@ def _administrative(match: re.Match[str], num: str, repairs: list[str], lone: bo
     # issuer codes' (not the number's, nor a separator's).
     issuers, more = issuer_codes(segs)
     known = issuers[0] in issuer_and_unit_codes()
-    if len(issuers[0]) < 2 or (len(issuers) < 2 and not known and not lone):
-        return None
+    if len(issuers[0]) < 2 or (len(issuers) < 2 and not known and (not lone or tcode is not None)):
+        return None  # (`09/KH-Thanh tra`: a type code whose issuer was no code is no công văn of a body `KH`)
     return ParsedSymbol(
         symbol=f"{num}/{'-'.join(issuers)}{unit}",
         number=num,

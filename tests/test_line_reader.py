@@ -1,0 +1,102 @@
+"""The second reader of a handwritten number (issue 21): AsterOCR's line recogniser on the whole `Số: … /CODE` line
+(`ocr.line_reader`), what a line reading says the number is (`nlp.blanks.line_number`), and how the two readers
+decide together (`pipeline.handwritten._agreed_number`): a number is taken when they agree, never when two clean
+readings differ."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from nlp.blanks import line_number
+from ocr.handwriting import DigitReading
+from ocr.line_reader import read_line
+from pipeline.handwritten import _agreed_number
+
+from .scans import SERIF
+
+
+def line_image(text: str, size: int = 40) -> np.ndarray:
+    font = ImageFont.truetype(SERIF, size)
+    width = int(font.getlength(text)) + 40
+    image = Image.new("RGB", (width, size + 24), "white")
+    ImageDraw.Draw(image).text((20, 10), text, font=font, fill="black")
+    return np.asarray(image)[:, :, ::-1].copy()  # BGR, as the pipeline's pages are
+
+
+def test_the_line_reader_reads_a_printed_number_line():
+    reading = read_line(line_image("Số: 47/QĐ-UBND"))
+    assert reading is not None and line_number(reading.text) == "47"
+    assert len(reading.probabilities) == len(reading.text) and all(0 < p <= 1 for p in reading.probabilities)
+
+
+def test_the_line_reader_says_nothing_of_an_empty_crop():
+    assert read_line(np.zeros((2, 2, 3), np.uint8)) is None
+
+
+@pytest.mark.parametrize("reading, number", [
+    ("Số: 47 /QĐ-UBND", "47"), ("Số:154/CTPH-LĐLĐ", "154"), ("Số: 2442QĐ-ĐHAG", "2442"),
+    ("Số: 08 7CTUBND", "08"),  # the slash read as a 7
+    ("Số: 2760b/QĐ-ĐHSPHN", "2760b"),
+    # look-alikes: what follows the label is not a clean number then a code
+    ("s.6msmm", None), ("SỐ: UQ4/KH-SYTCĐN", None), ("só:09khTnm", None), ("Số: 87/1BdhkTcn", None), ("", None),
+])
+def test_the_number_a_line_reading_gives(reading, number):
+    assert line_number(reading) == number
+
+
+def digits(text: str, probs: list[float]) -> DigitReading:
+    """A digit reading whose i-th digit has probability probs[i], the rest spread over the other digits."""
+    dists = []
+    for ch, p in zip(text, probs):
+        dist = [(1 - p) / 9] * 10
+        dist[int(ch)] = p
+        dists.append(tuple(dist))
+    return DigitReading(text, float(np.prod(probs)), tuple(zip(text, probs)), (), (0, 0, 1, 1), tuple(dists))
+
+
+def test_two_readers_that_agree_are_taken_however_unsure_each_is():
+    number, confidence, agrees = _agreed_number(digits("24", [0.9, 0.57]), ("24", 0.82))
+    assert (number, agrees) == ("24", True) and confidence > 0.9
+
+
+def test_two_clean_readings_that_differ_give_no_number():
+    assert _agreed_number(digits("16636", [0.999, 0.999, 0.999, 0.93, 0.999]), ("169", 0.9)) is None
+    assert _agreed_number(digits("224", [1.0, 1.0, 0.99]), ("221", 0.58)) is None
+
+
+def test_the_digit_reader_alone_when_the_line_reads_no_clean_number():
+    assert _agreed_number(digits("666", [0.98, 0.98, 0.96]), None)[0] == "666"
+    assert _agreed_number(digits("813", [1.0, 0.5, 1.0]), None) is None  # unsure and alone: unread
+
+
+def test_an_unsure_digit_reader_takes_the_line_number_it_finds_likely():
+    # `254` at 0.6 where the first digit could be a 1: the line's `154` is taken
+    reading = digits("254", [0.62, 0.99, 0.99])
+    dist = list(reading.distributions[0])
+    dist[1], dist[2] = 0.35, 0.62
+    reading = DigitReading(reading.text, reading.confidence, reading.digits, (), reading.box,
+                           (tuple(dist),) + reading.distributions[1:])
+    assert _agreed_number(reading, ("154", 0.9))[0] == "154"
+    assert _agreed_number(reading, ("754", 0.9)) is None  # a number the ink does not support
+
+
+def _read_in_child(queue, image):
+    reading = read_line(image)
+    queue.put(reading.text if reading else None)
+
+
+def test_a_worker_forked_after_the_parent_read_a_line_reads_too():
+    """A batch's workers are forked: a child must not use (and hang on) the session its parent loaded."""
+    import multiprocessing
+
+    image = line_image("Số: 47/QĐ-UBND")
+    assert read_line(image) is not None  # the parent loads its session
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_read_in_child, args=(queue, image))
+    child.start()
+    child.join(60)
+    hung = child.is_alive()
+    if hung:
+        child.kill()
+    assert not hung and line_number(queue.get(timeout=5)) == "47"

@@ -1,0 +1,88 @@
+"""Dates and identities of references that real letters of other bodies print (issue 21): a date before the number,
+a date said once for a list, one symbol read with two dates, a decree cited with and without its year, a code with
+a doubled letter. Each form beside a look-alike that must not change; sentences written for the test."""
+
+import pytest
+
+from nlp.extract import extract
+
+HEAD = "BỘ TƯ PHÁP\nSố: 12/BTP-VP\nHà Nội, ngày 02 tháng 9 năm 2025\n"
+PROVINCE = "UBND TỈNH AN GIANG\nSỞ NỘI VỤ\nSố: 12/SNV-VP\nAn Giang, ngày 02 tháng 9 năm 2025\n"
+
+
+def refs(body: str, head: str = HEAD) -> list[tuple[str, str | None]]:
+    return [(r.symbol, r.date) for r in extract(head + body).references]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the date of a clause that tells of the making, before the number
+    ("Thực hiện chỉ đạo của Chính phủ, ngày 01/7/2025, Bộ Tư pháp đã có Công văn số 3917/BTP-BTTP gửi các bộ.",
+     [("3917/BTP-BTTP", "2025-07-01")]),
+    ("Ngày 22/11/2023, Thủ tướng Chính phủ phê duyệt Quy hoạch tại Quyết định số 1456/QĐ-TTg.",
+     [("1456/QĐ-TTg", "2023-11-22")]),
+    # look-alikes: a meeting's day, a basis of the act, another citation in between
+    ("Hội nghị ngày 01/7/2025, theo Công văn số 3917/BTP-BTTP, đã thống nhất.", [("3917/BTP-BTTP", None)]),
+    ("Ngày 05/3/2024, Sở ký hợp đồng theo Quyết định số 77/QĐ-UBND.", [("77/QĐ-UBND", None)]),
+    ("Ngày 01/7/2025, Bộ đã có Công văn số 3917/BTP-BTTP và Công văn số 40/BTP-VP gửi các bộ.",
+     [("3917/BTP-BTTP", "2025-07-01"), ("40/BTP-VP", None)]),
+])
+def test_a_date_before_the_number(body, expected):
+    assert refs(body) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Căn cứ các Quyết định số: 1743/QĐ-BGTVT, 1744/QĐ-BGTVT ngày 31/12/2024 của Bộ Giao thông vận tải;",
+     [("1743/QĐ-BGTVT", "2024-12-31"), ("1744/QĐ-BGTVT", "2024-12-31")]),
+    ("Quyết định số 406/QĐ-UBND và số 407/QĐ-UBND cùng ngày 13/12/2024", [("406/QĐ-UBND", "2024-12-13"),
+                                                                       ("407/QĐ-UBND", "2024-12-13")]),
+    # look-alikes: a symbol whose own year is another, a type name said again, another type
+    ("Căn cứ Nghị định số 15/2020/NĐ-CP, 14/2022/NĐ-CP ngày 27/01/2022 của Chính phủ;",
+     [("15/2020/NĐ-CP", None), ("14/2022/NĐ-CP", "2022-01-27")]),
+    ("Căn cứ Nghị định số 15/2020/NĐ-CP, Nghị định số 14/2022/NĐ-CP ngày 27/01/2022 của Chính phủ;",
+     [("15/2020/NĐ-CP", None), ("14/2022/NĐ-CP", "2022-01-27")]),
+    ("Căn cứ Quyết định số 12/QĐ-UBND, Kế hoạch số 13/KH-UBND ngày 27/01/2022 của UBND tỉnh;",
+     [("12/QĐ-UBND", None), ("13/KH-UBND", "2022-01-27")]),
+])
+def test_a_date_said_once_for_a_list(body, expected):
+    assert refs(body, PROVINCE) == expected
+
+
+def test_one_symbol_read_with_two_dates_one_character_apart_is_one_document():
+    body = ("Căn cứ Quyết định số 15/QĐ-UBND ngày 19/02/2021 của UBND tỉnh; theo Quyết định số 15/QĐ-UBND ngày "
+            "12/02/2021, Sở đã thực hiện. Quyết định số 15/QĐ-UBND ngày 19/02/2021 quy định rõ.")
+    (ref,) = extract(PROVINCE + body).references
+    assert (ref.symbol, ref.date, ref.mentions) == ("15/QĐ-UBND", "2021-02-19", 3)
+
+
+@pytest.mark.parametrize("body", [
+    "Kế hoạch số 58/KH-UBND ngày 10/10/2024 và Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh.",  # two years
+    "Kế hoạch số 58/KH-UBND ngày 24/01/2025 của UBND tỉnh Nghệ An và Kế hoạch số 58/KH-UBND ngày 14/01/2025 của "
+    "UBND tỉnh Quảng Ngãi.",  # two provinces
+])
+def test_the_same_symbol_of_two_years_or_two_provinces_stays_two_documents(body):
+    assert len(extract(PROVINCE + body).references) == 2
+
+
+def test_a_decree_cited_with_and_without_its_year_is_one_decree():
+    body = ("Căn cứ Nghị định số 63/2014/NĐ-CP ngày 26/6/2014 của Chính phủ; theo Nghị định 63/NĐ-CP ngày 26/06/2014 "
+            "của Chính phủ.")
+    assert refs(body, PROVINCE) == [("63/2014/NĐ-CP", "2014-06-26")]
+    other_year = body.replace("ngày 26/06/2014", "ngày 26/06/2015")  # the look-alike: another year, another decree
+    assert len(refs(other_year, PROVINCE)) == 2
+
+
+@pytest.mark.parametrize("body, symbol", [
+    ("Công văn số 3917/BTP-BTTP ngày 01/7/2025 của Bộ Tư pháp.", "3917/BTP-BTTP"),  # a code doubles T on purpose
+    ("Quyết định số 1588/QĐĐ-TTg ngày 17/12/2024 của Thủ tướng Chính phủ.", "1588/QĐ-TTg"),  # Đ printed twice
+])
+def test_a_doubled_letter_is_a_code_unless_it_is_a_doubled_d(body, symbol):
+    assert refs(body)[0][0] == symbol
+
+
+def test_the_annex_title_naming_the_letter_with_a_misread_digit_is_the_letter_itself():
+    head = "TRƯỜNG ĐẠI HỌC AN GIANG\nSố: 2442/QĐ-ĐHAG\nAn Giang, ngày 28 tháng 11 năm 2016\nQUYẾT ĐỊNH\nVề việc ban hành\n"
+    text = head + ("Căn cứ Quyết định số 2441/QĐ-ĐHAG ngày 01/11/2016 của Hiệu trưởng;\n\fQUY ĐỊNH\n(Ban hành kèm theo "
+                   "Quyết định số 4442/QĐ-ĐHAG ngày 28 tháng 11 năm 2016 của Hiệu trưởng)")
+    extraction = extract(text)
+    assert [r.symbol for r in extraction.references] == ["2441/QĐ-ĐHAG"]  # the cited one, one digit off, stays
+    assert "4442/QĐ-ĐHAG" in [m.symbol for m in extraction.self_mentions]
