@@ -389,8 +389,9 @@ def _validity_label(v: dict | None) -> str | None:
 
 def _not_in_force_label(mark: dict) -> str:
     """A citation of a document no longer in force on the citing letter's date."""
-    return _("%(cited)s was no longer in force on %(day)s") % {"cited": mark["cited"], "day": _day(mark["on"])} \
-        + ": " + _ended(mark["event"], mark["by"], mark["from"], mark.get("chain") or [])
+    from .archive.validity import describe
+
+    return describe(mark, _, _day)
 
 
 def print_texts(question: str, hits: list[dict], as_json: bool) -> None:
@@ -457,12 +458,15 @@ def print_answer(result) -> None:
                     where = f"{r['source']}" + (" " + _("page %(n)s") % {"n": r["page"]} if r["page"] else "")
                     more = len(r.get("mentions") or []) - 1
                     where += "\n" + _("(+%(n)s more)") % {"n": more} if more > 0 else ""
+                where = escape(where)
+                if r.get("uncertain"):  # read from uncertain OCR: to be checked on the page
+                    where += "\n[yellow]" + escape(_("uncertain OCR reading")) + "[/]"
                 document = escape(f"{r['type'] or ''} {r['symbol']} {_day(r['date'])}{depth}")
                 if r.get("not_in_force"):  # the citation is of a document no longer in force on the letter's date
                     document += f"\n[red]⚠ {escape(_not_in_force_label(r['not_in_force']))}[/]"
                 table.add_row(document,
                               escape(", ".join(_relation(x) for x in (r.get("relations") or [r["relation"]]))) + kind,
-                              escape(where), escape(r["snippet"] or ""))
+                              where, escape(r["snippet"] or ""))
             out.print(table)
     if result.limit is not None or result.offset:
         out.print(_("rows %(first)s–%(last)s of %(total)s") % {

@@ -8,6 +8,7 @@ docs/serve.png (the README's images):
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -633,5 +634,59 @@ def test_the_letter_resting_on_a_replaced_law_in_both_languages(browser, checked
         if lang == "vi":
             page.goto(base + "check?lang=vi")
             page.screenshot(path=str(shots / "serve-check.png"))
+        watched.assert_clean()
+        page.context.close()
+
+
+LAW_QUESTION = "văn bản nào căn cứ Luật Tổ chức chính quyền địa phương"
+
+
+@pytest.mark.parametrize("locale", ["vi-VN", "en-US"])
+def test_the_answer_taken_away_and_printed(browser, checked, shots, locale):
+    """The search page's answer: the row citing a law no longer in force marked; its CSV (with a byte-order mark)
+    and xlsx downloaded in the page's language; printed, the page keeps each sentence, file, page and validity and
+    drops the search bar and the links."""
+    import openpyxl
+    import pypdfium2
+
+    lang = "vi" if locale.startswith("vi") else "en"
+    with serving(checked) as base:
+        watched = open_page(browser, allowed=base, locale=locale)
+        page = watched.page
+        page.goto(base + "?q=" + quote(LAW_QUESTION))
+        assert page.evaluate("document.documentElement.lang") == lang
+        row = page.locator("li.stale", has_text="1234/UBND-NV")
+        assert row.count() == 1 and "10/09/2025" in row.inner_text() and "72/2025/QH15" in row.inner_text()
+        status = page.locator("article.match p.validity").all_inner_texts()  # the law's own, then its replacer's
+        assert len(status) == 2 and "65/2025/QH15" in status[0] and "01/03/2025" in status[0]
+        assert status[0].startswith("Tình trạng hiệu lực: hết hiệu lực" if lang == "vi" else "Validity: no longer in force")
+        assert status[1].endswith("còn hiệu lực" if lang == "vi" else "in force")
+        if lang == "vi":  # (in English "cited only, not in the archive" is the sentence, not a code word)
+            _no_code_words(page)
+        assert "based_on" not in page.inner_text("body")
+        files = {}
+        for name, text in (("csv", "CSV"), ("xlsx", "xlsx")):
+            with page.expect_download() as info:
+                page.locator("a.export", has_text=text).click()
+            files[name] = Path(info.value.path()).read_bytes()
+        assert files["csv"].startswith(b"\xef\xbb\xbf")
+        header = files["csv"].decode("utf-8-sig").splitlines()[0]
+        assert header.startswith("văn bản được hỏi,chiều" if lang == "vi" else "asked about,direction")
+        sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"])).active
+        cells = [[c.value for c in r] for r in sheet.iter_rows()]
+        assert any("1234/UBND-NV" in (r[2] or "") and "72/2025/QH15" in (r[8] or "") for r in cells)
+
+        page.emulate_media(media="print")
+        assert page.locator("header.bar").is_hidden() and page.locator("p.export").is_hidden()
+        assert row.locator("span.ended").is_visible() and row.locator("span.src").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.screenshot(path=str(shots / f"serve-answer-print-{lang}.png"), full_page=True)
+        printed = pypdfium2.PdfDocument(page.pdf(format="A4"))
+        text = " ".join(" ".join(p.get_textpage().get_text_range().split()) for p in printed)
+        for needle in ("1234/UBND-NV", "10/09/2025", "65/2025/QH15", "72/2025/QH15", "1234-UBND-NV-quangngai.txt",
+                       "Căn cứ Luật Tổ chức chính quyền địa phương"):
+            assert needle in text, needle
+        assert ("hết hiệu lực" in text) if lang == "vi" else ("no longer in force" in text)
+        assert "vanban.xlsx" not in text and ("Tải kết quả" not in text and "Take this answer" not in text)
         watched.assert_clean()
         page.context.close()

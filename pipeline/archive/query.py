@@ -22,7 +22,7 @@ from nlp.named_laws import law_symbol
 from nlp.references import SYMBOL, _parse_symbol, strongest
 from nlp.text import fold, fold_lower, slug
 
-from . import question, validity
+from . import question, uncertain, validity
 
 
 @dataclass(frozen=True)
@@ -371,4 +371,5 @@ def answer(conn: sqlite3.Connection, query: str, *, depth: int = 1, limit: int |
     result.limit = limit
     result.results = rows[result.offset:] if limit is None else rows[result.offset : result.offset + max(0, limit)]
     validity.annotate(conn, result.matches, result.results)  # status, and citations of documents no longer in force
+    uncertain.annotate(conn, result.results)  # rows read from uncertain OCR
     return result

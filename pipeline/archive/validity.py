@@ -79,3 +79,12 @@ def annotate(conn: sqlite3.Connection, matches: list[dict[str, Any]], rows: list
         day, symbol = citing.get("date"), cited.get("symbol")
         row["not_in_force"] = ended_on(status(symbol, day), symbol, day) \
             if symbol and day and len(day) == 10 else None
+
+
+def describe(mark: dict[str, Any], gettext: Callable[[str], str], day: Callable[[str], str]) -> str:
+    """A row's `not_in_force` in the reader's language: `77/2015/QH13 was no longer in force on 10/09/2025:
+    replaced by 65/2025/QH15 (from 01/03/2025) → 72/2025/QH15 (from 16/06/2025)`."""
+    steps = mark.get("chain") or [{"by": mark["by"], "from": mark["from"]}]
+    by, since = gettext("by"), gettext("from")
+    return (gettext("%(cited)s was no longer in force on %(day)s") % {"cited": mark["cited"], "day": day(mark["on"])}
+            + f": {gettext(mark['event'])} {by} " + " → ".join(f"{s['by']} ({since} {day(s['from'])})" for s in steps))

@@ -33,7 +33,7 @@ from starlette.routing import Route
 from ..archive import check
 from ..exports import graph_html
 from ..process import VanbanError
-from . import access, api, i18n, images
+from . import access, api, i18n, images, takeaway
 from .document import document_view
 from .headers import GRAPH_POLICY, secure
 from .reader import Archive
@@ -213,6 +213,7 @@ def _routes(archive: Archive) -> Starlette:
         Route("/evidence", evidence_page),
         *images.routes(archive),
         *api.routes(archive),
+        *takeaway.routes(archive, request_lang),
         Route("/static/vanban.css", stylesheet),
         Route("/static/web.css", web_stylesheet),
         Route("/favicon.ico", lambda request: Response(status_code=204)),

@@ -66,6 +66,7 @@ def edge_view(row: dict[str, Any], cited_symbol: str | None, evidence: str | Non
         "source": row["source"], "source_href": source_href(row["source"]), "evidence": evidence,
         "by_name": row.get("resolved_from") == "name",  # a law cited by name, its number from the law table
         "law": row.get("title") if row.get("type") in LAW_KINDS else None,
+        "uncertain": row.get("uncertain") or [],  # read from uncertain OCR (pipeline.archive.uncertain)
     }
 
 
