@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import exports, stages, workers as worker_pool
-from .archive import store
+from .archive import paths as doc_paths, store
 from .archive.ingest import store_record
 from .limits import DEFAULT as DEFAULT_LIMITS, Limits, apply as apply_limits
 from .process import SUPPORTED_SUFFIXES, DocumentRecord, VanbanError, file_digest, process_path
@@ -52,6 +52,9 @@ class RunSummary:
     export_failures: dict[str, str] = field(default_factory=dict)
     export_warnings: list[str] = field(default_factory=list)
     stale_exports: list[str] = field(default_factory=list)  # not refreshed (a large archive): `vanban export`
+    relinked: int = 0  # paths given to a document the archive held already (a renamed or moved file, a copy)
+    missing: list[str] = field(default_factory=list)  # files of the folders no longer there (kept until --prune)
+    pruned: bool = False  # `missing` removed from the archive (`run --prune`)
     timings: dict[str, float] = field(default_factory=dict)
     stages: dict[str, dict[str, float]] = field(default_factory=dict)  # seconds, peak MB, files: `run --profile`
 
@@ -136,20 +139,83 @@ def _not_regular(path: Path) -> str | None:
     return f"{kind}, not a regular file"
 
 
-def _unchanged(conn, path: Path, source: str) -> tuple[bool, str | None, int | None]:
-    """Is the stored record of `source` from this very content? (size+mtime first, the hash when they differ)."""
-    row = conn.execute("SELECT sha256, size, mtime, status FROM documents WHERE source = ?", (source,)).fetchone()
+def _content(conn, path: Path, source: str, force: bool) -> tuple[str | None, int | None, float | None]:
+    """(sha256, size, mtime) of a file: the stored hash when size and mtime are those stored for this path."""
     try:
-        stat = path.stat()
+        info = path.stat()
     except OSError:
-        return False, None, None
-    if row and row["size"] == stat.st_size and row["mtime"] == stat.st_mtime and row["sha256"]:
-        return True, row["sha256"], stat.st_size
+        return None, None, None
+    known = None if force else doc_paths.known(conn, source)
+    if known and known.sha256 and known.size == info.st_size and known.mtime == info.st_mtime:
+        return known.sha256, info.st_size, info.st_mtime
     try:
         sha, size = file_digest(path)
     except OSError:
-        return False, None, None
-    return bool(row and row["sha256"] == sha), sha, size
+        return None, None, None
+    return sha, size, info.st_mtime
+
+
+_File = tuple[Path, str, "str | None", "int | None", "float | None"]  # path, source, sha256, size, mtime
+
+
+@dataclass
+class _Plan:
+    todo: list[tuple[Path, str]] = field(default_factory=list)
+    targets: dict[str, int] = field(default_factory=dict)  # a file read again into the document it replaces
+    paths: dict[str, list[_File]] = field(default_factory=dict)  # every path of a file read, attached once stored
+    known: list[tuple[str, int]] = field(default_factory=list)  # (source, document) not read: content stored
+    relinked: int = 0
+
+
+def _plan(conn, items: list[tuple[Path, str]], force: bool) -> _Plan:
+    """Files grouped by content (the document is its content). A content the archive holds is not read again
+    (unless `force`, then once), its paths attached to its document: a renamed file keeps its document, a copy adds
+    a path. A new content is read once, from its first path: into the document of that path when the file was
+    edited there (no other path still holds the old content), or as a new document."""
+    groups: dict[str, list[_File]] = {}
+    for path, source in items:
+        sha, size, mtime = _content(conn, path, source, force)
+        groups.setdefault(sha or "\0" + source, []).append((path, source, sha, size, mtime))
+    plan = _Plan()
+    touched: dict[int, str | None] = {}
+    fresh = []
+    for files in groups.values():
+        doc = doc_paths.by_content(conn, files[0][2])
+        if doc is None:
+            fresh.append(files)
+            continue
+        sources = [f[1] for f in files]
+        for path, source, _sha, size, mtime in files:
+            known = doc_paths.known(conn, source)
+            if known is not None and (known.document_id, known.size, known.mtime) == (doc, size, mtime):
+                continue  # unchanged: nothing to write
+            plan.relinked += known is None or known.document_id != doc
+            before = doc_paths.attach(conn, doc, source, path, size, mtime)
+            if before is not None:
+                touched.setdefault(before, None)
+        shown_by = conn.execute("SELECT source FROM documents WHERE id = ?", (doc,)).fetchone()[0]
+        touched[doc] = None if shown_by in sources else sources[0]
+        if force:
+            plan.todo.append(files[0][:2])
+            plan.targets[files[0][1]] = doc
+            plan.paths[files[0][1]] = files
+            plan.known += [(f[1], doc) for f in files[1:]]
+        else:
+            plan.known += [(source, doc) for source in sources]
+    for doc, prefer in touched.items():
+        doc_paths.tidy(conn, doc, prefer)
+    for files in fresh:
+        path, source = files[0][:2]
+        known = doc_paths.known(conn, source)
+        if known is not None:
+            holding_old = {f[1] for f in groups.get(known.sha256 or "", [])}
+            others = {row[0] for row in conn.execute("SELECT source FROM document_paths WHERE document_id = ?",
+                                                     (known.document_id,))}
+            if not holding_old & others:
+                plan.targets[source] = known.document_id  # edited in place: its document, read again
+        plan.todo.append((path, source))
+        plan.paths[source] = files
+    return plan
 
 
 def _work(item: tuple[str, str, bool]) -> DocumentRecord:
@@ -237,6 +303,7 @@ def run(
     on_done: Callable[[DocumentRecord | None, str], None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     follow_symlinks: bool = False,
+    prune: bool = False,
     export_options: exports.ExportOptions = exports.ExportOptions(),
 ) -> RunSummary:
     force = force or force_ocr  # OCR'ing anew what was read from text layers means processing it again
@@ -252,21 +319,22 @@ def run(
     apply_limits(limits)  # here, so that workers started by fork have them from the start
     items = collect(paths, follow_symlinks, summary.ignored)
     summary.files = len(items)
-    todo: list[tuple[Path, str]] = []
-    for path, source in items:
-        unchanged, _sha, _size = (False, None, None) if force else _unchanged(conn, path, source)
-        if unchanged:
-            summary.skipped += 1
-            row = conn.execute("SELECT status, stage, error FROM documents WHERE source = ?", (source,)).fetchone()
+    try:
+        plan = _plan(conn, items, force)
+    except sqlite3.OperationalError as exc:
+        raise VanbanError("store", f"{out / store.DB_NAME}: cannot write the archive ({exc})") from None
+    todo, summary.relinked = plan.todo, plan.relinked
+    for source, doc in plan.known:
+        summary.skipped += 1
+        row = conn.execute("SELECT status, stage, error FROM documents WHERE id = ?", (doc,)).fetchone()
+        if row is not None:
             if row["status"] == "failed":
                 summary.failed += 1
                 summary.failures.append({"source": source, "stage": row["stage"], "error": row["error"]})
             else:
                 summary.ok += 1
-            if on_done:
-                on_done(None, source)
-            continue
-        todo.append((path, source))
+        if on_done:
+            on_done(None, source)
     if on_start:
         on_start(len(todo))
     summary.timings["scan"] = round(time.perf_counter() - t0, 3)
@@ -275,9 +343,13 @@ def run(
         stages.add(summary.stages, record.stages)
         try:  # one transaction per document: a store that cannot be written loses nothing already stored
             with stages.stage("store", summary.stages):
-                store_record(conn, record)
+                doc_id = store_record(conn, record, plan.targets.get(record.source))
+                for file, source, _sha, size, mtime in plan.paths.get(record.source, []):
+                    before = doc_paths.attach(conn, doc_id, source, file, size, mtime)
+                    if before is not None:
+                        doc_paths.tidy(conn, before)
             if record.status == "ok":
-                conn.execute("UPDATE documents SET mtime = ? WHERE source = ?", (_mtime(path), record.source))
+                conn.execute("UPDATE documents SET mtime = ? WHERE id = ?", (_mtime(path), doc_id))
         except sqlite3.OperationalError as exc:
             raise VanbanError("store", f"{out / store.DB_NAME}: cannot write the archive ({exc}); what was "
                                        f"stored before {record.source} is kept") from None
@@ -299,14 +371,23 @@ def run(
     except KeyboardInterrupt:
         summary.interrupted = True  # what is stored stays stored; a rerun picks up the rest
     summary.timings["process"] = round(time.perf_counter() - t1, 3)
+    if not summary.interrupted:  # the files of the folders no longer there: listed, removed with --prune
+        present = {source for _, source in items} | {skipped["source"] for skipped in summary.ignored}
+        try:
+            summary.missing = doc_paths.settle(conn, paths, present, prune)
+        except sqlite3.OperationalError as exc:
+            raise VanbanError("store", f"{out / store.DB_NAME}: cannot write the archive ({exc}); every file "
+                                       "read is stored") from None
+        summary.pruned = prune and bool(summary.missing)
     if summary.pages and summary.timings["process"]:
         summary.pages_per_minute = round(summary.pages / summary.timings["process"] * 60, 1)
 
     t2 = time.perf_counter()
     missing = [name for name, (file, _, _) in exports.EXPORTS.items() if not (out / file).exists()]
-    if summary.processed or missing or exports_mode == "all":
+    changed = summary.processed or summary.relinked or summary.pruned
+    if changed or missing or exports_mode == "all":
         names, summary.stale_exports = exports_to_write(conn, exports_mode)
-        if not summary.processed and exports_mode != "all":
+        if not changed and exports_mode != "all":
             names = [name for name in names if name in missing]  # nothing changed: only what is not there yet
         with stages.stage("exports", summary.stages):
             report = exports.export_all(conn, out, names, export_options)

@@ -299,9 +299,9 @@ def run_command(
     )
     if summary.missing:
         names = ", ".join(shown(name) for name in summary.missing[:10]) + (", …" if len(summary.missing) > 10 else "")
-        sys.stdout.write(f"{len(summary.missing)} files removed from the archive, no longer in the folder: {names}\n"
-                         if summary.pruned else f"{len(summary.missing)} files no longer in the folder: {names} "
-                                                "(vanban run --prune removes them)\n")
+        files = f"{len(summary.missing)} file" + ("s" if len(summary.missing) > 1 else "")
+        sys.stdout.write(f"{files} removed from the archive, no longer in the folder: {names}\n" if summary.pruned
+                         else f"{files} no longer in the folder: {names} (vanban run --prune removes them)\n")
     for skipped in summary.ignored:
         sys.stderr.write(f"skipped: {shown(skipped['source'])}: {shown(skipped['reason'])}\n")
     for failure in summary.failures:

@@ -193,8 +193,10 @@ def test_the_input_folder_is_the_boundary(tmp_path):
     assert [line for line in lines if line.startswith("failed:")] == [
         line for line in lines if "bad\\nfailed: forged.txt" in line and line.startswith("failed:")]
     assert not any(line.startswith("failed: forged.txt") for line in lines)
-    sources = [row["source"] for row in csv.DictReader((out / "documents.csv").open(encoding="utf-8-sig"))]
-    assert not any(s.endswith("outside.txt") for s in sources) and any(s.endswith("inside.txt") for s in sources)
+    rows = list(csv.DictReader((out / "documents.csv").open(encoding="utf-8-sig")))
+    paths = [path for row in rows for path in row["paths"].split("; ")]
+    assert not any(s.endswith("outside.txt") for s in paths) and any(s.endswith("inside.txt") for s in paths)
+    assert len(rows) == 2  # the link inside is the letter's second path, not a second document
     followed = vanban("run", str(folder), "--out", str(out), "--follow-symlinks", timeout=60)
     sources = [row["source"] for row in csv.DictReader((out / "documents.csv").open(encoding="utf-8-sig"))]
     assert any(s.endswith("outside.txt") for s in sources), followed.stderr

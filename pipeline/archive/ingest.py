@@ -15,8 +15,9 @@ from .resolve import resolve, unnumbered_node
 from ..process import DocumentRecord, registration
 
 
-def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
-    """Store (or replace) one file's record; returns the document id. One transaction: all or nothing."""
+def store_record(conn: sqlite3.Connection, record: DocumentRecord, document_id: int | None = None) -> int:
+    """Store (or replace) one file's record (or document `document_id`'s, whatever path shows it); returns the
+    document id. One transaction: all or nothing."""
     with store.transaction(conn):
         fields: dict[str, object] = {
             "source": record.source,
@@ -48,7 +49,7 @@ def store_record(conn: sqlite3.Connection, record: DocumentRecord) -> int:
                 subject=h.subject, recipients=list(h.recipients),
                 signer={"authority": h.signer_authority, "title": h.signer_title, "name": h.signer_name},
             )
-        doc_id = store.upsert_document(conn, fields)
+        doc_id = store.upsert_document(conn, fields, document_id)
         touched = store.clear_evidence(conn, doc_id)
         if record.extraction is not None:
             _store_graph(conn, doc_id, record)

@@ -139,6 +139,18 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX IF NOT EXISTS nodes_document ON nodes(document_id);
     """,
+    # 10: a document is its content, found at one path or more (a renamed file, two copies): one row a path
+    """
+    CREATE TABLE IF NOT EXISTS document_paths (
+        source TEXT PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        path TEXT, size INTEGER, mtime REAL, seen_at TEXT
+    );
+    CREATE INDEX IF NOT EXISTS document_paths_document ON document_paths(document_id);
+    CREATE INDEX IF NOT EXISTS documents_sha256 ON documents(sha256);
+    INSERT OR IGNORE INTO document_paths(source, document_id, path, size, mtime)
+        SELECT source, id, path, size, mtime FROM documents;
+    """,
 ]
 
 
@@ -258,11 +270,17 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def upsert_document(conn: sqlite3.Connection, fields: dict[str, Any]) -> int:
-    """Insert or replace the row of one source file (inside the caller's transaction); returns its id."""
+def upsert_document(conn: sqlite3.Connection, fields: dict[str, Any], document_id: int | None = None) -> int:
+    """Insert or replace the row of one source file (inside the caller's transaction); returns its id. With
+    `document_id`, that document is replaced, whatever path it is shown by (a file read again under another name);
+    a new document gets its path in `document_paths`."""
     fields = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, tuple)) else v)
               for k, v in fields.items()}
-    existing = conn.execute("SELECT id FROM documents WHERE source = ?", (fields["source"],)).fetchone()
+    if document_id is not None and conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone():
+        existing = {"id": document_id}
+        fields = {k: v for k, v in fields.items() if k not in ("source", "path")}
+    else:
+        existing = conn.execute("SELECT id FROM documents WHERE source = ?", (fields["source"],)).fetchone()
     columns = list(fields)
     if existing:
         doc_id = existing["id"]
@@ -273,6 +291,8 @@ def upsert_document(conn: sqlite3.Connection, fields: dict[str, Any]) -> int:
         cursor = conn.execute(f"INSERT INTO documents({', '.join(columns)}) VALUES({placeholders})",
                               list(fields.values()))
         doc_id = int(cursor.lastrowid or 0)
+        conn.execute("INSERT OR IGNORE INTO document_paths(source, document_id, path, size) VALUES(?,?,?,?)",
+                     (fields["source"], doc_id, fields.get("path"), fields.get("size")))
     conn.execute("DELETE FROM document_text WHERE rowid = ?", (doc_id,))
     if fields.get("text"):
         # both readings are searchable: a query finds the letter whether it matches the OCR's words or the restored

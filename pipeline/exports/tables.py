@@ -19,7 +19,7 @@ import pandas as pd
 from .graph_files import Sanitizer
 
 DOCUMENT_COLUMNS = ["source", "id", "symbol", "type", "date", "issuer", "subject", "pages", "status", "date_partial",
-                    "place", "province", "error"]
+                    "place", "province", "error", "paths"]
 REFERENCE_COLUMNS = ["source", "citing_id", "citing_symbol", "cited_id", "cited_symbol", "cited_type", "cited_date",
                      "relation", "mentions", "confidence", "snippet", "kind", "page", "resolved_from"]
 ERROR_COLUMNS = ["source", "stage", "error", "detail"]
@@ -29,8 +29,9 @@ NODE_COLUMNS = ["id", "symbol", "type", "date", "issuer", "province", "title", "
 
 DOCUMENTS_SQL = (
     "SELECT source, node_id AS id, symbol, type, date, issuer, subject, pages, status, date_partial, place, "
-    "province, error FROM documents ORDER BY source"
-)
+    "province, error, (SELECT group_concat(source, '; ') FROM (SELECT source FROM document_paths p "
+    "WHERE p.document_id = documents.id ORDER BY source)) AS paths FROM documents ORDER BY source"
+)  # `paths`: every path the document's content is found at (a copy, a link), `source` the one it is shown by
 REFERENCES_SQL = (
     "SELECT d.source, e.source_id AS citing_id, s.symbol AS citing_symbol, e.target_id AS cited_id, "
     "t.symbol AS cited_symbol, t.type AS cited_type, t.date AS cited_date, e.relation, e.mentions, "
@@ -95,7 +96,7 @@ COLUMNS_VI = {
     "id": "mã", "symbol": "số ký hiệu", "type": "loại văn bản", "date": "ngày ban hành", "issuer": "cơ quan ban hành",
     "province": "tỉnh/thành", "title": "trích yếu", "stub": "chỉ được trích dẫn", "ambiguous": "chưa rõ văn bản",
     "cited_by": "số văn bản trích dẫn", "file": "tệp", "source": "tệp", "subject": "trích yếu", "pages": "số trang",
-    "status": "trạng thái", "date_partial": "ngày không đầy đủ", "place": "địa danh", "error": "lỗi",
+    "status": "trạng thái", "paths": "các đường dẫn", "date_partial": "ngày không đầy đủ", "place": "địa danh", "error": "lỗi",
     "citing_id": "mã văn bản trích dẫn", "citing_symbol": "số ký hiệu văn bản trích dẫn",
     "cited_id": "mã văn bản được trích dẫn", "cited_symbol": "số ký hiệu văn bản được trích dẫn",
     "cited_type": "loại văn bản được trích dẫn", "cited_date": "ngày văn bản được trích dẫn", "relation": "quan hệ",
