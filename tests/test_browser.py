@@ -690,3 +690,43 @@ def test_the_answer_taken_away_and_printed(browser, checked, shots, locale):
         assert "vanban.xlsx" not in text and ("Tải kết quả" not in text and "Take this answer" not in text)
         watched.assert_clean()
         page.context.close()
+
+
+@pytest.mark.parametrize("locale", ["vi-VN", "en-US"])
+def test_the_document_page_pages_and_filters_its_groups(browser, checked, shots, locale):
+    """57-NQ/TW's groups five rows a page: the next page follows in the group, keeps the filters and the language;
+    the issuer filter keeps that issuer's documents only."""
+    lang = "vi" if locale.startswith("vi") else "en"
+    with serving(checked) as base:
+        watched = open_page(browser, allowed=base, locale=locale)
+        page = watched.page
+        page.goto(base + f"doc/{NQ_57}?per=5")
+        group = page.locator("section#group-cited_by-implements")
+        first = group.locator("li a.sym").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        nav = group.locator("nav.pages")
+        assert len(first) == 5 and ("dòng 1–5 trên" if lang == "vi" else "rows 1–5 of") in nav.inner_text()
+        nav.locator("a[rel=next]").click()
+        page.wait_for_url(re.compile(r"page=2"))
+        group = page.locator("section#group-cited_by-implements")
+        second = group.locator("li a.sym").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        assert second and not set(second) & set(first) and "per=5" in page.url
+        assert page.evaluate("document.documentElement.lang") == lang
+        assert group.locator("nav.pages a[rel=prev]").count() == 1
+        page.screenshot(path=str(shots / f"serve-groups-page-2-{lang}.png"))
+        options = page.locator("select[name=issuer] option").all_inner_texts()
+        assert options[0] == ("mọi cơ quan ban hành" if lang == "vi" else "all issuers") and len(options) > 3
+        issuer = "Ủy ban nhân dân tỉnh Nghệ An"
+        page.select_option("select[name=issuer]", issuer)
+        page.locator("form.filters button").click()
+        page.wait_for_url(re.compile(r"issuer="))
+        rows = page.locator("section.group li a.sym").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        with closing(store.connect(checked, readonly=True)) as conn:
+            expected = {doc_id for (doc_id,) in conn.execute(
+                "SELECT DISTINCT n.id FROM edges e JOIN nodes n ON n.id = e.source_id WHERE e.target_id = ? "
+                "AND n.issuer = ? UNION SELECT DISTINCT n.id FROM edges e JOIN nodes n ON n.id = e.target_id "
+                "WHERE e.source_id = ? AND n.issuer = ?", (NQ_57, issuer, NQ_57, issuer))}
+        assert {r.removeprefix("/doc/") for r in rows} == expected and expected
+        if lang == "vi":
+            _no_code_words(page)
+        watched.assert_clean()
+        page.context.close()

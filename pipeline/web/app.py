@@ -132,7 +132,8 @@ def _routes(archive: Archive) -> Starlette:
     def document_page(request: Request) -> Response:
         with archive.connect() as conn:
             params = request.query_params
-            filters = {k: params.get(k, "")[:40] for k in ("relation", "type", "from", "to", "all") if params.get(k)}
+            filters = {k: params.get(k, "")[:200] for k in ("relation", "type", "issuer", "from", "to", "all", "group",
+                                                             "page", "per") if params.get(k)}
             view = document_view(conn, request.path_params["node_id"], params.get("view", "restored"), statuses(),
                                  filters)
         if view is None:

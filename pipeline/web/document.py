@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from typing import Any
+from urllib.parse import urlencode
 
 from ..archive.query import neighbours
 from .i18n import ORDER
 from .search import doc_href, edge_view, ended_on, evidence_href, node_view
 
-GROUP_ROWS = 100  # rows shown per group before "show all"
+GROUP_ROWS = 50  # rows per page of a group (`per` asks for 5 to 500)
+PAGING = ("group", "page", "all")  # the paging parameters; the others are filters kept from page to page
 
 
 def N_(message: str) -> str:
@@ -167,13 +169,13 @@ def document_view(conn: sqlite3.Connection, node_id: str, view: str = "restored"
     restored = bool(document is not None and document["restored_text"])
     view = "raw" if view == "raw" or not restored else "restored"
     filters = filters or {}
-    groups, types = relation_groups(conn, node, status, filters)
+    groups, types, issuers = relation_groups(conn, node, status, filters, view if restored else "restored")
     return {
         "node": node_view(node), "document": document, "candidates": candidates, "view": view, "restored": restored,
         "file_state": state, "variants": _variants(variants(conn, node_id)),
         "pages": page_views(conn, document, view, image_ok=state == "ok") if document else [],
         "facts": _facts(node, document), "validity": _validity(node, status),
-        "groups": groups, "types": types, "filters": filters,
+        "groups": groups, "types": types, "issuers": issuers, "filters": filters,
         "stale": [row for g in groups if g["direction"] == "cites" and g["relation"] == "based_on"
                   for row in g["rows"] if row["ended"]],
     }
@@ -202,14 +204,47 @@ def _one_per_document(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-def relation_groups(conn: sqlite3.Connection, node: sqlite3.Row, status: Any,
-                    filters: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
+def _number(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(high, int(value))) if value else default
+    except ValueError:
+        return default
+
+
+def _href(filters: dict[str, str], view: str, key: str, **paging: Any) -> str:
+    """The page with the same filters (and text view), another page of group `key`."""
+    kept = [(k, v) for k, v in filters.items() if k not in PAGING and v]
+    if view == "raw":
+        kept.insert(0, ("view", "raw"))
+    return "?" + urlencode([*kept, *[(k, v) for k, v in paging.items()]]) + f"#group-{key}"
+
+
+def paged(found: list[dict[str, Any]], filters: dict[str, str], key: str, view: str = "restored") -> dict[str, Any]:
+    """One page of a group's rows: `page` of the group named `group` (the first page of the others), `per` rows
+    a page, every row with `all`; with the links to the pages before and after and to all of them."""
+    per = _number(filters.get("per"), GROUP_ROWS, 5, 500)
+    pages = max(1, -(-len(found) // per))
+    if filters.get("all") and filters.get("group", key) == key:
+        return {"rows": found, "page": 1, "pages": 1, "first": 1, "prev_href": None, "next_href": None,
+                "all_href": None}
+    page = _number(filters.get("page"), 1, 1, pages) if filters.get("group") == key else 1
+    start = (page - 1) * per
+    return {"rows": found[start : start + per], "page": page, "pages": pages, "first": start + 1,
+            "prev_href": _href(filters, view, key, group=key, page=page - 1) if page > 1 else None,
+            "next_href": _href(filters, view, key, group=key, page=page + 1) if page < pages else None,
+            "all_href": _href(filters, view, key, group=key, all=1) if pages > 1 else None}
+
+
+def relation_groups(conn: sqlite3.Connection, node: sqlite3.Row, status: Any, filters: dict[str, str],
+                    view: str = "restored") -> tuple[list[dict[str, Any]], list[str], list[str]]:
     """The document's relations both ways, grouped as a legal portal groups them (văn bản căn cứ, văn bản được
-    căn cứ, thực hiện, …), newest first, filtered by relation, type and date; and the types present (the filter)."""
-    groups, types = [], set()
+    căn cứ, thực hiện, …), newest first, filtered by relation, type, issuer and date, each group paged; and the
+    types and issuers present (the filters' choices)."""
+    groups, types, issuers = [], set(), set()
     for direction in ("cites", "cited_by"):
         rows = _one_per_document(neighbours(conn, node["id"], direction))
         types.update(r["type"] for r in rows if r["type"])
+        issuers.update(r["issuer"] for r in rows if r.get("issuer"))
         rows = [r for r in rows if _kept(r, filters)]
         by_relation: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
@@ -218,22 +253,25 @@ def relation_groups(conn: sqlite3.Connection, node: sqlite3.Row, status: Any,
             found = sorted(by_relation.get(relation, []), key=lambda r: (r["date"] or "", r["id"]), reverse=True)
             if not found:
                 continue
-            shown = found if filters.get("all") else found[:GROUP_ROWS]
+            key = f"{direction}-{relation}"
+            page = paged(found, filters, key, view)
             if direction == "cites":  # each cited document on this document's date
                 ended = lambda r: ended_on(status, r["symbol"], node["date"])  # noqa: E731
             else:  # this document on each citing letter's date
                 ended = lambda r: ended_on(status, node["symbol"], r["date"])  # noqa: E731
             marked = (lambda r: r["symbol"]) if direction == "cites" else (lambda r: node["symbol"])
-            groups.append({"direction": direction, "relation": relation, "total": len(found),
+            groups.append({**page, "direction": direction, "relation": relation, "key": key, "total": len(found),
                            "rows": [{**edge_view(r, marked(r), evidence_href(conn, r), ended(r)), "also": r["also"]}
-                                    for r in shown]})
-    return groups, sorted(types)
+                                    for r in page["rows"]]})
+    return groups, sorted(types), sorted(issuers)
 
 
 def _kept(row: dict[str, Any], filters: dict[str, str]) -> bool:
     if filters.get("relation") and (row["relation"] or "cites") != filters["relation"]:
         return False
     if filters.get("type") and row["type"] != filters["type"]:
+        return False
+    if filters.get("issuer") and row.get("issuer") != filters["issuer"]:
         return False
     day = row["date"] or ""
     if filters.get("from") and (not day or day < filters["from"]):
