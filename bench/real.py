@@ -303,10 +303,11 @@ def report(results: list[FileResult]) -> None:
               "scanned images": [r for r in results if r.kind == "scan_image"],
               "number and day handwritten": [r for r in results if r.handwritten]}
     print("File names hidden (each file read as scanNNNN.pdf); 'name given' is the own symbol when the reader is "
-          "also given the file's real name. 'wrong' counts own symbols taken with a wrong number (a '?' is not wrong).")
+          "also given the file's real name. 'wrong' counts own symbols taken with a wrong number (a '?' is not wrong), and own dates taken wrong (none is not wrong).")
     print()
-    print("| files | documents | references | P | R | F1 | symbol-only F1 | own symbol | wrong | name given | own date |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| files | documents | references | P | R | F1 | symbol-only F1 | own symbol | wrong | name given | own date | "
+          "wrong |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, rows in groups.items():
         if not rows:
             continue
@@ -321,8 +322,9 @@ def report(results: list[FileResult]) -> None:
         named_ok = sum(symbol_key(r.own_symbol[0]) == symbol_key(r.own_symbol_named) for r in own)
         dated = [r for r in rows if r.own_date[0]]
         date_ok = sum(r.own_date[0] == r.own_date[1] for r in dated)
+        date_wrong = sum(bool(r.own_date[1]) and r.own_date[0] != r.own_date[1] for r in dated)
         print(f"| {label} | {len(rows)} | {tp + fn} | {p:.3f} | {r_:.3f} | {f1:.3f} | {prf(stp, sfp, sfn)[2]:.3f} | "
-              f"{own_ok} of {len(own)} | {wrong} | {named_ok} of {len(own)} | {date_ok} of {len(dated)} |")
+              f"{own_ok} of {len(own)} | {wrong} | {named_ok} of {len(own)} | {date_ok} of {len(dated)} | {date_wrong} |")
     truth = sum(len(r.named_truth) for r in results)
     if truth:
         found = sum(len(r.named_truth & r.all_got) for r in results)

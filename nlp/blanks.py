@@ -125,3 +125,14 @@ def line_number(reading: str) -> str | None:
     """The number a line reader read on the header's `Số: … /CODE` line, when the line reads cleanly, else None."""
     found = _LINE_NUMBER.match(reading.strip())
     return found.group(1) if found else None
+
+
+# … and of the place-and-date line: `Kiên Giang, ngày 28 tháng 8 năm 2017`, `ngày20 tháng 12` (run together): the
+# digits between `ngày` and `tháng`, nothing else there.
+_LINE_DAY = re.compile(r"(?<![^\W\d_])(?i:ng[aàáả]y)[ \t]*(\d{1,2})[ \t.,]*(?i:th[aáàăắ]ng)")
+
+
+def line_day(reading: str) -> int | None:
+    """The day a line reader read on the place-and-date line, when it reads cleanly and is a day, else None."""
+    found = _LINE_DAY.search(reading)
+    return int(found.group(1)) if found and 1 <= int(found.group(1)) <= 31 else None

@@ -72,6 +72,24 @@ def _annex_title_misread(mention: Mention, header: Header) -> bool:
     return bool(_KEM_THEO.search(before)) and not fold_lower(mention.sentence).lstrip().startswith("can cu")
 
 
+def _dated_after_what_it_cites(header: Header, references: list[Reference]) -> Header:
+    """A letter is dated after every document it cites: a header date more than a year before one of them is a
+    misreading (a garbled text layer's `ngày 11 tháng 10 năm 1951` on a decision citing documents of 2017), and the
+    letter stays undated rather than wrongly dated. (A year's margin: a cited date misread by a digit is no proof.)"""
+    if not header.date or header.date_source not in (None, "header"):
+        return header
+    latest = max((r.date for r in references if r.date), default=None)
+    if latest is None or _days_between(header.date, latest) <= 366:
+        return header
+    return replace(header, date=None, date_partial=None, date_source=None, date_span=None)
+
+
+def _days_between(a: str, b: str) -> int:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+
+
 def _citing_date(header: Header) -> str | None:
     """The letter's date for choosing the version of a law it names: its date, else the middle of the month it
     printed (the day is often written by hand and not read; laws change version far less often)."""
@@ -92,6 +110,7 @@ def extract(text: str) -> Extraction:
     cited = check_mentions([m for m in mentions if not _is_own(m, header)], header.type_code, header.issuer_code,
                            header.date)
     references = merge(cited)
+    header = _dated_after_what_it_cites(header, references)
     id_of = {}
     for ref in references:
         for m in ref.mention_list:

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from nlp.blanks import Blank, find_blanks, line_number, numeric, plausible_day, with_day, with_number
+from nlp.blanks import Blank, find_blanks, line_day, line_number, numeric, plausible_day, with_day, with_number
 from nlp.header import Header
 from nlp.text import fold_lower
 
@@ -160,13 +160,15 @@ def _read(loaded: Any, blank: Blank) -> Any:
                        wide=map_box(page.transform, wide, inverse=True))
 
 
-def _line_number(loaded: Any, blank: Blank) -> tuple[str, float] | None:
-    """The number a second reader (`ocr.line_reader`, a line recogniser trained on Vietnamese handwriting) reads on
-    the whole `Số: … /QĐ-UBND` segment — the printed label and code around the pen's digits tell it where they stop —
-    with the probability of its digits; None when it is not installed or the line does not read cleanly."""
+def _line_reading(loaded: Any, blank: Blank, whole_line: bool = False) -> Any:
+    """A second reader's (`ocr.line_reader`, a line recogniser trained on Vietnamese handwriting) reading of the
+    segment around a blank — `Số: … /QĐ-UBND`, or with `whole_line` the place-and-date line — whose printed words tell
+    it where the pen's digits stop; None when it is not installed or the blank is not found on the page."""
     from ocr.line_reader import read_line
     from ocr.preprocess import map_box
 
+    if not getattr(loaded, "images", None):
+        return None
     page_no = loaded.text.count("\f", 0, blank.span[0]) + 1
     image = loaded.images.get(page_no)
     page = next((p for p in loaded.pages if p.page == page_no), None)
@@ -174,13 +176,24 @@ def _line_number(loaded: Any, blank: Blank) -> tuple[str, float] | None:
     if image is None or page is None or not page.transform or found is None:
         return None
     box, _wide, height = found
-    words = [bbox for a, b, _page, bbox in loaded.word_spans if a < blank.after[1] and b > blank.before[0]]
+    if whole_line:
+        start = loaded.text.rfind("\n", 0, blank.span[0]) + 1
+        end = loaded.text.find("\n", blank.span[1])
+        end = len(loaded.text) if end < 0 else end
+        words = [bbox for a, b, _page, bbox in loaded.word_spans if a >= start and b <= end]
+    else:
+        words = [bbox for a, b, _page, bbox in loaded.word_spans if a < blank.after[1] and b > blank.before[0]]
     left, right = min([box[0]] + [w[0] for w in words]), max([box[2]] + [w[2] for w in words])
     x0, y0, x1, y1 = map_box(page.transform, (left - 0.3 * height, box[1] - 0.2 * height, right + 0.3 * height,
                                               box[3] + 0.2 * height), inverse=True)
     h, w = image.shape[:2]
-    crop = image[max(0, int(y0)) : min(h, int(y1)), max(0, int(x0)) : min(w, int(x1))]
-    reading = read_line(crop)
+    return read_line(image[max(0, int(y0)) : min(h, int(y1)), max(0, int(x0)) : min(w, int(x1))])
+
+
+def _line_number(loaded: Any, blank: Blank) -> tuple[str, float] | None:
+    """The number the second reader reads on the `Số: … /QĐ-UBND` segment, with the probability of its digits; None
+    when it is not installed or the line does not read cleanly."""
+    reading = _line_reading(loaded, blank)
     number = line_number(reading.text) if reading else None
     if reading is None or number is None:
         return None
@@ -375,13 +388,41 @@ def _day_from_handwriting(loaded: Any, header: Header, blank: Blank, evidence: d
     likeliest_day = max(reading.probability(f"{d:0{digits}d}") for d in range(1, 32) if len(f"{d:0{digits}d}") ==
                         digits) if digits <= 2 else 0.0
     total = sum(weights.values())
+    chosen = None
     if total > 0:
         day = max(weights, key=weights.get)
         share = weights[day] / total
         if share >= DAY_SAFE and weights[day] >= DAY_FLOOR * likeliest_day:
-            evidence["day"] = {"value": day, "source": "handwriting", "confidence": round(share, 4),
-                               "box": reading.box, "read_as": blank.read}
-            return with_day(header, day, "handwriting", share)
+            chosen = day, share
+    lined = _line_day(loaded, blank, reading, month, year, bounds)
+    if lined is not None and (chosen is None or chosen[0] != lined):
+        chosen = lined, reading.probability(f"{lined:0{digits}d}") / max(reading.confidence, 1e-9) if \
+            len(f"{lined:0{digits}d}") == digits else 0.5
+    if chosen is not None:
+        day, share = chosen
+        evidence["day"] = {"value": day, "source": "handwriting", "confidence": round(min(1.0, share), 4),
+                           "box": reading.box, "read_as": blank.read}
+        if lined == day:
+            evidence["day"]["agrees_with"] = "line reader"
+        return with_day(header, day, "handwriting", min(1.0, share))
     evidence["day"] = {"value": None, "source": "handwriting", "confidence": reading.confidence, "box": reading.box,
                        "read_as": reading.text}
     return replace(header, date=None, date_partial=partial, date_source=None)
+
+
+def _line_day(loaded: Any, blank: Blank, reading: Any, month: int, year: int, bounds: list[dt.date]) -> int | None:
+    """The day the second reader reads on the place-and-date line (`Kiên Giang, ngày 28 tháng 8 năm 2017`), when
+    the digit reader's ink supports it: it gives that day a fair share of its own best reading (NAME_AGREES), or it
+    read one digit that the line's two end with (`8` of a `28` whose 2 it lost). A day the overlay dates rule out, or
+    a line that reads no clean day (`ngàyA háng`, `ngày lO`), is no evidence."""
+    line = _line_reading(loaded, blank, whole_line=True)
+    day = line_day(line.text) if line else None
+    if day is None or not plausible_day(day, month, year, bounds):
+        return None
+    digits = len(reading.distributions)
+    as_read = f"{day:0{digits}d}"
+    if len(as_read) == digits and reading.probability(as_read) >= NAME_AGREES * reading.confidence:
+        return day
+    if digits == 1 and day >= 10 and str(day).endswith(reading.text):
+        return day
+    return None

@@ -100,3 +100,15 @@ def test_a_worker_forked_after_the_parent_read_a_line_reads_too():
     if hung:
         child.kill()
     assert not hung and line_number(queue.get(timeout=5)) == "47"
+
+
+@pytest.mark.parametrize("reading, day", [
+    ("Kiên Giang, ngày 28 tháng 8 năm 2017", 28), ("Quảng Ngãi, ngày20 tháng 12 năm 2024", 20),
+    ("Đà Nẵng, ngày 24 thángai năm 2022", 24),
+    # look-alikes: letters where the digits should be, no day at all
+    ("Kiên Giang ngày lO tháng 10", None), ("Quảng Ngãi, ngày47tháng 01 năm 2025", None), ("ngàyA háng", None),
+])
+def test_the_day_a_line_reading_gives(reading, day):
+    from nlp.blanks import line_day
+
+    assert line_day(reading) == day

@@ -86,3 +86,11 @@ def test_the_annex_title_naming_the_letter_with_a_misread_digit_is_the_letter_it
     extraction = extract(text)
     assert [r.symbol for r in extraction.references] == ["2441/QĐ-ĐHAG"]  # the cited one, one digit off, stays
     assert "4442/QĐ-ĐHAG" in [m.symbol for m in extraction.self_mentions]
+
+
+def test_a_letter_dated_years_before_what_it_cites_is_left_undated():
+    head = "TRƯỜNG ĐẠI HỌC SƯ PHẠM HÀ NỘI\nSố: 2760b/QĐ-ĐHSPHN\nHà Nội, ngày 11 tháng 10 năm {year}\nQUYẾT ĐỊNH\nVề việc\n"
+    body = "Căn cứ Thông tư số 12/2016/TT-BGDĐT ngày 22/4/2016 của Bộ Giáo dục và Đào tạo;"
+    assert extract(head.format(year=1951) + body).header.date is None  # a garbled layer's year
+    assert extract(head.format(year=2017) + body).header.date == "2017-10-11"
+    assert extract(head.format(year=2015) + body).header.date == "2015-10-11"  # within a year: a misread cited date
