@@ -442,7 +442,9 @@ def print_answer(result) -> None:
             rows = [r for r in result.results if r["direction"] == direction and
                     (r["via"] == match["id"] or r["depth"] > 1)]
             if not rows:
-                out.print(f"  {labels[direction]}: " + _("nothing in the archive."))
+                paged_out = result.total > len(result.results)  # its rows may be on the other pages
+                out.print(f"  {labels[direction]}: " + (_("on the other pages of the answer.") if paged_out
+                                                        else _("nothing in the archive.")))
                 continue
             table = Table(title=f"{labels[direction]} ({len(rows)})", title_justify="left", show_lines=True)
             table.add_column(_("document"), overflow="fold", max_width=34)
