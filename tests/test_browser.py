@@ -155,8 +155,9 @@ def test_graph_html_offline_search_and_click(browser, demo, shots):
     page = watched.page
     hits = page.evaluate("vanban.cy.nodes('.hit').map(n => n.id())")
     assert sorted(hits) == sorted([PLAN_58_QN, PLAN_58_NA])
-    assert page.inner_text("#panel h2") == "Found 2"
-    assert "found" in page.inner_text("#stats")
+    assert page.evaluate("document.documentElement.lang") == "vi"  # graph.html speaks Vietnamese by default
+    assert page.inner_text("#panel h2") == "Tìm thấy 2"
+    assert "tìm thấy" in page.inner_text("#stats") and "based_on" not in page.inner_text("body")
 
     wait_still(page)
     point = node_point(page, PLAN_58_QN)
@@ -167,12 +168,12 @@ def test_graph_html_offline_search_and_click(browser, demo, shots):
     with closing(store.connect(demo, readonly=True)) as conn:
         citers = conn.execute("SELECT COUNT(DISTINCT source_id) FROM edges WHERE target_id = ?",
                               (PLAN_58_QN,)).fetchone()[0]
-    assert citers >= 7 and re.search(rf"Cited by \({citers}\)", panel, re.IGNORECASE)
+    assert citers >= 7 and re.search(rf"Được trích dẫn bởi \({citers}\)", panel, re.IGNORECASE)
     lines = page.locator("#panel ul.refs").first.locator("li")
     assert lines.count() >= citers
     first = lines.first
     assert any("58/KH-UBND" in sentence for sentence in first.locator(".snip").all_inner_texts())
-    assert re.fullmatch(r"\S*corpus/\S+ · page \d+", first.locator(".src").inner_text())
+    assert re.fullmatch(r"\S*corpus/\S+ · trang \d+", first.locator(".src").inner_text())
     page.screenshot(path=str(shots / "graph.png"))
 
     edge = clear_edge_point(page, PLAN_58_QN)
@@ -442,7 +443,7 @@ def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys, shots
         page.wait_for_function("window.vanban.lastClickMs !== null")
         clicks[label] = (time.perf_counter() - started, page.evaluate("vanban.lastClickMs"), node_id)
         assert page.evaluate(f"vanban.cy.getElementById('{node_id}').isNode()")
-        assert re.search(r"Cited by \(\d+\)", page.inner_text("#panel"), re.IGNORECASE)
+        assert re.search(r"Được trích dẫn bởi \(\d+\)", page.inner_text("#panel"), re.IGNORECASE)  # vi by default
     started = time.perf_counter()
     page.fill("#q", "ke hoach 58")
     page.wait_for_function("vanban.cy.nodes('.hit').length > 0")
@@ -470,7 +471,7 @@ def test_5000_documents_load_and_answer_a_click(browser, tmp_path, capsys, shots
     assert page.locator("#panel ol.top li").count() == 20
     fifth.click()
     page.wait_for_function(f"vanban.cy.$(':selected').id() === '{expected}'")
-    assert "cited by (" in page.inner_text("#panel").lower()  # the h3 is drawn in capitals
+    assert "được trích dẫn bởi (" in page.inner_text("#panel").lower()  # the h3 is drawn in capitals
 
     # communities, coloured on demand; a community's name shows its members
     colours = page.evaluate("""() => { vanban.colourBy('community'); const c = {};
@@ -521,7 +522,7 @@ def test_served_overview_loads_a_clicked_documents_citations(browser, tmp_path, 
         page.wait_for_function("vanban.expanded >= 1")
         page.wait_for_function(f"document.getElementById('panel').innerText.includes('({counts[node_id]})')")
         heading = page.locator("#panel h3").first.inner_text()
-        assert heading.lower().startswith("được trích dẫn bởi · cited by") and f"({counts[node_id]})" in heading
+        assert heading.lower().startswith("cited by") and f"({counts[node_id]})" in heading  # asked in English
         assert page.evaluate(f"vanban.cy.getElementById('{node_id}').incomers('node').length") == counts[node_id]
         assert page.evaluate("vanban.cy.nodes().length") > len(on_page)  # its citing letters were placed
         watched.assert_clean()
@@ -728,5 +729,34 @@ def test_the_document_page_pages_and_filters_its_groups(browser, checked, shots,
         assert {r.removeprefix("/doc/") for r in rows} == expected and expected
         if lang == "vi":
             _no_code_words(page)
+        watched.assert_clean()
+        page.context.close()
+
+
+@pytest.mark.parametrize("locale", ["vi-VN", "en-US"])
+def test_the_graph_page_in_both_languages(browser, checked, locale):
+    """The served graph page's bar, legend, help and panel in the browser's language; relations by their names."""
+    lang = "vi" if locale.startswith("vi") else "en"
+    with serving(checked) as base:
+        watched = open_page(browser, allowed=base, locale=locale)
+        page = watched.page
+        page.goto(base + "graph")
+        wait_ready(page)
+        assert page.evaluate("document.documentElement.lang") == lang
+        options = page.locator("#type option").first.inner_text(), page.locator("#status option").first.inner_text()
+        assert options == (("Mọi loại", "Trong kho và chỉ được trích dẫn") if lang == "vi"
+                           else ("All types", "In the archive and cited only"))
+        assert page.get_attribute("#q", "placeholder").startswith("Tìm:" if lang == "vi" else "Search:")
+        legend = page.text_content("#legend")  # (inner_text would give the headings' capitals)
+        assert ("căn cứ" in legend and "Loại văn bản" in legend) if lang == "vi" else \
+            ("based on" in legend and "Document type" in legend)
+        page.evaluate(f"vanban.select(vanban.cy.getElementById('{NQ_57}'))")
+        page.wait_for_function("document.querySelector('#panel h3') !== null")
+        panel = page.inner_text("#panel")
+        assert ("được trích dẫn bởi (" if lang == "vi" else "cited by (") in panel.lower()  # the h3 in capitals
+        body = page.inner_text("body")
+        assert not [code for code in ("based_on", "responds_to", "attached_to") if code in body]
+        nav = page.locator("#nav a").all_inner_texts()
+        assert nav == (["Tìm kiếm", "Sơ đồ"] if lang == "vi" else ["Search", "Graph"]), nav
         watched.assert_clean()
         page.context.close()

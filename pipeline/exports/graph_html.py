@@ -143,11 +143,14 @@ def page_elements(graph: nx.MultiDiGraph) -> dict[str, Any]:
 
 def render_html(graph: nx.MultiDiGraph, title: str = "vanban — citation graph", *, shown: Shown | None = None,
                 doc_base: str | None = None, file_base: str | None = None, evidence_base: str | None = None,
-                neighbourhood_base: str | None = None, links: list[tuple[str, str]] | None = None) -> str:
+                neighbourhood_base: str | None = None, links: list[tuple[str, str]] | None = None,
+                lang: str = "vi") -> str:
     """graph.html: one self-contained page (Cytoscape.js inlined, positions precomputed, data as escaped JSON).
     `doc_base`/`file_base`/`evidence_base`/`links` are for `vanban serve`: links from the panel to document pages
     (and to the page of a citation's sentence, boxed on a scan), and a menu; `neighbourhood_base`: where the page
-    loads a clicked document's citations from the store."""
+    loads a clicked document's citations from the store; `lang`: the language of its words (Vietnamese by default,
+    English on request: pipeline/web/graph_labels.py)."""
+    from ..web.graph_labels import labels  # the pages' catalogues
     types = sorted({d.get("type") or "?" for _, d in graph.nodes(data=True)})
     elements = page_elements(graph)
     payload = {
@@ -163,6 +166,8 @@ def render_html(graph: nx.MultiDiGraph, title: str = "vanban — citation graph"
         "evidenceBase": evidence_base,
         "neighbourhoodBase": neighbourhood_base,
         "links": links,
+        "lang": lang,
+        "labels": labels(lang),
         "shown": shown.__dict__ if shown and shown.partial else None,
     }
     values = {

@@ -189,8 +189,10 @@ def _routes(archive: Archive) -> Starlette:
         return secure(RedirectResponse(doc_href(citing) + anchor, status_code=303))
 
     def graph_page(request: Request) -> Response:
-        html = archive.cached("graph", lambda: _graph_html(archive))
-        return secure(HTMLResponse(html), GRAPH_POLICY)
+        lang = request_lang(request)
+        html = archive.cached(f"graph-{lang}", lambda: _graph_html(archive, lang))
+        headers = {"Content-Language": lang, "Vary": "Accept-Language, Cookie"}
+        return secure(HTMLResponse(html, headers=headers), GRAPH_POLICY)
 
     def stylesheet(request: Request) -> Response:
         return secure(Response(graph_html.stylesheet(), media_type="text/css"))
@@ -224,8 +226,8 @@ def _routes(archive: Archive) -> Starlette:
     return app
 
 
-def _graph_html(archive: Archive) -> str:
+def _graph_html(archive: Archive, lang: str = i18n.DEFAULT) -> str:
     with archive.connect() as conn:
         return graph_html.archive_page(conn, doc_base="/doc/", file_base="/source?path=",
                                       evidence_base="/evidence?", neighbourhood_base="/api/neighbourhood?id=",
-                                      links=[("/", "Search"), ("/graph", "Graph")])
+                                      links=[("/", "Search"), ("/graph", "Graph")], lang=lang)
