@@ -94,3 +94,16 @@ def test_a_letter_dated_years_before_what_it_cites_is_left_undated():
     assert extract(head.format(year=1951) + body).header.date is None  # a garbled layer's year
     assert extract(head.format(year=2017) + body).header.date == "2017-10-11"
     assert extract(head.format(year=2015) + body).header.date == "2015-10-11"  # within a year: a misread cited date
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Ngày 18/10/2017 Sở Y tế ban hành Công văn số 1945/SYT-NVY về việc báo cáo.", [("1945/SYT-NVY", "2017-10-18")]),
+    ("Trước diễn biến của dịch, ngày\n25/3/2020 Bộ GDĐT đã ban hành Công văn số 1061/BGDĐT-GDTrH hướng dẫn dạy học.",
+     [("1061/BGDĐT-GDTrH", "2020-03-25")]),
+    # look-alikes: a deadline before the number, a date far from it
+    ("Trước ngày 18/10/2017 các đơn vị báo cáo theo Công văn số 1945/SYT-NVY.", [("1945/SYT-NVY", None)]),
+    ("Ngày 18/10/2017 Sở tổ chức hội nghị tổng kết công tác năm với sự tham dự của các đơn vị trực thuộc và ban "
+     "hành Công văn số 1945/SYT-NVY.", [("1945/SYT-NVY", None)]),
+])
+def test_a_date_before_the_number_without_its_comma(body, expected):
+    assert refs(body, PROVINCE) == expected

@@ -20,8 +20,9 @@ _BASIS = re.compile(r"(?<![a-z])(?:theo|can[ \t\n]+cu|thuc[ \t\n]+hien|trien[ \t
 
 def opening_dates(mentions: list[Mention], folded: str) -> list[Mention]:
     """An undated citation that a date and a making come right before takes that date: a sentence that opens with
-    them (`Ngày 22/11/2023, Thủ tướng Chính phủ phê duyệt … tại Quyết định số 1456/QĐ-TTg`), or a clause inside the
-    sentence (`Thực hiện …, ngày 01/7/2025, Bộ Tư pháp đã có Công văn số 3917/BTP-BTTP`). Not a date that the
+    them (`Ngày 22/11/2023, Thủ tướng Chính phủ phê duyệt … tại Quyết định số 1456/QĐ-TTg`, `Ngày 18/10/2017 Sở Y tế
+    ban hành Công văn số 1945/SYT-NVY`), or a clause inside the sentence (`Thực hiện …, ngày 01/7/2025, Bộ Tư pháp đã
+    có Công văn số 3917/BTP-BTTP`). Not a date that the
     document came in on as a basis (`ký hợp đồng … theo Quyết định số …`), nor across another citation."""
     out = list(mentions)
     for k, m in enumerate(out):
@@ -36,18 +37,23 @@ def opening_dates(mentions: list[Mention], folded: str) -> list[Mention]:
             continue
         between = folded[date.span[1] : m.span[0]]
         making = list(_MAKING.finditer(between))
-        if between.lstrip(" \t\n").startswith(",") and making and not DATE_AFTER_NGAY.search(between) and \
+        # the date, a comma, who made it and the making (`ngày 01/7/2025, Bộ Tư pháp đã có Công văn số`); the comma
+        # may be left out when the maker follows at once (`Ngày 18/10/2017 Sở Y tế ban hành Công văn số 1945`)
+        said = between.lstrip(" \t\n").startswith(",") or (len(between) <= 60 and bool(making))
+        if said and making and not DATE_AFTER_NGAY.search(between) and \
                 not _BASIS.search(between, making[-1].end()):
             out[k] = replace(m, date=date.iso)
     return out
 
 
 def _clause_date(folded: str, start: int, end: int) -> DateMatch | None:
-    """The last complete `ngày …` date between `start` and `end` that a comma follows (a clause's date), or None."""
+    """The last complete `ngày …` date between `start` and `end` that a comma follows (a clause's date), or that
+    `end` follows closely (the maker and the making only between them), or None."""
     found = None
     for match in DATE_AFTER_NGAY.finditer(folded, start, end):
         date = _from_match(match)
-        if date and date.date and folded[date.span[1] : date.span[1] + 2].lstrip(" ").startswith(","):
+        if date and date.date and (folded[date.span[1] : date.span[1] + 2].lstrip(" ").startswith(",")
+                                   or end - date.span[1] <= 60):
             found = date
     return found
 
