@@ -128,6 +128,11 @@ def main() -> None:
             ("(a) stripped of marks", "auto", strip_n, _rate(list(zip(paragraphs, stripped))),
              _rate(list(zip(paragraphs, auto_out))))]
 
+    # clean text read as OCR'd (not typed): a right word changed is the restorer's worst error
+    clean_out = [restore(p).text for p in paragraphs]
+    clean_changed = sum(syllable_errors(p, r)[0] for p, r in zip(paragraphs, clean_out))
+    clean_n = sum(len(syllables(p)) for p in paragraphs)
+
     pages = ocr_pages(paragraphs, args.pages)
     sources = [p[0] for p in pages]
     eng = [p[1] for p in pages]
@@ -153,6 +158,8 @@ def main() -> None:
     for name, mode, n, before, after in rows:
         print(f"| {name} | {mode} | {n} | {1 - before:.3f} | {1 - after:.3f} |")
     print(f"\n`vie` pages made worse: {worse} of {len(pages)}")
+    print(f"\nClean held-out text read as OCR'd (auto): {clean_changed} of {clean_n} syllables changed "
+          f"({clean_changed / max(clean_n, 1):.3%})")
     size = sum(p.stat().st_size for p in model_files(MODEL_DIR))
     largest = max(p.stat().st_size for p in model_files(MODEL_DIR))
     print("\n| figure | value |")

@@ -22,9 +22,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .context import LOOKALIKE_DIGITS, proposals
 from .decode import _MODELS, Cand, _param, candidates, decode_all, good_identity, register, unlikely
 from .fixed import date_slot_edits, fixed_line_edits
-from .lm import COMMA_ID, NUM_ID
+from .lm import BOS_ID, COMMA_ID, NUM_ID
 from .lexicon import lm_word
 from .model import MODEL_DIR, Model, cached
 from .tokens import _WORD as _WORDS, Token, is_junky, tokenize  # _WORDS: the tokeniser's word pattern
@@ -311,7 +312,7 @@ def _restore(text: str, mode: str, confidences: list[float] | None, model: Model
 
     replacements: list[tuple[Token, str, float]] = []
     sentences = [sentence for sentence in sentences if sentence]
-    for tok, cand, confidence in _decode_open(model, sentences):
+    for tok, cand, confidence in _with_context(model, sentences, modes, _decode_open(model, sentences)):
         if modes[tok.line] == "good" and sum(ch.isalpha() for ch in tok.text) < 2:
             continue  # never a lone letter of good text ("V/v", "V" of an abbreviation)
         if modes[tok.line] == "strip":  # only marks are added: every letter keeps its case
@@ -376,6 +377,44 @@ def _decode_open(model: Model, sentences: list[list[tuple[Token | None, tuple[Ca
             if tok is not None and cand.word is not None:
                 out.append((tok, cand, share[p - lo]))
     return out
+
+
+def _with_context(model: Model, sentences: list[list[tuple[Token | None, tuple[Cand, ...]]]], modes: list[str],
+                  first: list[tuple[Token, Cand, float]]) -> list[tuple[Token, Cand, float]]:
+    """A second look with the words the context proposes (`context.proposals`): at each position the decoder may
+    change — and at a number of look-alike digits in a garbled line (`56` for `số`) — the words its two decoded
+    predecessors make likely are added; the sentences that gained any are decoded again."""
+    key = register(model)
+    best = {tok: cand for tok, cand, _ in first}
+    changed: list[int] = []
+    for si, sentence in enumerate(sentences):
+        wids = []
+        for tok, cands in sentence:
+            cand = best.get(tok) if tok is not None else None
+            wids.append((cand or next((c for c in cands if c.word is None), cands[0])).wid)
+        grown = False
+        for p, (tok, cands) in enumerate(sentence):
+            if tok is None or tok.kind == "fixed" or modes[tok.line] != "garbled":
+                continue  # a good line's words are the reading's own; a line typed without marks only lacks marks
+            number = tok.kind == "number"
+            if number and not LOOKALIKE_DIGITS.fullmatch(tok.text):
+                continue
+            if not number and len(cands) == 1 and cands[0].word is None:
+                continue  # a word nothing doubts
+            extra = proposals(key, "eng", nfc(tok.text.lower()),
+                              wids[p - 2] if p >= 2 else BOS_ID, wids[p - 1] if p >= 1 else BOS_ID,
+                              frozenset(c.wid for c in cands))
+            if extra:
+                sentence[p] = (tok, cands + extra)
+                grown = True
+        if grown:
+            changed.append(si)
+    if not changed:
+        return first
+    again = set(changed)
+    where = {tok: si for si in again for tok, _ in sentences[si] if tok is not None}
+    kept = [item for item in first if item[0] not in where]
+    return kept + _decode_open(model, [sentences[si] for si in changed])
 
 
 def _assemble(text: str, replacements: list[tuple[Token, str, float]], modes: list[str]) -> Restored:
