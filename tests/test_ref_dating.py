@@ -107,3 +107,14 @@ def test_a_letter_dated_years_before_what_it_cites_is_left_undated():
 ])
 def test_a_date_before_the_number_without_its_comma(body, expected):
     assert refs(body, PROVINCE) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Theo Báo cáo số 34/BC-CAT-PH]10 ngày 01/7/2025 của Công an tỉnh.", [("34/BC-CAT-PH10", "2025-07-01")]),
+    ("Căn cứ Luật số 202/2025/QH1 5 ngày 01/7/2025;", [("202/2025/QH15", "2025-07-01")]),
+    # look-alikes: a legislature that did not sit that year is no symbol; a bracket after the code is no speck in it
+    ("Căn cứ Luật số 20/2013/QH1 5 ngày 01/7/2013;", []),
+    ("Theo Công văn số 12/UBND-VP] ngày 01/7/2025.", [("12/UBND-VP", None)]),
+])
+def test_specks_and_spaces_inside_codes(body, expected):
+    assert refs(body, PROVINCE) == expected

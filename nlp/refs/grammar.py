@@ -32,7 +32,8 @@ _UP = "A-ZĐÐƉ"
 # a code segment; OCR sometimes puts a speck after the "&" of a joint unit ("BCVT&(CĐS"): read through it
 # inside a code OCR may print an accented capital for a letter ("STNMĨT"): kept, and repaired against the tables
 # "BCVT &CĐS": a space by the "&"; "BCĐ38§9QNg": a speck OCR read as "§" inside a code, dropped
-_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|§(?=[{_UP}a-zđ0-9])|[ ]?&[(€]?(?=[{_UP}(€])){{0,15}}"
+# "PH]10", "PH|10": a speck read as a bracket or a bar between a unit's letters and digits, dropped (`repair`)
+_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|[§\]|](?=[{_UP}a-zđ0-9])|[ ]?&[(€]?(?=[{_UP}(€])){{0,15}}"
 _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
 # OCR prints a fraction slash (U+2044) or a division slash for "/" in italics, or both
@@ -45,7 +46,7 @@ SYMBOL = re.compile(
     rf"(?<![\w/⁄.,:\-]){_NUM}"
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"
     rf"|{_SL}(?:(?P<year>(?:19|20)\d\d)%?(?P<yslash>{_SL}|(?=[{_UP}]))"
-    rf"(?P<yrest>(?:UBTVQH|QH) [\dIl]{{1,2}}(?![\w/])|{_SEG}(?:{_HY}{_SEG})*)"
+    rf"(?P<yrest>(?:UBTVQH|QH) [\dIl]{{1,2}}(?![\w/])|(?:UBTVQH|QH)[\dIl] [\dIl](?![\w/])|{_SEG}(?:{_HY}{_SEG})*)"
     # "1420/T Tr-BQL": OCR put a space inside the type code (TTr); taken only when the two pieces make one
     rf"|(?P<tsplit>[{_UP}]{{1,2}} (?=[{_UP}][a-zđ]?{_HY}))?(?P<rest>{_SEG}(?:{_HY}{_SEG})*{_BRACKET})))"
 )

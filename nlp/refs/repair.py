@@ -99,8 +99,9 @@ def split_type_code(split: str, rest: str) -> str:
 
 
 def drop_specks(raw: str) -> str:
-    """`01/KH-BCĐ38§9QNg` → 01/KH-BCĐ389QNg: a speck inside a code that OCR read as "§", dropped."""
-    return raw.replace("§", "")
+    """`01/KH-BCĐ38§9QNg` → 01/KH-BCĐ389QNg, `34/BC-CAT-PH]10` → 34/BC-CAT-PH10: a speck inside a code that OCR read
+    as "§", a bracket or a bar, dropped (the grammar takes one only between a code's letters and digits)."""
+    return re.sub(r"[§\]|]", "", raw)
 
 
 def after_ampersand(seg: str) -> str:
@@ -160,7 +161,7 @@ def body_code_not_type(seg: str, code: str | None, repaired: bool) -> str | None
 
 
 # "QH 13", "QH I1": a space, a letter for 1
-LEGISLATURE_READ = re.compile(r"(UBTVQH|QH) ?([\dIl]{1,2})")
+LEGISLATURE_READ = re.compile(r"(UBTVQH|QH) ?([\dIl] ?[\dIl]?)")  # "QH 13", "QH I1", "QH1 5"
 
 
 def read_legislature(seg: str, year: int) -> str | None:
@@ -169,7 +170,7 @@ def read_legislature(seg: str, year: int) -> str | None:
     symbol's year; None when it did not (`20/2013/QH 15` is no symbol)."""
     read = LEGISLATURE_READ.fullmatch(seg)
     assert read is not None
-    term = int(read.group(2).translate(_DIGIT_LOOKALIKES))
+    term = int(read.group(2).replace(" ", "").translate(_DIGIT_LOOKALIKES))
     first, last = LEGISLATURES.get(term, ("9999", "0000"))
     if not int(first[:4]) <= year <= int(last[:4]):
         return None
