@@ -16,6 +16,9 @@ APT_PACKAGES += fonts-dejavu-core fonts-freefont-ttf fonts-noto-core
 APT_PACKAGES += fonts-humor-sans
 # GNU time: bench/scale.py reads each command's peak memory from `/usr/bin/time -v`.
 APT_PACKAGES += time
+# `vanban pdf`: Ghostscript makes the PDF/A (through OCRmyPDF, the Python package in pyproject.toml); the tests
+# read the searchable PDFs back with poppler's pdftotext.
+APT_PACKAGES += ghostscript poppler-utils
 # Handwriting fonts the digit classifier is trained on (make train-digits only).
 TRAIN_FONTS := fonts-bwht fonts-breip fonts-dkg-handwriting fonts-comic-neue fonts-dancingscript fonts-kristi \
 	fonts-rufscript fonts-kaushanscript fonts-klee fonts-kiloji fonts-tlwg-purisa-ttf fonts-lobster fonts-leckerli-one

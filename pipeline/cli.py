@@ -227,6 +227,10 @@ def run_command(
                                                                 "needs to show Vietnamese).")] = False,
     lang: Annotated[Optional[str], typer.Option("--lang", help="vanban.xlsx's sheet and column names: vi or en "
                                                                "(default: LANG, else vi).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="A searchable PDF/A of every scan into OUT/pdf/ (mirroring the "
+                                                    "folders given), its text vanban's corrected reading.")] = False,
+    sidecar: Annotated[bool, typer.Option("--sidecar", help="With --pdf: the corrected text beside each PDF "
+                                                            "(.txt).")] = False,
 ) -> None:
     """Batch run over files and folders into the archive in --out (incremental by content hash). A file over a
     limit is recorded as failed and the batch goes on (SECURITY.md lists the limits)."""
@@ -236,6 +240,7 @@ def run_command(
         TimeRemainingColumn
 
     from .batch import EXPORT_MODES, Limits, run, shown
+    from .exports.searchable_pdf import RunPdfs  # (OCRmyPDF is imported only when a PDF is made)
 
     _set_lang(lang)  # the summary's labels too
     if profile:
@@ -249,6 +254,7 @@ def run_command(
         if not Path(given).exists():
             _fail(VanbanError("read", f"{given}: no such file or folder"))
     counts = {"failed": 0, "pages": 0}
+    pdfs = RunPdfs(paths, out, sidecar) if pdf else None
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]}"),
         TextColumn("{task.fields[rate]}"), TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(),
@@ -263,6 +269,8 @@ def run_command(
             progress.update(task, total=count)
 
         def on_done(record, source: str) -> None:
+            if pdfs:
+                pdfs(record, source)
             if record is None:
                 return
             counts["failed"] += record.status != "ok"
@@ -315,6 +323,8 @@ def run_command(
     if summary.stale_exports:
         sys.stderr.write(f"exports not refreshed for a large archive ({', '.join(summary.stale_exports)}): "
                          f"`vanban export --db {out}` writes them\n")
+    for note in pdfs.finish() if pdfs else []:  # the PDFs are made once the run's workers are done
+        sys.stderr.write(f"warning: {shown(note)}\n")
     if summary.interrupted:
         sys.stderr.write("interrupted: what was processed is stored; run again to finish\n")
     if profile:
@@ -322,6 +332,25 @@ def run_command(
 
         sys.stdout.write(table(summary.stages, summary.seconds, workers) + "\n")
     raise typer.Exit(summary.exit_code)
+
+
+@app.command("pdf")
+def pdf_command(
+    source: Annotated[Path, typer.Argument(help="A scan: PDF, PNG, JPEG, TIFF.")],
+    output: Annotated[Path, typer.Argument(help="The searchable PDF/A to write.")],
+    redo_ocr: Annotated[bool, typer.Option("--redo-ocr", help="Replace a page's invisible text layer (a "
+                                                              "scanner's bad OCR); its images are kept.")] = False,
+    force_ocr: Annotated[bool, typer.Option("--force-ocr", help="Rasterise and read every page.")] = False,
+    sidecar: Annotated[Optional[Path], typer.Option("--sidecar", help="Also write the corrected text here.")] = None,
+) -> None:
+    """A searchable PDF/A-2b of a scan (OCRmyPDF's habit): the page images untouched, an invisible text layer on
+    the words' boxes whose text is vanban's corrected reading; a born-digital page keeps its own text."""
+    from .exports.searchable_pdf import pdf_cli
+
+    try:
+        pdf_cli(source, output, redo_ocr, force_ocr, sidecar)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
 
 
 @app.command("query")

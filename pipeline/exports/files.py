@@ -85,7 +85,11 @@ def _alive(pid: int) -> bool:
 
 
 def _graph_file(fmt: str) -> Callable[[sqlite3.Connection, IO[str], graph_files.Sanitizer], None]:
-    return graph_files.WRITERS[fmt]
+    if fmt == "json":
+        return graph_files.WRITERS[fmt]
+    # GEXF and GraphML carry graph.html's positions and community colours
+    return lambda conn, handle, clean: graph_files.WRITERS[fmt](conn, handle, clean,
+                                                                graph_html.archive_placement(conn))
 
 
 def _html(conn: sqlite3.Connection, handle: IO[str], clean: graph_files.Sanitizer) -> None:

@@ -122,6 +122,13 @@ class Placement:
     community: dict[str, int]
     shared_symbols: frozenset[str]
 
+    @staticmethod
+    def unplaced(conn: sqlite3.Connection) -> "Placement":
+        """No layout (graph_html.archive_placement gives graph.html's): every node at the origin, no community."""
+        shared = frozenset(r[0] for r in conn.execute(
+            "SELECT symbol FROM nodes WHERE symbol IS NOT NULL GROUP BY symbol HAVING COUNT(*) > 1"))
+        return Placement({}, {}, shared)
+
     def label(self, data: dict[str, Any]) -> str:
         symbol = data.get("symbol")
         if not symbol:
@@ -132,37 +139,14 @@ class Placement:
         return f"{symbol} ({', '.join(tell)})" if tell else f"{symbol} ({data['id']})"
 
 
-def placement(conn: sqlite3.Connection) -> Placement:
-    """graph.html's positions and communities for the archive (the overview's, for a large one: bounded memory);
-    the documents the overview leaves out are laid in rows below it."""
-    from . import graph_html
-    from .graph_layout import SPACING
-
-    graph, _ = graph_html.overview(conn)
-    positions, member, _, _ = graph_html.placement(graph)
-    if positions:
-        xs = [x for x, _ in positions.values()]
-        left, top = min(xs), max(y for _, y in positions.values()) + 4 * SPACING
-        width = max(max(xs) - left, SPACING * 30)
-    else:
-        left, top, width = 0.0, 0.0, SPACING * 30
-    per_row, k = max(1, int(width // SPACING) + 1), 0
-    for (node,) in conn.execute("SELECT id FROM nodes ORDER BY id"):
-        if node not in positions:
-            positions[node] = (left + (k % per_row) * SPACING, top + (k // per_row) * SPACING)
-            k += 1
-    shared = frozenset(r[0] for r in conn.execute(
-        "SELECT symbol FROM nodes WHERE symbol IS NOT NULL GROUP BY symbol HAVING COUNT(*) > 1"))
-    return Placement(positions, member, shared)
-
-
-def write_gexf(conn: sqlite3.Connection, out: TextIO, clean: Sanitizer) -> None:
+def write_gexf(conn: sqlite3.Connection, out: TextIO, clean: Sanitizer, place: Placement | None = None
+               ) -> None:
     """GEXF 1.2 for Gephi: positions and colours (viz), dates on the timeline (`start`, for full dates), one
     edge per pair with its weight."""
     from .graph_layout import node_size
 
     q = lambda value: quoteattr(clean.text(value))  # noqa: E731
-    place = placement(conn)
+    place = place or Placement.unplaced(conn)
     out.write("<?xml version='1.0' encoding='utf-8'?>\n"
               '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
               'version="1.2">\n'
@@ -201,11 +185,12 @@ _GRAPHML_TYPES = {"string": "string", "integer": "long", "double": "double", "bo
 _GRAPHML_PLACE = (("name", "string"), ("x", "double"), ("y", "double"), ("color", "string"))
 
 
-def write_graphml(conn: sqlite3.Connection, out: TextIO, clean: Sanitizer) -> None:
+def write_graphml(conn: sqlite3.Connection, out: TextIO, clean: Sanitizer, place: Placement | None = None
+                  ) -> None:
     """GraphML for Cytoscape and yEd: `name` (what Cytoscape shows), x, y and colour as graph.html draws them,
     one edge per pair with its weight."""
     q = lambda value: quoteattr(clean.text(value))  # noqa: E731
-    place = placement(conn)
+    place = place or Placement.unplaced(conn)
     out.write("<?xml version='1.0' encoding='utf-8'?>\n"
               '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
               'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -274,6 +259,6 @@ def _write_list(out: TextIO, opening: str, items: Iterator[str]) -> None:
         out.write("\n")
 
 
-WRITERS: dict[str, Callable[[sqlite3.Connection, TextIO, Sanitizer], None]] = {
+WRITERS: dict[str, Callable[..., None]] = {
     "gexf": write_gexf, "graphml": write_graphml, "json": write_cytoscape,
 }

@@ -21,9 +21,9 @@ from nlp import doctypes
 
 from ..archive import graph as graphs
 from ..archive import store
-from .graph_files import edge_element, node_element
+from .graph_files import Placement, edge_element, node_element
 from ..archive.communities import communities, membership, undirected
-from .graph_layout import clustered_layout, layout, spread_landmarks
+from .graph_layout import SPACING, clustered_layout, layout, spread_landmarks
 
 OVERVIEW_NODES = 6000  # above this many nodes, graph.html shows the most-cited ones
 OVERVIEW_EDGES = 30000
@@ -91,6 +91,25 @@ def overview(conn: sqlite3.Connection, max_nodes: int | None = None,
     graph = graphs.build(conn, "SELECT id FROM overview_nodes", max_edges=max_edges)
     conn.execute("DROP TABLE overview_nodes")
     return graph, Shown(graph.number_of_nodes(), graph.number_of_edges(), total_nodes, total_edges)
+
+
+def archive_placement(conn: sqlite3.Connection) -> Placement:
+    """graph.html's positions and communities for the archive, which graph.gexf and graph.graphml carry (the
+    overview's, for a large one: bounded memory); the documents the overview leaves out are laid in rows below."""
+    graph, _ = overview(conn)
+    positions, member, _, _ = placement(graph)
+    if positions:
+        xs = [x for x, _ in positions.values()]
+        left, top = min(xs), max(y for _, y in positions.values()) + 4 * SPACING
+        width = max(max(xs) - left, SPACING * 30)
+    else:
+        left, top, width = 0.0, 0.0, SPACING * 30
+    per_row, k = max(1, int(width // SPACING) + 1), 0
+    for (node,) in conn.execute("SELECT id FROM nodes ORDER BY id"):
+        if node not in positions:
+            positions[node] = (left + (k % per_row) * SPACING, top + (k // per_row) * SPACING)
+            k += 1
+    return Placement(positions, member, Placement.unplaced(conn).shared_symbols)
 
 
 def _script_json(data: Any) -> str:

@@ -1,0 +1,160 @@
+"""`vanban pdf` and `vanban run --pdf`: a generated scan → a searchable PDF/A whose page images are the scan's, whose
+text (as pdftotext extracts it) is vanban's corrected reading, the handwritten number included (issue 25)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pytest
+from pikepdf import PdfImage
+from PIL import Image
+from pipeline.exports.searchable_pdf import corrected_words, hocr, mirrored, PageWords, written
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTER = ROOT / "corpus" / "letters" / "058-KH-UBND-nghean.txt"
+
+
+def scan(path: Path, *extra: str) -> Path:
+    """A scan of the Nghệ An plan 58/KH-UBND at 200 dpi, its number and day written by hand in blue ink."""
+    subprocess.run([sys.executable, str(ROOT / "corpus" / "scangen.py"), str(LETTER), "-o", str(path), "--dpi",
+                    "200", "--handwritten", "blue", "--truth", str(path.with_suffix(".truth")), *extra],
+                   check=True, capture_output=True, timeout=120)
+    return path
+
+
+def vanban(*args: str) -> subprocess.CompletedProcess:
+    """The CLI in a process of its own (OCRmyPDF's threads must not live on in the test process: a worker forked
+    after them by a later test would hang)."""
+    done = subprocess.run([str(Path(sys.executable).parent / "vanban"), *args], capture_output=True, text=True,
+                          timeout=300)
+    done.output = done.stdout + done.stderr  # type: ignore[attr-defined]
+    return done
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+
+
+def words(text: str) -> list[str]:
+    return [w.strip(".,;:()“”\"") for w in text.split()]
+
+
+def images(pdf: pikepdf.Pdf) -> list[list[np.ndarray]]:
+    return [[np.asarray(PdfImage(image).as_pil_image().convert("RGB")) for image in page.get_images().values()]
+            for page in pdf.pages]
+
+
+@pytest.fixture(scope="module")
+def png(tmp_path_factory) -> Path:
+    return scan(tmp_path_factory.mktemp("scan") / "058.png")
+
+
+def test_a_scan_becomes_a_searchable_pdfa_with_the_corrected_text(png, tmp_path):
+    out = tmp_path / "058.pdf"
+    result = vanban("pdf", str(png), str(out), "--sidecar", str(tmp_path / "058.txt"))
+    assert result.returncode == 0, result.output
+    assert "1 page, PDF/A-2b" in result.output
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 1
+        [[image]] = images(pdf)  # the scan's own pixels, one image on the page, nothing redrawn
+        assert np.array_equal(image, np.asarray(Image.open(png).convert("RGB")))
+        with pdf.open_metadata() as xmp:
+            assert (xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance")) == ("2", "B")
+    text = pdftotext(out)
+    truth = words(png.with_suffix(".truth").read_text(encoding="utf-8"))
+    found = set(words(text))
+    recall = sum(w in found for w in truth) / len(truth)
+    assert recall >= 0.93, recall  # the words of the letter, with their tone marks
+    assert "58/KH-UBND" in found  # the number written by hand, with the printed symbol after it
+    assert "ngày 24 tháng 01 năm 2025" in " ".join(text.split())  # the day written by hand
+    sidecar = (tmp_path / "058.txt").read_text(encoding="utf-8")
+    assert "Tuyên truyền Nghị quyết số 57-NQ/TW" in " ".join(sidecar.split())
+
+
+def test_a_pdf_scan_keeps_its_pages_and_images(tmp_path):
+    source = scan(tmp_path / "058.pdf")
+    out = tmp_path / "out" / "058.pdf"
+    result = vanban("pdf", str(source), str(out))
+    assert result.returncode == 0, result.output
+    with pikepdf.open(source) as before, pikepdf.open(out) as after:
+        assert len(before.pages) == len(after.pages) == 2
+        for old, new in zip(images(before), images(after)):
+            assert len(old) == len(new) == 1 and np.array_equal(old[0], new[0])
+    assert "Bộ Chính trị" in pdftotext(out)
+
+
+def test_a_born_digital_pdf_keeps_its_text_layer(tmp_path):
+    from tests.scans import born_digital_pdf
+
+    source = born_digital_pdf(tmp_path / "born.pdf", [(70, "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"),
+                                                    (70, "Số: 77/UBND-KT"), (70, "V/v triển khai Kế hoạch số 58/KH-UBND")],
+                              [])
+    signed = source.read_bytes()
+    with pikepdf.open(source, allow_overwriting_input=True) as pdf:  # the same letter, not signed
+        del pdf.Root.AcroForm
+        pdf.save(tmp_path / "unsigned.pdf")
+    before = pdftotext(source)
+    result = vanban("pdf", str(tmp_path / "unsigned.pdf"), str(tmp_path / "out.pdf"))
+    assert result.returncode == 0, result.output
+    assert " ".join(pdftotext(tmp_path / "out.pdf").split()) == " ".join(before.split())
+    assert "Kế hoạch số 58/KH-UBND" in before
+    # signed: a new layer would invalidate its signature, so it is copied as it is, and the user is told
+    result = vanban("pdf", str(source), str(tmp_path / "signed.pdf"))
+    assert result.returncode == 0, result.output
+    assert (tmp_path / "signed.pdf").read_bytes() == signed and "copied unchanged" in result.output
+
+
+def test_run_pdf_mirrors_the_folders_and_writes_sidecars(png, tmp_path):
+    folder = tmp_path / "scans" / "2025"
+    folder.mkdir(parents=True)
+    (folder / "058.png").write_bytes(png.read_bytes())
+    (tmp_path / "scans" / "note.txt").write_text("Số: 5/UBND-VP\nV/v họp", encoding="utf-8")
+    out = tmp_path / "archive"
+    done = vanban("run", str(tmp_path / "scans"), "--out", str(out), "--pdf", "--sidecar")
+    assert done.returncode == 0, done.output
+    made = sorted(p.relative_to(out / "pdf").as_posix() for p in (out / "pdf").rglob("*") if p.is_file())
+    assert made == ["scans/2025/058.pdf", "scans/2025/058.txt"]  # a text file gets no PDF
+    assert "58/KH-UBND" in words(pdftotext(out / "pdf" / "scans" / "2025" / "058.pdf"))
+
+
+def test_corrected_words_follow_the_restoration_onto_the_boxes():
+    text = "Ke hoach so 58/KH-UBND"
+    spans = ((0, 2, 1, (0, 0, 10, 10)), (3, 8, 1, (12, 0, 40, 10)), (9, 11, 1, (42, 0, 50, 10)),
+             (12, 22, 1, (52, 0, 99, 10)))
+    restored = "Kế hoạch số 58/KH-UBND"
+    changes = ((0, 2, 0, 2), (3, 8, 3, 8), (9, 11, 9, 11))  # same lengths here; one longer below
+    assert [w for _, _, w in corrected_words(text, restored, changes, spans)] == ["Kế", "hoạch", "số", "58/KH-UBND"]
+    # a change that lengthens the text shifts what follows; one over two words goes to the first, never twice
+    assert [w for _, _, w in corrected_words("a Hanoi x", "a Hà Nội x", ((2, 7, 2, 8),),
+                                             ((0, 1, 1, (0,) * 4), (2, 7, 1, (1,) * 4), (8, 9, 1, (2,) * 4)))] == \
+        ["a", "Hà Nội", "x"]
+    assert [w for _, _, w in corrected_words("ab cd", "abcd", ((0, 5, 0, 4),),
+                                             ((0, 2, 1, (0,) * 4), (3, 5, 1, (1,) * 4)))] == ["abcd"]
+
+
+def test_what_was_written_by_hand_takes_the_place_of_the_ink_ocr_read():
+    line = [((10, 10, 40, 30), "Số:"), ((45, 10, 160, 30), "S@8/KH-UBND")]
+    written(line, (45, 8, 70, 32), "58", symbol=True)
+    assert [w for _, w in line] == ["Số:", "58/KH-UBND"]
+    empty: list = []
+    written(empty, (45, 8, 70, 32), "24", symbol=False)
+    assert empty == [((45, 8, 70, 32), "24")]
+
+
+def test_hocr_scales_the_boxes_to_the_image_ocrmypdf_rendered():
+    page = PageWords((100, 200), ((((10, 20, 30, 40), "Kế"), ((35, 20, 60, 40), "<hoạch>")),))
+    text = hocr(page, 200, 400)
+    assert "title='bbox 20 40 60 80'" in text and "&lt;hoạch&gt;" in text and "bbox 0 0 200 400" in text
+
+
+def test_mirrored_paths(tmp_path):
+    (tmp_path / "scans" / "a").mkdir(parents=True)
+    given = [str(tmp_path / "scans")]
+    assert mirrored(str(tmp_path / "scans" / "a" / "x.jpg"), given, tmp_path / "pdf") == \
+        tmp_path / "pdf" / "scans" / "a" / "x.pdf"
+    assert mirrored(str(tmp_path / "y.png"), given, tmp_path / "pdf", ".txt") == tmp_path / "pdf" / "y.txt"
