@@ -188,6 +188,14 @@ class PdfResult:
     note: str = ""
 
 
+def _prefetch(source: Path, force_ocr: bool, redo_ocr: bool) -> None:
+    """The reading made ahead of OCRmyPDF's first page; a failure here is left for the plugin to meet and report."""
+    try:
+        reading_for(Namespace(input_file=source, force_ocr=force_ocr, redo_ocr=redo_ocr))
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def _ocrmypdf(*args: Any, **options: Any) -> Any:
     """ocrmypdf.ocr with sys.stderr set aside: its last check (pikepdf's check_linearization) closes the
     sys.stderr it finds, which would cost the caller its error stream."""
@@ -223,7 +231,7 @@ def _ghostscript_keeps_text() -> bool:
 
 
 def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: bool = False,
-             sidecar: Path | None = None, jobs: int = 1, reading: Reading | None = None) -> PdfResult:
+             sidecar: Path | None = None, jobs: int | None = None, reading: Reading | None = None) -> PdfResult:
     """`source` (a scan: PDF, PNG, JPEG, TIFF) → `output`, a PDF/A-2b with vanban's reading as its text layer.
 
     A page with a text layer keeps it (only the others are read; a PDF whose every page has text is copied as it
@@ -233,6 +241,7 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
     written as a plain PDF, and the result says so. `reading`: vanban's reading of the file when a run has made it
     already (not read again)."""
     import logging
+    import os
     import shutil
     import time
 
@@ -240,6 +249,7 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
     from ocrmypdf.exceptions import DigitalSignatureError, MissingDependencyError
 
     started = time.perf_counter()
+    jobs = jobs or min(4, os.cpu_count() or 1)  # the other pages rasterised while vanban reads the file
     output.parent.mkdir(parents=True, exist_ok=True)
     for name in ("ocrmypdf", "pdfminer", "PIL", "pikepdf"):  # OCRmyPDF's own progress and notes: not for a run
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -266,6 +276,10 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
             options["output_type"] = "pdf"
             note = "a plain PDF, not PDF/A: this Ghostscript corrupts the text layer the file's other pages keep"
     if not copy:
+        prefetch = None
+        if reading is None:  # vanban reads the file while OCRmyPDF prepares and renders its pages
+            prefetch = threading.Thread(target=_prefetch, args=(source, force_ocr, redo_ocr), daemon=True)
+            prefetch.start()
         try:
             code = _ocrmypdf(source, output, **options)
             if int(code) != 0:
@@ -274,6 +288,9 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
             copy, note = True, "digitally signed: copied unchanged (a new layer would invalidate the signature)"
         except MissingDependencyError as exc:
             raise RuntimeError(" ".join(str(exc).split()[:24]) + " …") from None
+        finally:
+            if prefetch is not None:
+                prefetch.join()
     if copy:
         shutil.copyfile(source, output)
         pdfa = False
