@@ -261,3 +261,13 @@ def test_values_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
     assert not report.failed and any("left out" in w for w in report.warnings)
     for name in ("graph.gexf", "graph.graphml"):
         nx.read_graphml(tmp_path / "out" / name) if name.endswith("graphml") else nx.read_gexf(tmp_path / "out" / name)
+
+
+def test_the_progress_line_names_the_file():
+    from pipeline.cli import progress_name
+
+    assert progress_name("scans/058.pdf") == "scans/058.pdf"
+    long = "lưu trữ/" * 10 + "058-KH-UBND.pdf"
+    shown = progress_name(long)
+    assert len(shown) == 40 and shown.startswith("…") and shown.endswith("058-KH-UBND.pdf")
+    assert progress_name("a\x1b[31mb.pdf") == "a?[31mb.pdf"  # no terminal escape reaches the screen
