@@ -6,7 +6,8 @@ goes on.
 - A file that takes more than `seconds`, or a worker whose memory passes `memory_mb`, is stopped the same way (the
   worker is killed and replaced) and reported in one line.
 - Workers die with their parent: each asks the kernel for SIGKILL when its parent goes (Linux's parent-death signal,
-  `prctl(PR_SET_PDEATHSIG)`), so a `kill -9` of `vanban run` leaves no worker behind; Ctrl-C is the parent's alone
+  `prctl(PR_SET_PDEATHSIG)`; their parent is the fork server, which exits when the run does), so a `kill -9` of
+  `vanban run` leaves no worker behind; Ctrl-C is the parent's alone
   (workers ignore SIGINT and are stopped by it).
 """
 
@@ -46,8 +47,12 @@ def die_with_parent(parent: int) -> None:
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:
+    try:  # the run that started it (its direct parent may be the fork server, which dies with the run)
+        os.kill(parent, 0)
+    except ProcessLookupError:
         os._exit(1)
+    except PermissionError:
+        pass
 
 
 def _serve(conn: Connection, work: Callable[[Any], Any], init: Callable[[], None] | None, parent: int) -> None:
@@ -122,11 +127,23 @@ def death(exitcode: int | None) -> str:
     return f"the worker reading it exited (status {exitcode})"
 
 
+def _context() -> Any:
+    """Workers come from a fork server: a clean process started once, with the pipeline's modules imported, that
+    forks each worker. Forking the run's own process is not safe once it has threads — ONNX Runtime's (the line
+    reader), OCRmyPDF's, a notebook's — a lock held by one of them at the fork stays held in the child for ever (seen
+    as workers hung on a futex). Elsewhere than Linux, spawn."""
+    if not sys.platform.startswith("linux"):
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.process"])
+    return context
+
+
 def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init: Callable[[], None] | None = None,
         seconds: float | None = None, memory_mb: float | None = None) -> Iterator[Outcome]:
     """The outcome of every item, as they finish, from `workers` processes. A generator: closing it (or an
     exception in the caller, Ctrl-C) stops every worker."""
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    context = _context()
     queue = deque(items)
     pool: list[_Worker] = []
     try:

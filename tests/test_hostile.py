@@ -71,10 +71,26 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def workers_of(pid: int) -> list[int]:
+    """The run's worker processes: the children of its fork server (the run forks no worker itself), not the
+    fork server nor multiprocessing's resource tracker."""
+    found = []
+    for child in children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"forkserver" in command:
+            found += children(child)
+        elif b"resource_tracker" not in command:
+            found.append(child)
+    return found
+
+
 def wait_for_workers(process: subprocess.Popen, count: int, timeout: float = 60) -> list[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = children(process.pid)
+        found = workers_of(process.pid)
         if len(found) >= count:
             return found
         assert process.poll() is None, process.communicate()
