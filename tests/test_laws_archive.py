@@ -77,7 +77,7 @@ def test_an_unknown_law_stays_a_named_mention(archive):
 def test_exports_say_which_citations_were_resolved_from_a_name(archive):
     table = io.StringIO()
     exports.write_csv_rows(archive, exports.REFERENCES_SQL, exports.REFERENCE_COLUMNS, table, graph_files.Sanitizer())
-    rows = list(csv.DictReader(io.StringIO(table.getvalue())))
+    rows = list(csv.DictReader(io.StringIO(table.getvalue().removeprefix("\ufeff"))))  # (the BOM Excel needs)
     marked = {(r["source"], r["cited_symbol"]): r["resolved_from"] for r in rows}
     assert marked[("by-name.txt", "77/2015/QH13")] == "name"
     assert marked[("by-number.txt", "77/2015/QH13")] == ""

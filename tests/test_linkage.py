@@ -76,7 +76,7 @@ def test_merges_are_recorded_and_exported(small_archive, tmp_path):
     assert {"58/KH-UBNĐ", "58/KH-UBMD"} <= readings
     assert all(r["evidence"] and 0 < r["confidence"] <= 1 for r in rows)
     report = exports.export_all(conn, tmp_path / "out", ["merges"])
-    with open(report.written["merges"], encoding="utf-8") as handle:
+    with open(report.written["merges"], encoding="utf-8-sig") as handle:  # (the BOM Excel needs)
         table = list(csv.DictReader(handle))
     assert set(table[0]) == {"node_id", "symbol", "variant", "source", "page", "evidence", "confidence"}
     assert {r["variant"] for r in table} == readings and all(r["symbol"] == "58/KH-UBND" for r in table

@@ -168,8 +168,28 @@ def write_workbook(conn: sqlite3.Connection, handle: IO[bytes], lang: str = "en"
     names in Vietnamese when `lang` is "vi"."""
     from openpyxl import Workbook
 
-    notes = []
     book = Workbook(write_only=True)
+    try:
+        return _fill_workbook(conn, book, handle, lang)
+    except BaseException:
+        _close_quietly(book)
+        raise
+
+
+def _close_quietly(book: Any) -> None:
+    """A write-only workbook that failed half-way (a full disk): each sheet's XML stream closed now, its error
+    swallowed — left open, Python prints each as an `Exception ignored` traceback when it collects them."""
+    for sheet in getattr(book, "_sheets", []):
+        stream = getattr(getattr(sheet, "_writer", None), "xf", None)
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:  # noqa: BLE001 - the export's own error is already being reported
+                pass
+
+
+def _fill_workbook(conn: sqlite3.Connection, book: Any, handle: IO[bytes], lang: str) -> list[str]:
+    notes = []
     nodes = conn.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
     shown = _sheet(book, "documents in graph", NODE_COLUMNS, conn.execute(NODES_SQL), lang=lang)
     if shown < nodes:
