@@ -93,12 +93,19 @@ _TYPE_WORD = re.compile(r"(?<![a-z])(?:bo luat|luat|phap lenh|nghi dinh|thong tu
 _LIST_ITEM = re.compile(r"[ \t\n]*(?:[-+•*]|\d{1,2}[.)]|[a-z]\))\s")
 
 
+_NEW_CLAUSE_LINE = re.compile(r"\n(?=[ \t]*(?:Thực hiện|THỰC HIỆN|Thuc hien)\s)")
+
+
 class _Clauses:
     """Clause breaks of one text, for O(log n) look-ups of the clause around a position."""
 
-    def __init__(self, folded: str) -> None:
+    def __init__(self, folded: str, text: str | None = None) -> None:
         self.size = len(folded)
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(folded)]
+        if text is not None:  # a line that opens with a capital `Thực hiện`: a new clause after a title block that
+            # ends with no full stop ("… trên địa bàn tỉnh Quảng Ngãi⏎Thực hiện Công văn số 6138/UBND-KGVX …"); a
+            # line wrapped before a lower-case `thực hiện` goes on with its sentence
+            breaks = sorted(breaks + [(m.start(), m.start() + 1) for m in _NEW_CLAUSE_LINE.finditer(text)])
         self.starts = [b[0] for b in breaks]
         self.ends = [b[1] for b in breaks]
 
@@ -116,7 +123,7 @@ def classify(text: str, mentions: list[Mention]) -> tuple[list[Mention], list[Li
     """Mentions with their relation to the letter, and the links the letter asserts between cited documents."""
     folded = fold_lower(text)
     triggers = _triggers()
-    clauses = _Clauses(folded)
+    clauses = _Clauses(folded, text)
     ordered = sorted(mentions, key=lambda m: m.span[0])
     starts = [m.span[0] for m in ordered]
 

@@ -7,9 +7,11 @@ import re
 from functools import lru_cache
 
 # A line break ends a paragraph when the line before ends a sentence or clause, or the next line opens a list item
-# or a new clause ("- ", "1.", "a)", "Căn cứ").
+# or a new clause ("- ", "1.", "a)", "Căn cứ", "Thực hiện" — after a title block that ends with no full stop:
+# "… trên địa bàn tỉnh Quảng Ngãi⏎Thực hiện Công văn số 6138/UBND-KGVX …").
 _PARA_BREAK = re.compile(
-    r"\n[ \t]*\n|\f|(?<=[.;:!?])[ \t]*\n|\n(?=[ \t]*(?:[-+•*]\s|\d{1,2}[.)]\s|[a-zđ]\)\s|[IVX]{1,4}\.\s|Căn cứ|Can cu))"
+    r"\n[ \t]*\n|\f|(?<=[.;:!?])[ \t]*\n|\n(?=[ \t]*(?:[-+•*]\s|\d{1,2}[.)]\s|[a-zđ]\)\s|[IVX]{1,4}\.\s|Căn cứ|Can cu|"
+    r"Thực hiện|Thuc hien))"
 )
 _MAX_SNIPPET = 420
 
