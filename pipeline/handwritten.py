@@ -144,17 +144,27 @@ def _ocr_confidence(loaded: Any, span: tuple[int, int]) -> float:
     return min(confs) if confs else 0.0
 
 
-def _read(loaded: Any, blank: Blank) -> Any:
-    from ocr.handwriting import read_digits
-    from ocr.preprocess import map_box
-
+def _on_page(loaded: Any, blank: Blank) -> tuple[Any, Any, tuple[Any, Any, float]] | None:
+    """(the page image, the page, the blank's region on it) for a blank, or None where the page was not kept."""
+    if not getattr(loaded, "images", None):
+        return None
     page_no = loaded.text.count("\f", 0, blank.span[0]) + 1
     image = loaded.images.get(page_no)
     page = next((p for p in loaded.pages if p.page == page_no), None)
     found = region(loaded, blank)
     if image is None or page is None or not page.transform or found is None:
         return None
-    box, wide, height = found
+    return image, page, found
+
+
+def _read(loaded: Any, blank: Blank) -> Any:
+    from ocr.handwriting import read_digits
+    from ocr.preprocess import map_box
+
+    located = _on_page(loaded, blank)
+    if located is None:
+        return None
+    image, page, (box, wide, height) = located
     scale = abs(page.transform[0]) + abs(page.transform[1]) or 1.0
     return read_digits(image, map_box(page.transform, box, inverse=True), height / scale,
                        wide=map_box(page.transform, wide, inverse=True))
@@ -167,15 +177,10 @@ def _line_reading(loaded: Any, blank: Blank, whole_line: bool = False) -> Any:
     from ocr.line_reader import read_line
     from ocr.preprocess import map_box
 
-    if not getattr(loaded, "images", None):
+    located = _on_page(loaded, blank)
+    if located is None:
         return None
-    page_no = loaded.text.count("\f", 0, blank.span[0]) + 1
-    image = loaded.images.get(page_no)
-    page = next((p for p in loaded.pages if p.page == page_no), None)
-    found = region(loaded, blank)
-    if image is None or page is None or not page.transform or found is None:
-        return None
-    box, _wide, height = found
+    image, page, (box, _wide, height) = located
     if whole_line:
         start = loaded.text.rfind("\n", 0, blank.span[0]) + 1
         end = loaded.text.find("\n", blank.span[1])
