@@ -116,9 +116,11 @@ def with_day(header: Header, day: int, source: str, confidence: float) -> Header
 
 # A line reader's reading of the number's whole line: `Số: 47 /QĐ-UBND`, `Số:154/CTPH-LĐLĐ`, `Số: 2442QĐ-ĐHAG`,
 # `Số: 08 7CTUBND` (the slash read as a 7): the label, the digits, then the code (a capital, after at most a slash
-# or a 7 or 1 standing for it). `s.6msmm` or `SỐ: UQ4/KH` give no number: what follows the label is not clean.
-_LINE_NUMBER = re.compile(r"^\W{0,3}(?i:s[oóốồổỗộ0ô6]?)\W{0,2}?[ \t]*[:;.]?[ \t]*(\d{1,5}[a-z]?)[ \t]*[/⁄∕71lI|-]?[ \t]*"
-                          r"[A-ZĐ]")
+# or a 7 or 1 standing for it; after a real slash in either case, `Số: 513 /syt-nvD`, or after a normative
+# symbol's year, `Số: 3/2025/QĐ-UBND`). `s.6msmm` or `SỐ: UQ4/KH` give no number: what follows the label is not
+# clean.
+_LINE_NUMBER = re.compile(r"^\W{0,3}(?i:s[oóốồổỗộ0ô6]?)\W{0,2}?[ \t]*[:;.]?[ \t]*(\d{1,5}[a-z]?)[ \t]*"
+                          r"(?:[/⁄∕|][ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?[A-Za-zĐđ]|[71lI-]?[ \t]*[A-ZĐ])")
 
 
 def line_number(reading: str) -> str | None:
@@ -132,7 +134,19 @@ def line_number(reading: str) -> str | None:
 _LINE_DAY = re.compile(r"(?<![^\W\d_])(?i:ng[aàáả]y)[ \t]*(\d{1,2})[ \t.,]*(?i:th[aáàăắ]ng)")
 
 
-def line_day(reading: str) -> int | None:
-    """The day a line reader read on the place-and-date line, when it reads cleanly and is a day, else None."""
-    found = _LINE_DAY.search(reading)
-    return int(found.group(1)) if found and 1 <= int(found.group(1)) <= 31 else None
+# … read with OCR's look-alikes for digits (`ngày O9tháng`, `ngày I9 tháng`, `ngày lO tháng`): no clean day, but a
+# day the line says all the same — evidence against another reading, never enough to take one
+_LINE_DAY_LOOSE = re.compile(r"(?<![^\W\d_])(?i:ng[aàáả]y)[ \t]*([\dOoIl]{1,2})[ \t.,]*(?i:th[aáàăắ]ng)")
+
+
+def line_day(reading: str, lookalikes: bool = False) -> int | None:
+    """The day a line reader read on the place-and-date line, when it reads cleanly and is a day, else None; with
+    `lookalikes`, also a day written with OCR's letters for digits (`O9` → 9, `I9` → 19) holding one real digit."""
+    found = (_LINE_DAY_LOOSE if lookalikes else _LINE_DAY).search(reading)
+    if not found or not re.search(r"\d", found.group(1)):
+        return None
+    day = int(found.group(1).translate(_DIGIT_LOOKALIKES))
+    return day if 1 <= day <= 31 else None
+
+
+_DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")

@@ -74,6 +74,10 @@ def _reading(*digit_probabilities):
     # 19 is a day: signed on the 11th, the 10 that would fit is far less likely than what was read — unknown
     (({1: 0.99}, {9: 0.95, 0: 0.002}), "2024-09-11T09:00:00", None),
     (({1: 0.6, 4: 0.4}, {6: 0.7, 0: 0.3}), "2025-01-17T13:33:13", 16),  # faint: 16 holds most of what is allowed
+    # a lone 4 at 0.55, twenty days before the signature: neither sure nor near it — unknown (the signature's day
+    # then stands in for it: the pen's 24 had lost its 2)
+    (({4: 0.55, 1: 0.45},), "2018-04-24T15:17:44", None),
+    (({4: 0.95, 1: 0.05},), "2018-04-24T15:17:44", 4),  # sure of it: taken
 ])
 def test_the_day_given_the_signature(monkeypatch, probabilities, signed, day):
     import dataclasses
@@ -85,6 +89,32 @@ def test_the_day_given_the_signature(monkeypatch, probabilities, signed, day):
     header = dataclasses.replace(parse_header("Quảng Ngãi, ngày    tháng " + signed[5:7] + " năm " + signed[:4]),
                                  signed_at=signed)
     monkeypatch.setattr(handwritten, "_read", lambda loaded, blank: _reading(*probabilities))
+    blank = Blank(field="day", span=(0, 0), before=(0, 0), after=(0, 0), read="")
+    out = handwritten._day_from_handwriting(None, header, blank, {})
+    assert (int(out.date[8:]) if out.date else None) == day
+
+
+@pytest.mark.parametrize("probabilities, line, day", [
+    (({3: 0.39, 8: 0.3},), "", None),  # a lone 3 at 0.39, no signature, the line unread: unknown (it was a 30)
+    (({1: 0.93}, {7: 0.99}), "Kiên Giang, ngàyA háng 10 năm 2017", 17),  # sure alone
+    (({9: 0.97, 2: 0.02}, {8: 0.99}), "An Giang, ngày28 tháng 4 năm 2017", None),  # the line says 28: no 08
+    (({1: 0.72, 0: 0.2}, {9: 0.99}), "Đà Nẵng, ngày O9tháng 3 năm 2022", None),  # O9 (09) against 19
+    (({1: 0.95}, {5: 0.99}), "Quảng Ngãi, ngày5 tháng 4 năm 2020", 15),  # `ngày5` lost the 1 of 15: no other day
+    (({2: 0.5, 4: 0.45}, {0: 0.99}), "Kiên Giang, ngày20 tháng 12 năm 2017", 20),  # the two readers agree
+])
+def test_the_day_without_a_signature(monkeypatch, probabilities, line, day):
+    """Unsigned paper letters: a day the place-and-date line does not confirm is taken only when the digit reader
+    is sure of it, and never when the line says another day."""
+    from types import SimpleNamespace
+
+    from nlp.blanks import Blank
+    from nlp.header import parse_header
+    from pipeline import handwritten
+
+    header = parse_header("Kiên Giang, ngày    tháng 10 năm 2017")
+    monkeypatch.setattr(handwritten, "_read", lambda loaded, blank: _reading(*probabilities))
+    monkeypatch.setattr(handwritten, "_line_reading", lambda loaded, blank, whole_line=False:
+                        SimpleNamespace(text=line) if line else None)
     blank = Blank(field="day", span=(0, 0), before=(0, 0), after=(0, 0), read="")
     out = handwritten._day_from_handwriting(None, header, blank, {})
     assert (int(out.date[8:]) if out.date else None) == day

@@ -37,6 +37,9 @@ def test_the_line_reader_says_nothing_of_an_empty_crop():
     ("Số: 47 /QĐ-UBND", "47"), ("Số:154/CTPH-LĐLĐ", "154"), ("Số: 2442QĐ-ĐHAG", "2442"),
     ("Số: 08 7CTUBND", "08"),  # the slash read as a 7
     ("Số: 2760b/QĐ-ĐHSPHN", "2760b"),
+    ("Số: 513 /syt-nvD", "513"),  # after a real slash the code may be read in small letters
+    ("Số: 3/2025/QĐ-UBND", "3"),  # a normative symbol: the year after the slash
+    ("số: A/kh-dct", None),
     # look-alikes: what follows the label is not a clean number then a code
     ("s.6msmm", None), ("SỐ: UQ4/KH-SYTCĐN", None), ("só:09khTnm", None), ("Số: 87/1BdhkTcn", None), ("", None),
 ])
@@ -64,9 +67,14 @@ def test_two_clean_readings_that_differ_give_no_number():
     assert _agreed_number(digits("224", [1.0, 1.0, 0.99]), ("221", 0.58)) is None
 
 
-def test_the_digit_reader_alone_when_the_line_reads_no_clean_number():
+def test_the_digit_reader_alone_when_there_is_no_second_reader():
     assert _agreed_number(digits("666", [0.98, 0.98, 0.96]), None)[0] == "666"
     assert _agreed_number(digits("813", [1.0, 0.5, 1.0]), None) is None  # unsure and alone: unread
+
+
+def test_a_line_read_without_a_clean_number_leaves_even_a_sure_digit_reader_alone_and_unread():
+    # `83` at 0.99 where the pen wrote 753 and the line reader saw `số: A/kh-dct`: nothing agrees, no number
+    assert _agreed_number(digits("83", [0.995, 0.995]), (None, 0.0)) is None
 
 
 def test_an_unsure_digit_reader_takes_the_line_number_it_finds_likely():
