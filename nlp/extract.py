@@ -9,6 +9,7 @@ from .header import Header, parse_header
 from .named import find_named
 from .named_laws import resolve_named, with_law_names
 from .references import Mention, NamedMention, Reference, find_mentions, merge
+from .refs.repair import letter_codes, towards_letter_codes
 from .relation_checks import check_mentions, why_not
 from .relations import classify
 from .text import fold_lower, slug
@@ -72,6 +73,18 @@ def _annex_title_misread(mention: Mention, header: Header) -> bool:
     return bool(_KEM_THEO.search(before)) and not fold_lower(mention.sentence).lstrip().startswith("can cu")
 
 
+def _towards_own_codes(mention: Mention, header: Header) -> Mention:
+    """A cited symbol's garbled code read towards the letter's own (`nlp.refs.repair.towards_letter_codes`)."""
+    symbol, repairs = towards_letter_codes(mention.symbol, mention.number, letter_codes(header.symbol))
+    if not repairs:
+        return mention
+    issuer = mention.issuer_code
+    for repair in repairs:
+        before, after = repair.split("→")
+        issuer = after if issuer == before else issuer
+    return replace(mention, symbol=symbol, issuer_code=issuer, repairs=mention.repairs + repairs)
+
+
 def _dated_after_what_it_cites(header: Header, references: list[Reference]) -> Header:
     """A letter is dated after every document it cites: a header date more than a year before one of them is a
     misreading (a garbled text layer's `ngày 11 tháng 10 năm 1951` on a decision citing documents of 2017), and the
@@ -109,7 +122,7 @@ def extract(text: str) -> Extraction:
     own = [m for m in mentions if _is_own(m, header)]
     cited = check_mentions([m for m in mentions if not _is_own(m, header)], header.type_code, header.issuer_code,
                            header.date)
-    references = merge(cited)
+    references = merge([_towards_own_codes(m, header) for m in cited])
     header = _dated_after_what_it_cites(header, references)
     id_of = {}
     for ref in references:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from . import doctypes
 from .dates import _NAM, _NGAY, _THANG, DATE_AFTER_NGAY, DateMatch, _from_match, _make, parse_date
 from .doctypes import fuzzy_pattern
+from .symbols import codes
 from .references import SYMBOL, _parse_symbol, _Symbol, _system_type, match_province, resolve_issuer
 from .text import fold_lower
 
@@ -59,7 +60,10 @@ _KIND_LABEL = r"(?:(?:B[ộo][ \t]+)?[Ll]u[ậa]t|Ph[áa]p[ \t]+l[ệe]nh|Ngh[�
 _SO_LABEL = re.compile(rf"(?:^|\n|[ \t]{{3,}})[ \t*]*(?:{_KIND_LABEL}[sS](?:[^\W\d_]|[06])?[ \t]*:|S(?:[^\W\d_]|[06])?"
                        rf"|5[oO06]?)[ \t]*(?:[:.;][ \t]*\n?)?[ \t]*"
                        rf"(?=\d|[ \t]*{_JUNK}[ \t]*/)")
-_CODES = r"[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:[ \t]*-[ \t]*[A-ZĐÐ][A-Za-zĐđ0-9&]*)*"
+# A code segment may join several bodies' codes with commas, no space: `154/CTPH-LĐLĐ-SVH,TT,DL` (Sở Văn hóa, Thể
+# thao và Du lịch).
+_SEGMENT = r"[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:,[A-ZĐÐ][A-Za-zĐđ0-9&]*)*"
+_CODES = rf"{_SEGMENT}(?:[ \t]*-[ \t]*{_SEGMENT})*"
 _BLANK_NUMBER = re.compile(rf"[ \t]*{_JUNK}[ \t]*(?:/[ \t]*(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*(?P<nrest>{_CODES})"
                            rf"|/[ \t]*(?P<rest>{_CODES})"
                            rf"|-[ \t]*(?P<ptype>[A-ZĐ][A-Za-zĐ]{{0,3}})[ \t]*/[ \t]*(?P<party>{_CODES})"
@@ -177,6 +181,13 @@ def _slash_lost(codes: str) -> re.Match[str] | None:
     return None
 
 
+def _comma_tail(rest: str) -> str:
+    """`,TT,DL` of `154/CTPH-LĐLĐ-SVH,TT,DL`: the codes joined by commas (no space) after a symbol the grammar
+    ended at the first comma, when nothing but a space or the line's end follows them; else ""."""
+    tail = re.match(r"(?:,[A-ZĐÐ][A-Za-zĐđ0-9&]*)+(?=\s|\Z)", rest)
+    return tail.group(0) if tail else ""
+
+
 def parse_header(text: str) -> Header:
     head = text[:_HEADER_CHARS]
     folded = fold_lower(head)
@@ -193,6 +204,7 @@ def parse_header(text: str) -> Header:
         if match:
             sym = _parse_symbol(match, lone=True)  # after its label, one code is a symbol too: `Số: 38/ĐHNN`
             if sym:
+                sym = replace(sym, symbol=sym.symbol + _comma_tail(head[sym.span[1] :]))
                 symbol, number, issuer_code = sym.symbol, sym.number, sym.issuer_code
                 type_code, system = sym.type_code, sym.system
                 symbol_span = sym.span
@@ -211,7 +223,9 @@ def parse_header(text: str) -> Header:
             if sym and blank.group("lost") and sym.system != "nd30":
                 sym = None
             if sym:
-                symbol = "?" + sym.symbol[1:]
+                printed = re.sub(r"\s+", "", blank.group("nrest") or blank.group("rest") or "")
+                tail = printed[len(codes(sym.symbol)) :] if printed.startswith(codes(sym.symbol)) else ""
+                symbol = "?" + sym.symbol[1:] + _comma_tail(tail)
                 issuer_code, type_code, system = sym.issuer_code, sym.type_code, sym.system
                 symbol_span = (label.start(), blank.end())
                 break

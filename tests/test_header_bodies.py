@@ -19,6 +19,9 @@ def header(number_line: str, issuer: str = "SỞ Y TẾ KIÊN GIANG\nTHANH TRA")
     ("Số: 511/TTr-CAT(PC04)", "511/TTr-CAT(PC04)"),
     ("Số: 2388/C04-P6", "2388/C04-P6"),
     ("Số: 2760b/QĐ-ĐHSPHN", "2760b/QĐ-ĐHSPHN"),
+    ("Số: 154/CTPH-LĐLĐ-SVH,TT,DL", "154/CTPH-LĐLĐ-SVH,TT,DL"),  # joint codes, commas without a space
+    ("Số:£5 4 /CTPH-LĐLĐ-SVH,TT,DL", "?/CTPH-LĐLĐ-SVH,TT,DL"),  # … under a handwritten number
+    ("Số: 15/UBND-VX, ngày 3", "15/UBND-VX"),  # a comma and a space end the symbol
 ])
 def test_the_own_symbol_of_other_bodies(line, symbol):
     assert parse_header(header(line)).symbol == symbol

@@ -220,3 +220,18 @@ def test_a_long_code_one_letter_off_on_the_same_day_is_one_document():
     assert len(merge(find_mentions(other_day))) == 2
     short = "Kế hoạch số 12/KH-UBND ngày 01/02/2024 và Kế hoạch số 12/KH-UBDT ngày 01/02/2024"
     assert len(merge(find_mentions(short))) == 2  # short codes one letter apart are two bodies' plans
+
+
+@pytest.mark.parametrize("own, cited, expected", [
+    ("Số: 430/TB-ĐHKTCN", "Căn cứ Kế hoạch số 636/KH-ĐÐHKTCN ngày 28/6/2022 của Trường", "636/KH-ĐHKTCN"),  # Đ twice
+    ("Số: 221/KH-ĐHVH", "Thực hiện Kế hoạch số 1419/KH-DHVH ngày 23/11/2021 của Trường", "1419/KH-ĐHVH"),  # D for Đ
+    ("Số: 38/ĐHNN", "theo Công văn số 1631/DHNN-KT ngày 22/12/2021 của Trường", "1631/ĐHNN-KT"),
+    # a code the tables know is never read towards the letter's: Đảng đoàn's ĐĐ stays
+    ("Số: 12-BC/Đ", "Căn cứ Kế hoạch số 45-KH/ĐĐ ngày 2/3/2021 của Đảng đoàn", "45-KH/ĐĐ"),
+    # without the letter's own code there is nothing to read towards
+    ("Số: 221/KH-UBND", "Thực hiện Kế hoạch số 1419/KH-DHVH ngày 23/11/2021 của Trường", "1419/KH-DHVH"),
+])
+def test_a_garbled_cited_code_is_read_towards_the_letters_own(own, cited, expected):
+    text = (f"TRƯỜNG ĐẠI HỌC\n{own}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCần Thơ, ngày 19 tháng 5 năm 2023\n"
+            f"THÔNG BÁO\n{cited}, Trường thông báo như sau.\n")
+    assert [r.symbol for r in extract(text).references] == [expected]

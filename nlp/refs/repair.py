@@ -199,3 +199,36 @@ def city_words(words: list[str]) -> list[str]:
     if len(words) >= 2 and words[:2] != ["thanh", "pho"] and fuzz.ratio(" ".join(words[:2]), "thanh pho") >= 85:
         return ["thanh", "pho", *words[2:]]
     return words
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Codes towards the letter's own
+
+
+def letter_codes(own_symbol: str | None) -> frozenset[str]:
+    """The code segments of the letter's own symbol (`?/TB-ĐHKTCN` → {TB, ĐHKTCN}), the context a cited symbol's
+    unknown code is read towards: a body cites its own documents most (a university's plans, a department's
+    letters) and prints its code cleanly in its header."""
+    if not own_symbol:
+        return frozenset()
+    rest = re.sub(r"^[^/\-]*[/\-]", "", own_symbol)
+    return frozenset(seg for seg in re.split(r"[-/&,]", rest) if len(seg) >= 2)
+
+
+def towards_letter_codes(symbol: str, number: str, letter: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+    """A cited symbol whose code segment neither the tables nor the letter know as printed, read towards a code of
+    the letter's own header when it is one of OCR's look-alike readings of it (`nlp.doctypes.canonical_code`):
+    `636/KH-ĐÐHKTCN` → 636/KH-ĐHKTCN and `1419/KH-DHVH` → 1419/KH-ĐHVH in letters numbered `…/TB-ĐHKTCN` and
+    `…/KH-ĐHVH` (Đ printed twice, D for Đ). A code the tables know (`ĐĐ`, Đảng đoàn) is never changed.
+    Returns (symbol, repairs)."""
+    if not letter or not symbol.startswith(number):
+        return symbol, ()
+    out, repairs = [], []
+    for piece in re.split(r"([-/&,])", symbol[len(number):]):
+        if len(piece) >= 2 and piece not in letter and not doctypes.known_code(piece):
+            code, repaired = canonical_code(piece, letter)
+            if code is not None and repaired:
+                repairs.append(f"{piece}→{code}")
+                piece = code
+        out.append(piece)
+    return number + "".join(out), tuple(repairs)
