@@ -116,9 +116,10 @@ def date_at(folded: str, pos: int, *, max_gap: int = 6, text: str | None = None)
     signed = _SIGNED.fullmatch(gap) is not None  # "số 01/2019/GUQ-SAVN lập ngày 01 tháng 05 năm 2019"
     if match.start() > max_gap + 5 and not signed:
         return None
-    if gap.strip(" \t\n,;:(") != "" and not (_CUNG.fullmatch(gap) and "c" in gap) and not signed:
+    # a stray quote mark between them is OCR's speck (`71/2023/NĐ-CP "ngày 20 tháng 9 năm 2023`)
+    if gap.strip(" \t\n,;:(\"“”") != "" and not (_CUNG.fullmatch(gap) and "c" in gap) and not signed:
         return None
-    if gap.strip(" \t\n,;:(") == "" and match.start() > max_gap:
+    if gap.strip(" \t\n,;:(\"“”") == "" and match.start() > max_gap:
         return None
     found = _from_match(match, pos)
     return found if found and found.date else None

@@ -48,7 +48,10 @@ def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
         found = para.find(piece, cursor)
         if found < 0:  # the tokenizer changed the text: fall back to the paragraph
             return [(start, end)]
-        out.append((start + found, start + found + len(piece)))
+        if out and piece[0].islower():  # no sentence opens in small letters: a speck read as a full stop
+            out[-1] = (out[-1][0], start + found + len(piece))  # (`ban hành Quyết. định số 736/QĐ-BGDĐT`)
+        else:
+            out.append((start + found, start + found + len(piece)))
         cursor = found + len(piece)
     return out or [(start, end)]
 

@@ -143,12 +143,20 @@ def issuer_codes(segs: list[str]) -> tuple[list[str], list[str]]:
         for part in parts:
             code, repaired = canonical_code(part, issuer_and_unit_codes()) if part else (part, False)
             if code is None:
-                code = part
+                code = _one_d(part)
+                if code != part:
+                    repairs.append(f"{part}→{code}")
             elif repaired:
                 repairs.append(f"{part}→{code}")
             fixed_parts.append(code)
         out.append("&".join(fixed_parts))
     return out, repairs
+
+
+def _one_d(part: str) -> str:
+    """`ĐÐBCLGD` → ĐBCLGD: a Đ beside the eth OCR prints for Đ (U+00D0) is one Đ printed twice, in a code no table
+    knows (a known `ĐĐ`, Đảng đoàn, is read through the table before this)."""
+    return re.sub("Đ\u00d0|\u00d0Đ", "Đ", part)
 
 
 def body_code_not_type(seg: str, code: str | None, repaired: bool) -> str | None:
