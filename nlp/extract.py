@@ -155,9 +155,11 @@ def extract(text: str) -> Extraction:
 
 def with_header(extraction: Extraction, header: Header) -> Extraction:
     """The extraction with a header completed from elsewhere (a number read in handwriting): a reference that is
-    now known to be the letter itself moves to its self-mentions."""
+    now known to be the letter itself moves to its self-mentions (also its annex title read with a digit off, as
+    `_annex_title_misread` says: the handwritten 2442 OCR read 242 in the header, 4442 in the annex)."""
     own_key = _own_key(header.symbol)
-    moved = [r for r in extraction.references if own_key and slug(r.symbol) == own_key]
+    moved = [r for r in extraction.references if own_key and (slug(r.symbol) == own_key or all(
+        _annex_title_misread(m, header) for m in r.mention_list))]
     if not moved:
         return replace(extraction, header=header)
     ids = {r.id for r in moved}

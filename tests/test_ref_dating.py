@@ -126,3 +126,19 @@ def test_a_date_before_the_number_without_its_comma(body, expected):
 ])
 def test_specks_and_spaces_inside_codes(body, expected):
     assert refs(body, PROVINCE) == expected
+
+
+def test_the_annex_title_is_the_letter_once_its_handwritten_number_is_read():
+    """OCR read the pen's 2442 as 242 in the header and as 4442 in the annex's title: once the hand reader gives
+    the header 2442, the annex title one digit off is the letter itself, not a document it cites."""
+    from nlp.blanks import with_number
+    from nlp.extract import with_header
+
+    head = "TRƯỜNG ĐẠI HỌC AN GIANG\nSố: 242/QĐ-ĐHAG\nAn Giang, ngày 28 tháng 11 năm 2016\nQUYẾT ĐỊNH\nVề việc ban hành\n"
+    text = head + ("Căn cứ Quyết định số 2441/QĐ-ĐHAG ngày 01/11/2016 của Hiệu trưởng;\n\fQUY ĐỊNH\n(Kèm theo "
+                   "Quyết định số: 4442 /QĐ-ĐHAG, ngày 4Ÿ tháng 1] năm 2016 của Hiệu trưởng)")
+    extraction = extract(text)
+    assert "4442/QĐ-ĐHAG" in [r.symbol for r in extraction.references]  # 242 is not one digit off 4442
+    fixed = with_header(extraction, with_number(extraction.header, "2442", "handwriting", 0.9))
+    assert [r.symbol for r in fixed.references] == ["2441/QĐ-ĐHAG"]
+    assert "4442/QĐ-ĐHAG" in [m.symbol for m in fixed.self_mentions]
