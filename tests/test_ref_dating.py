@@ -82,6 +82,7 @@ def test_a_decree_cited_with_and_without_its_year_is_one_decree():
     # a Đ beside OCR's eth (Ð) in a code no table knows: one Đ; Đảng đoàn's ĐĐ, which the table knows, stays
     ("Công văn số 1631/ĐHNN-KT&ĐÐBCLGD ngày 22/12/2021 của Trường.", "1631/ĐHNN-KT&ĐBCLGD"),
     ("Kế hoạch số 12-KH/ĐÐ ngày 02/3/2021 của Đảng đoàn.", "12-KH/ĐĐ"),
+    ("Văn bản số 658§2/VPCP-KSTT, ngày 21/9/2011 của Văn phòng Chính phủ.", "6582/VPCP-KSTT"),  # a speck: no 2/…
 ])
 def test_a_doubled_letter_is_a_code_unless_it_is_a_doubled_d(body, symbol):
     assert refs(body)[0][0] == symbol

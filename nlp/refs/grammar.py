@@ -40,10 +40,11 @@ _HY = rf"{_WS}[-–—‐]{_WS}"
 _SL = rf"[ \t]?[/⁄∕]{{1,2}}{_WS}"
 # a code may end in a unit's code in brackets, printed against it: `484/TTr-CAT-TM(CSKT)`
 _BRACKET = rf"(?:\([{_UP}][{_UP}0-9]{{1,5}}\))?"
-# The number may carry OCR's l/I for 1 and O for 0 ("l08/KH-UBND"), as long as it holds a real digit.
-_NUM = r"(?P<num>\d{1,5}[a-z]?(?![\w])|\d{1,5}|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*)"
+# The number may carry OCR's l/I for 1 and O for 0 ("l08/KH-UBND"), as long as it holds a real digit, and a speck
+# read as "§" between its digits ("658§2/VPCP-KSTT": 6582, never 2/VPCP-KSTT).
+_NUM = r"(?P<num>\d{1,5}[a-z]?(?![\w§])|\d{1,5}(?!§)|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*|\d{1,4}§\d{1,4}(?![\w§]))"
 SYMBOL = re.compile(
-    rf"(?<![\w/⁄.,:\-]){_NUM}"
+    rf"(?<![\w/⁄.,:\-§]){_NUM}"
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"
     rf"|{_SL}(?:(?P<year>(?:19|20)\d\d)%?(?P<yslash>{_SL}|(?=[{_UP}]))"
     rf"(?P<yrest>(?:UBTVQH|QH) [\dIl]{{1,2}}(?![\w/])|(?:UBTVQH|QH)[\dIl] [\dIl](?![\w/])|{_SEG}(?:{_HY}{_SEG})*)"

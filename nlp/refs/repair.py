@@ -55,12 +55,12 @@ def number_digits(number: str) -> tuple[str, tuple[str, ...]]:
     """The number of a symbol, OCR's letters for digits read back, and the repair if one was needed.
 
     `l08/KH-UBND` → 108/KH-UBND, `2O/KH-UBND` → 20/KH-UBND (l and I for 1, O for 0; the grammar takes such a number
-    only when it holds a real digit). A number with a letter after it (`12a/KH-UBND`) has no look-alike to read
+    only when it holds a real digit), `658§2/VPCP-KSTT` → 6582/VPCP-KSTT (a speck between the digits). A number with a letter after it (`12a/KH-UBND`) has no look-alike to read
     back; it is listed all the same (`12a→12a`), as a number that is not all digits.
     """
     if number.isdigit():
         return number, ()
-    digits = number.translate(_DIGIT_LOOKALIKES)
+    digits = number.replace("§", "").translate(_DIGIT_LOOKALIKES)
     return digits, (f"{number}→{digits}",)
 
 
