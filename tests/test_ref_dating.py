@@ -143,3 +143,16 @@ def test_the_annex_title_is_the_letter_once_its_handwritten_number_is_read():
     fixed = with_header(extraction, with_number(extraction.header, "2442", "handwriting", 0.9))
     assert [r.symbol for r in fixed.references] == ["2441/QĐ-ĐHAG"]
     assert "4442/QĐ-ĐHAG" in [m.symbol for m in fixed.self_mentions]
+
+
+@pytest.mark.parametrize("body, symbol", [
+    # a code one letter off the type name printed before it, or off the body named around it: that name's code
+    ("Theo đề nghị của Giám đốc Sở Công Thương tại Tờ trình số 01/TTY-SCT ngày 01/7/2025.", "01/TTr-SCT"),
+    ("Xét đề nghị của Bộ trưởng Bộ Giao thông vận tải tại Tờ trình số 9628/TTr-\nBGTTT ngày 05/9/2024.",
+     "9628/TTr-BGTVT"),
+    # look-alikes: no body named, or a code the tables do not know one letter off a body not named
+    ("Xét đề nghị tại Tờ trình số 9628/TTr-BGTTT ngày 05/9/2024.", "9628/TTr-BGTTT"),
+    ("Căn cứ Công văn số 12/BVHTT ngày 05/9/2004 của Bộ Văn hóa - Thông tin.", "12/BVHTT"),
+])
+def test_a_code_read_towards_the_names_printed_around_it(body, symbol):
+    assert refs(body)[0][0] == symbol

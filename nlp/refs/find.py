@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from .. import doctypes
 from ..dates import date_at
@@ -22,8 +23,8 @@ from .context import (
 )
 from .dating import amended_laws_undated, opening_dates, shared_dates
 from .grammar import SYMBOL, parse_symbol
-from .models import Mention
-from .repair import fold_for_matching, joined_number, type_code_from_name
+from .models import Mention, ParsedSymbol
+from .repair import fold_for_matching, issuer_named_nearby, joined_number, retyped, type_code_from_name
 
 
 def page_starts(text: str) -> list[int]:
@@ -33,6 +34,24 @@ def page_starts(text: str) -> list[int]:
 def page_of(page_starts: list[int], pos: int) -> int:
     """1-based page of a position, pages being separated by form feeds."""
     return bisect.bisect_right(page_starts, pos) + 1
+
+
+def _named_around(sym: ParsedSymbol, name: str | None, folded: str, text: str) -> ParsedSymbol:
+    """The symbol with a code one letter off the type name printed before it, or off the issuer named around it,
+    read as that name's code (`repair.retyped`, `repair.issuer_named_nearby`), parsed again."""
+    start, end = sym.span
+    fixed = retyped(sym.symbol, sym.number, name)
+    if fixed is None:
+        issuer = issuer_named_nearby(sym.issuer_code, folded[max(0, start - 150) : end + 150])
+        fixed = re.sub(rf"(?<=[-/]){re.escape(sym.issuer_code)}(?![\w])", issuer, sym.symbol, count=1) if issuer \
+            else None
+    if fixed is None:
+        return sym
+    match = SYMBOL.fullmatch(fixed)
+    again = parse_symbol(match) if match else None
+    if again is None:
+        return sym
+    return replace(again, span=sym.span, repairs=sym.repairs + again.repairs + (f"{sym.symbol}→{fixed}",))
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -78,6 +97,7 @@ def find_mentions(text: str) -> list[Mention]:
             if name is None and prev_type and start - prev_end < 40:
                 name = prev_type[0]
         sym = type_code_from_name(sym, name)
+        sym = _named_around(sym, name, folded, text)
         type_name, type_code = system_type(sym, name)
         # Context: date, issuer, "về" clause
         date = date_at(folded, end, max_gap=4, text=text)

@@ -240,3 +240,34 @@ def towards_letter_codes(symbol: str, number: str, letter: frozenset[str]) -> tu
                 piece = code
         out.append(piece)
     return number + "".join(out), tuple(repairs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Codes towards the names printed around them
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a.upper(), b.upper())) == 1
+
+
+def retyped(symbol: str, number: str, name: str | None) -> str | None:
+    """`Tờ trình số 01/TTY-SCT` → 01/TTr-SCT: the type code right after the number one letter off the code of the
+    type name printed before it (and no type code as read): the printed name's code. None when no such repair."""
+    named = doctypes.type_by_name(name) if name else None
+    if not named or not symbol.startswith(number + "/"):
+        return None
+    first = re.match(r"[^-/]+", symbol[len(number) + 1 :])
+    if not first or first.group(0) in symbol_type_codes() or not _one_letter_apart(first.group(0), named.code):
+        return None
+    return f"{number}/{named.code}{symbol[len(number) + 1 + len(first.group(0)):]}"
+
+
+def issuer_named_nearby(code: str | None, folded_context: str) -> str | None:
+    """`Bộ trưởng Bộ Giao thông vận tải tại Tờ trình số 9628/TTr-BGTTT` → BGTVT: an issuer code no table knows, one
+    letter off a known code whose body's name the words around it print (`folded_context`, folded). None else, or
+    when two known codes would fit."""
+    if not code or len(code) < 3 or code in issuer_and_unit_codes():
+        return None
+    fits = {known for known in issuer_and_unit_codes() if _one_letter_apart(code, known)
+            and (name := doctypes.issuer_name(known)) and fold_lower(name) in folded_context}
+    return fits.pop() if len(fits) == 1 else None
