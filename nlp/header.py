@@ -96,6 +96,11 @@ def _loose_date(match: re.Match[str]) -> DateMatch | None:
         return int(text) if text.isdigit() and len(text) <= 2 else None
 
     day, month = number(match.group("d")), number(match.group("m"))
+    speck = re.fullmatch(r"[ \t]*([2-9])[^\w\s]?[a-z]?[ \t]*", match.group("m"))
+    if month is None and speck and day is not None:  # `ngày 18 tháng 5Š năm`: a digit 2–9 and a speck is that
+        # month (no month is 20–99) when the day was printed clean beside it; `tháng 0Š` or `1Š` (08? 10–12?) stays
+        # unknown, and so does `ngày ^3⁄4 tháng4{` (the pen's 01, both written by hand)
+        month = int(speck.group(1))
     found = _make(int(match.group("y")), month, day, match.span())
     if found is None and day is not None:  # a "day" that is no day of that month: the month alone
         found = _make(int(match.group("y")), month, None, match.span())
@@ -237,16 +242,25 @@ def parse_header(text: str) -> Header:
     for match in [*DATE_AFTER_NGAY.finditer(folded), *_LOOSE_DATE.finditer(folded)]:
         before = folded[max(0, match.start() - 50) : match.start()]
         comma = re.search(r"([^\n,;:]{2,45}),[ \t]*\n?[ \t]*\Z", before)  # "Vĩnh Long,\nngày 20 …": PDF line
-        if not comma:
+        if not comma:  # "Hà Nội ngày 14 tháng 12 năm 2021": no comma, the line opening with a province's name
+            comma = re.search(r"(?:\A|\n)[ \t]*([^\n,;:]{2,45}?)[ \t]+\Z", before)
+            words = comma.group(1).split() if comma else []
+            if not words or (match_province(words) or (None, 0))[1] != len(words):
+                comma = None
+        if not comma or re.search(r"[\d/]\S*\Z", comma.group(1).rstrip()):  # a citation's date: its symbol
+            # before the comma (`số 596/QĐ-UBND, ngày …`), not a place (which may follow a symbol on its line)
             continue
         found = _from_match(match) if match.re is DATE_AFTER_NGAY else _loose_date(match)
         if found is None:
             continue
-        date, date_span = found, found.span
         raw_place = head[match.start() - len(comma.group(0)) : match.start()].rstrip(", \t\n")
         # "Hôm nay, ngày 12 tháng 3 năm 2020, tại …": a contract's or minutes' opening gives the date, no place
-        place = None if re.search(r"(?<![a-z])hom nay[ \t]*\Z", comma.group(1)) else _place(raw_place, symbol_span)
-        break
+        said = None if re.search(r"(?<![a-z])hom nay[ \t]*\Z", comma.group(1)) else _place(raw_place, symbol_span)
+        if date is None:
+            date, date_span, place = found, found.span, said
+        if _ends_in_province(raw_place):  # the place-and-date line; the first dated line otherwise (a body's
+            date, date_span, place = found, found.span, said  # `Thông tư 08/2017/TT- BGDĐT,\nngày 04/04/2017`
+            break  # is no place)
 
     heading_type = _heading_type(folded, head)
     sig_type = None
@@ -333,6 +347,13 @@ def _province(text: str, place: str | None, issuer: str | None, parent: str | No
         if found:
             counts[found[0]] = counts.get(found[0], 0) + 1
     return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _ends_in_province(raw: str) -> bool:
+    """Does `raw` (the words before a header's `ngày`) end with a province's or city's name (`Hà Nội`)?"""
+    words = fold_lower(raw).split()
+    return any((match_province(words[k:]) or (None, 0))[1] == len(words) - k for k in range(max(0, len(words) - 6),
+                                                                                           len(words)))
 
 
 def _place(raw: str, symbol_span: tuple[int, int] | None) -> str | None:

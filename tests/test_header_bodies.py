@@ -47,3 +47,32 @@ def test_a_blank_number_before_the_codes_of_other_bodies(line, symbol):
 @pytest.mark.parametrize("line", ["Số: 12 Phòng-Đào tạo", "Số: 4 ĐHKTCN-PĐT"])  # no type code after the digits
 def test_no_blank_number_without_a_type_code(line):
     assert parse_header(header(line, "TRƯỜNG ĐẠI HỌC")).symbol is None
+
+
+@pytest.mark.parametrize("date_line, date, partial", [
+    ("Hà Nội ngày 14 tháng 12 năm 2021", "2021-12-14", None),  # no comma after a province's name
+    ("Kiên Giang, ngày 18 tháng 5Š năm 2017", "2017-05-18", None),  # a speck after a month 2–9
+    ("Kiên Giang, ngày 03 tháng 0Š năm 2017", None, "2017"),  # 08? a speck after a 0 (or 1) leaves it unknown
+    ("Hội nghị ngày 14 tháng 12 năm 2021", None, None),  # no place, no comma: not the letter's date
+    ("Đà Nẵng, ngày ^3⁄4 tháng4{ năm 2022", None, "2022"),  # the day garbled too: the month was the pen's, unread
+])
+def test_the_letters_date_line_as_other_bodies_print_it(date_line, date, partial):
+    text = f"BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 4659/QĐ-BGDĐT\n{date_line}\nQUYẾT ĐỊNH\nBan hành Kế hoạch\n"
+    found = parse_header(text)
+    assert (found.date, found.date_partial if not found.date else None) == (date, partial)
+
+
+def test_a_citations_date_with_a_comma_before_it_is_not_the_letters_date():
+    text = ("SỞ Y TẾ KIÊN GIANG\nSố: 11/SYT-GAVI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nKiên Giang, ngày 03 tháng 0Š năm "
+            "2017\nKính gửi: Các Trung tâm Y tế\nCăn cứ Quyết định số 596/QĐ-UBND, ngày 16/3/2017 của UBND tỉnh.\n")
+    assert parse_header(text).date is None
+
+
+def test_the_place_and_date_line_wins_over_a_dated_citation_above_it_in_the_text():
+    """Two header columns read one after the other: a citation's `…, ngày 04/04/2017` comes first in the text,
+    the place-and-date line (`Hà Nội, ngày 18 tháng 5 năm 2017`) after it; the line with a province's name is the
+    letter's."""
+    text = ("TRƯỜNG ĐẠI HỌC SƯ PHẠM HÀ NỘI\nSố: 2760/QĐ-ĐHSPHN\nTheo Thông tư 08/2017/TT- BGDĐT,\nngày 04/04/2017\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHà Nội, ngày 18 tháng 5 năm 2017\nQUYẾT ĐỊNH\n")
+    found = parse_header(text)
+    assert (found.date, found.place) == ("2017-05-18", "Hà Nội")
