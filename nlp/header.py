@@ -188,8 +188,10 @@ def _slash_lost(codes: str) -> re.Match[str] | None:
 
 def _comma_tail(rest: str) -> str:
     """`,TT,DL` of `154/CTPH-LĐLĐ-SVH,TT,DL`: the codes joined by commas (no space) after a symbol the grammar
-    ended at the first comma, when nothing but a space or the line's end follows them; else ""."""
-    tail = re.match(r"(?:,[A-ZĐÐ][A-Za-zĐđ0-9&]*)+(?=\s|\Z)", rest)
+    ended at the first comma, and `/GA/24` of a contract's `Số: 2020/SAVN-LAB/GA/24` (more segments after a slash),
+    when nothing but a space or the line's end follows them; else ""."""
+    tail = re.match(r"(?:,[A-ZĐÐ][A-Za-zĐđ0-9&]*|/[A-ZĐ0-9][A-Za-zĐđ0-9&]*(?:-[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*)+(?=\s|\Z)",
+                    rest)
     return tail.group(0) if tail else ""
 
 

@@ -22,6 +22,7 @@ def header(number_line: str, issuer: str = "SỞ Y TẾ KIÊN GIANG\nTHANH TRA")
     ("Số: 154/CTPH-LĐLĐ-SVH,TT,DL", "154/CTPH-LĐLĐ-SVH,TT,DL"),  # joint codes, commas without a space
     ("Số:£5 4 /CTPH-LĐLĐ-SVH,TT,DL", "?/CTPH-LĐLĐ-SVH,TT,DL"),  # … under a handwritten number
     ("Số: 15/UBND-VX, ngày 3", "15/UBND-VX"),  # a comma and a space end the symbol
+    ("Số: 2020/SAVN-LAB/GA/24", "2020/SAVN-LAB/GA/24"),  # a contract's number: more segments after slashes
 ])
 def test_the_own_symbol_of_other_bodies(line, symbol):
     assert parse_header(header(line)).symbol == symbol
