@@ -455,7 +455,8 @@ def _line_day(line_text: str, reading: Any, month: int, year: int, bounds: list[
     """The day the second reader reads on the place-and-date line (`Kiên Giang, ngày 28 tháng 8 năm 2017`), when
     the digit reader's ink supports it: it gives that day a fair share of its own best reading (NAME_AGREES), or it
     read one digit that the line's two end with (`8` of a `28` whose 2 it lost), or it read no day at all and the
-    line's day differs from it in one digit only (`98`, the line's `28`). A day the overlay dates rule out, or a line
+    line's day, read with as many digits, differs from it in one digit only (`98`, the line's `28`; not the
+    line's `5` of a `45`, which lost the 1 of 15). A day the overlay dates rule out, or a line
     that reads no clean day (`ngàyA háng`, `ngày lO`), is no evidence."""
     day = line_day(line_text)
     if day is None or not plausible_day(day, month, year, bounds):
@@ -466,7 +467,7 @@ def _line_day(line_text: str, reading: Any, month: int, year: int, bounds: list[
         return day
     if digits == 1 and day >= 10 and str(day).endswith(reading.text):
         return day
-    if _no_day(reading.text) and len(as_read) == digits == len(reading.text) and \
+    if _no_day(reading.text) and len(str(day)) == digits == len(reading.text) and \
             sum(a != b for a, b in zip(as_read, reading.text)) == 1:
         return day  # the digit reader's `98` is no day at all: the line's `28` agrees with the digit that stands
     return None

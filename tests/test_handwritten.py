@@ -100,6 +100,7 @@ def test_the_day_given_the_signature(monkeypatch, probabilities, signed, day):
     (({1: 0.97, 2: 0.02}, {8: 0.99}), "An Giang, ngày28 tháng 4 năm 2017", None),  # 18 or the line's 28: neither
     # the digit reader's 98 is no day at all; the line's 28 agrees with the 8 that stands
     (({9: 0.97, 2: 0.02}, {8: 0.99}), "An Giang, ngày28 tháng 4 năm 2017", 28),
+    (({4: 0.98, 1: 0.015}, {5: 0.99}), "Quảng Ngãi, ngày5 tháng 4 năm 2020", None),  # 45 and a lone 5: the 1 lost
     (({1: 0.72, 0: 0.2}, {9: 0.99}), "Đà Nẵng, ngày O9tháng 3 năm 2022", None),  # O9 (09) against 19
     (({1: 0.95}, {5: 0.99}), "Quảng Ngãi, ngày5 tháng 4 năm 2020", 15),  # `ngày5` lost the 1 of 15: no other day
     (({2: 0.5, 4: 0.45}, {0: 0.99}), "Kiên Giang, ngày20 tháng 12 năm 2017", 20),  # the two readers agree
