@@ -271,3 +271,33 @@ def test_the_progress_line_names_the_file():
     shown = progress_name(long)
     assert len(shown) == 40 and shown.startswith("…") and shown.endswith("058-KH-UBND.pdf")
     assert progress_name("a\x1b[31mb.pdf") == "a?[31mb.pdf"  # no terminal escape reaches the screen
+
+
+def test_one_export_run_lays_the_graph_out_once_and_writes_what_each_export_alone_writes(demo_conn, tmp_path,
+                                                                                          monkeypatch):
+    """graph.html, graph.gexf and graph.graphml carry one layout: an export run computes it once (it was three
+    times, 60% of the exports' time), and each file is what that export alone writes."""
+    from pipeline.exports import files, graph_html
+
+    calls = []
+    real = graph_html._placement
+    monkeypatch.setattr(graph_html, "_placement", lambda graph: calls.append(1) or real(graph))
+    files.export_all(demo_conn, tmp_path / "all", ["gexf", "graphml", "html"])
+    assert len(calls) == 1
+    for name, file in (("gexf", "graph.gexf"), ("graphml", "graph.graphml"), ("html", "graph.html")):
+        files.export_all(demo_conn, tmp_path / name, [name])
+        assert (tmp_path / name / file).read_bytes() == (tmp_path / "all" / file).read_bytes()
+    assert len(calls) == 4  # outside a run nothing is kept: each export alone lays it out again
+
+
+def test_commands_that_need_only_the_interfaces_language_do_not_load_the_web_app():
+    import subprocess
+    import sys
+
+    code = ("import sys; import pipeline.cli; from pipeline.web import i18n, graph_labels; "
+            "print('starlette' in sys.modules, 'pipeline.web.app' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.split() == ["False", "False"]
+    from pipeline.web import create_app  # and the app is there when asked for
+
+    assert callable(create_app)

@@ -128,6 +128,7 @@ def export(conn: sqlite3.Connection, name: str, path: Path, report: ExportReport
         except Exception as exc:  # noqa: BLE001 - one export's failure must not cost the others
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())[:160]
             report.failed[name] = f"{path.name}: {reason or 'internal error'}"
+            gc.collect()  # the failed writer's half-made objects, finalised while their errors are silenced
             return
     report.written[name] = str(path)
     report.seconds[name] = round(time.perf_counter() - started, 3)
@@ -144,10 +145,13 @@ def _quiet_cleanup() -> Iterator[None]:
     one-line error. They are collected here, quietly."""
     hook = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: None
+    failed = True
     try:
         yield
+        failed = False
     finally:
-        gc.collect()
+        if failed:  # (a collection costs ~40 ms a writer: only a failed one leaves such objects behind)
+            gc.collect()
         sys.unraisablehook = hook
 
 
@@ -156,6 +160,7 @@ def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = No
     """The contract's files (or those named), from the store, into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
-    for name in names or list(EXPORTS):
-        export(conn, name, out / EXPORTS[name][0], report, options)
+    with graph_html.shared_placement():  # the graph's layout once for graph.html, .gexf and .graphml
+        for name in names or list(EXPORTS):
+            export(conn, name, out / EXPORTS[name][0], report, options)
     return report

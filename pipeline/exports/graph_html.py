@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -72,12 +75,36 @@ def type_colours(types: list[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(types)}
 
 
+# Within `shared_placement()` (one export run: graph.html, graph.gexf and graph.graphml of one archive state), the
+# overview and its placement are computed once and shared.
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("graph_html_shared", default=None)
+
+
+@contextmanager
+def shared_placement() -> Iterator[None]:
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def overview(conn: sqlite3.Connection, max_nodes: int | None = None,
              max_edges: int | None = None) -> tuple[nx.MultiDiGraph, Shown]:
     """The graph the page draws: the whole archive when it is small, else its most-cited documents (and the
     archive's own documents among them) with the citations between them."""
     max_nodes = OVERVIEW_NODES if max_nodes is None else max_nodes
     max_edges = OVERVIEW_EDGES if max_edges is None else max_edges
+    shared = _SHARED.get()
+    if shared is None:
+        return _overview(conn, max_nodes, max_edges)
+    key = ("overview", id(conn), max_nodes, max_edges)
+    if key not in shared:
+        shared[key] = _overview(conn, max_nodes, max_edges)
+    return shared[key]
+
+
+def _overview(conn: sqlite3.Connection, max_nodes: int, max_edges: int) -> tuple[nx.MultiDiGraph, Shown]:
     total_nodes = conn.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
     total_edges = conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0]
     if total_nodes <= max_nodes and total_edges <= max_edges:
@@ -128,6 +155,18 @@ def placement(graph: nx.MultiDiGraph) -> tuple[dict[str, tuple[float, float]], d
                                                dict[str, int]]:
     """Where the page draws each document and its community: (positions, community of each node, the
     communities, cited-by counts). graph.gexf and graph.graphml carry the same positions and colours."""
+    shared = _SHARED.get()
+    if shared is None:
+        return _placement(graph)
+    known = shared.get(("placement", id(graph)))
+    if known is None or known[0] is not graph:
+        known = shared[("placement", id(graph))] = (graph, _placement(graph))
+    positions, member, found, cited_by = known[1]
+    return dict(positions), member, found, cited_by  # (callers add to the positions)
+
+
+def _placement(graph: nx.MultiDiGraph) -> tuple[dict[str, tuple[float, float]], dict[str, int], list[Any],
+                                                dict[str, int]]:
     simple = undirected(graph)
     found = communities(graph, simple)
     member = membership(found)
