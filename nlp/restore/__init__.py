@@ -124,13 +124,8 @@ def _line_counts(line: str, model_key: int) -> list[int]:
     """`_line_modes`'s counts of one line, judged without the tokeniser: the words are taken by the bare word
     pattern, so the parts of codes and symbols (`QH14`, `NĐ`, `CP`), which the tokeniser would set aside, count
     too, as unknown words: a line they tip is left to the full reading (never the other way)."""
-    counts = [0, 0, 0, 0, 0, 0]
-    for word in _WORDS.findall(line):
-        stats = _word_stats(model_key, word)
-        if stats is not None:
-            for i in range(6):
-                counts[i] += stats[i]
-    return counts
+    found = [stats for word in _WORDS.findall(line) if (stats := _word_stats(model_key, word)) is not None]
+    return [sum(column) for column in zip(*found)] if found else [0, 0, 0, 0, 0, 0]
 
 
 def _line_modes(tokens: list[Token], n_lines: int, model: Model) -> list[str]:
