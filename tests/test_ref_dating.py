@@ -156,3 +156,16 @@ def test_the_annex_title_is_the_letter_once_its_handwritten_number_is_read():
 ])
 def test_a_code_read_towards_the_names_printed_around_it(body, symbol):
     assert refs(body)[0][0] == symbol
+
+
+def test_a_local_symbol_whose_first_code_is_qh_is_not_the_quoc_hois():
+    """`Mặt bằng số 26/QH-NĐ-UB` (quy hoạch, 1999): the Quốc hội numbers laws and resolutions (`20/2023/QH15`),
+    never such a letter; and a known code (QH) is not read as the type name's code one letter off (QĐ)."""
+    from nlp.references import find_mentions
+
+    local = find_mentions("theo Mặt bằng số 26/QH-NĐ-UB ngày 12/3/1999 của Ủy ban")[0]
+    assert local.symbol == "26/QH-NĐ-UB" and local.issuer != "Quốc hội"
+    decision = find_mentions("Căn cứ Quyết định số 26/QH-NĐ-UB ngày 12/3/1999")[0]
+    assert decision.symbol == "26/QH-NĐ-UB" and decision.issuer != "Quốc hội"
+    law = find_mentions("Căn cứ Luật số 20/2023/QH15 ngày 12/6/2023")[0]
+    assert law.issuer == "Quốc hội"

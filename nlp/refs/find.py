@@ -36,6 +36,9 @@ def page_of(page_starts: list[int], pos: int) -> int:
     return bisect.bisect_right(page_starts, pos) + 1
 
 
+_LEGISLATURE_CODES = frozenset({"QH", "UBTVQH"})
+
+
 def _named_around(sym: ParsedSymbol, name: str | None, folded: str, text: str) -> ParsedSymbol:
     """The symbol with a code one letter off the type name printed before it, or off the issuer named around it,
     read as that name's code (`repair.retyped`, `repair.issuer_named_nearby`), parsed again."""
@@ -103,6 +106,8 @@ def find_mentions(text: str) -> list[Mention]:
         date = date_at(folded, end, max_gap=4, text=text)
         cursor = date.span[1] if date else end
         issuer, scope = (issuer_name(sym.issuer_code) if sym.issuer_code else None), None
+        if sym.issuer_code in _LEGISLATURE_CODES and sym.system != "normative":
+            issuer = None  # `Mặt bằng số 26/QH-NĐ-UB` (quy hoạch): the Quốc hội numbers laws and resolutions only
         issuer_match = ISSUER_PHRASE.match(folded, cursor)
         issuer_from_text = False
         if issuer_match:

@@ -257,7 +257,8 @@ def retyped(symbol: str, number: str, name: str | None) -> str | None:
     if not named or not symbol.startswith(number + "/"):
         return None
     first = re.match(r"[^-/]+", symbol[len(number) + 1 :])
-    if not first or first.group(0) in symbol_type_codes() or not _one_letter_apart(first.group(0), named.code):
+    if not first or first.group(0) in symbol_type_codes() | issuer_and_unit_codes() or \
+            not _one_letter_apart(first.group(0), named.code):
         return None
     return f"{number}/{named.code}{symbol[len(number) + 1 + len(first.group(0)):]}"
 
