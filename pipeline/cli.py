@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-
 from .archive import store
 from .limits import DEFAULT as _LIMITS
+from .cli_output import RunProgress, _, out, print_answer, print_texts
+from .cli_output import print_extraction as _print_extraction
+from .cli_output import set_lang as _set_lang
 from .process import VanbanError, decode_text, extraction_to_dict, prepare
-from nlp.named_laws import LAW_KINDS
 
 app = typer.Typer(
     help="vanban: Vietnamese official documents → a citation graph you can query.",
@@ -24,7 +24,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(width=None if sys.stdout.isatty() else 140)
 _state = {"debug": False}
 
 
@@ -51,32 +50,6 @@ def _fail(exc: BaseException) -> None:
 
 
 _LANG_HELP = "vi or en (default: LANG, else vi)."
-
-
-def _(message: str) -> str:
-    """A label in the reader's language (`_set_lang`; the catalogues of pipeline/web/locale)."""
-    return _state.get("gettext", str)(message)  # type: ignore[operator]
-
-
-def _set_lang(option: str | None) -> str:
-    from .web import i18n
-
-    lang = i18n.cli_lang(option)
-    _state["gettext"] = i18n.gettext_for(lang)
-    _state["lang"] = lang
-    return lang
-
-
-def _day(value: str | None) -> str:
-    from .web.i18n import day
-
-    return day(value)
-
-
-def _relation(code: str | None) -> str:
-    from .web.i18n import relation
-
-    return relation(code, str(_state.get("lang", "vi")))
 
 
 def _read_stdin() -> str:
@@ -162,39 +135,6 @@ def extract_command(
     _print_extraction(data)
 
 
-def _print_extraction(data: dict) -> None:
-    d = data["document"]
-    head = Table(show_header=False, box=None, pad_edge=False, title=data.get("file") or "<stdin>", title_justify="left")
-    head.add_column(style="bold cyan", no_wrap=True)
-    head.add_column()
-    for label, value in [
-        (_("Number and symbol"), d["symbol"]),
-        (_("Type"), d["type"]),
-        (_("Date"), _day(d["date"]) or (d["date_partial"] and _day(d["date_partial"]) + " (" + _("partial") + ")")),
-        (_("Issuer"), d["issuer"]),
-        (_("Place"), d["place"]),
-        (_("Subject"), d["subject"]),
-    ]:
-        head.add_row(label, str(value) if value else "—")
-    out.print(head)
-    table = Table(title=_("%(n)s cited documents") % {"n": len(data["references"])}, title_justify="left")
-    for col in (_("symbol"), _("type"), _("date"), _("issuer"), _("relation"), _("mentions"), _("conf.")):
-        table.add_column(col, no_wrap=col in {_("symbol"), _("date")})
-    for r in data["references"]:
-        table.add_row(
-            r["symbol"], r["type"], _day(r["date"]) or "—", r["issuer"] or "—", _relation(r["relation"]),
-            str(r["mentions"]), f"{r['confidence']:.2f}",
-        )
-    out.print(table)
-    if data["links"]:
-        out.print("[bold]" + _("Between cited documents:") + "[/]")
-        symbols = {r["id"]: r["symbol"] for r in data["references"]}
-        for link in data["links"]:
-            out.print(f"  {symbols[link['source']]} —{_relation(link['relation'])}→ {symbols[link['target']]}")
-    if data["named"]:
-        out.print("[bold]" + _("Cited by name:") + "[/] " + "; ".join(n["title"] for n in data["named"]))
-
-
 @app.command("run")
 def run_command(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
@@ -231,14 +171,13 @@ def run_command(
                                                     "folders given), its text vanban's corrected reading.")] = False,
     sidecar: Annotated[bool, typer.Option("--sidecar", help="With --pdf: the corrected text beside each PDF "
                                                             "(.txt).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (errors and failures "
+                                                              "still on stderr; the exit code tells).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Progress and summary as JSON lines on stdout, for "
+                                                         "scripts (start, one per file, end).")] = False,
 ) -> None:
     """Batch run over files and folders into the archive in --out (incremental by content hash). A file over a
     limit is recorded as failed and the batch goes on (SECURITY.md lists the limits)."""
-    import time
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
-        TimeRemainingColumn
-
     from .batch import EXPORT_MODES, Limits, run, shown
     from .exports.searchable_pdf import RunPdfs  # (OCRmyPDF is imported only when a PDF is made)
 
@@ -250,47 +189,64 @@ def run_command(
     if exports_mode not in EXPORT_MODES:
         sys.stderr.write(f"error: unknown --exports {exports_mode!r} ({', '.join(EXPORT_MODES)})\n")
         raise typer.Exit(2)
+    if quiet and as_json:
+        sys.stderr.write("error: --quiet and --json: choose one\n")
+        raise typer.Exit(2)
     for given in paths:
         if not Path(given).exists():
             _fail(VanbanError("read", f"{given}: no such file or folder"))
-    counts = {"failed": 0, "pages": 0}
     pdfs = RunPdfs(paths, out, sidecar) if pdf else None
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]}"),
-        TextColumn("{task.fields[rate]}"), TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(),
-        TimeRemainingColumn(), TextColumn("{task.fields[file]}"), console=Console(stderr=True), transient=False,
-        disable=not sys.stderr.isatty(),
-    ) as progress:
-        task = progress.add_task("files", total=None, pages="", rate="", failed="", file="")
-        started = [time.perf_counter()]
-
-        def on_start(count: int) -> None:
-            started[0] = time.perf_counter()
-            progress.update(task, total=count)
+    with RunProgress("json" if as_json else "quiet" if quiet else "bar") as progress:
 
         def on_done(record, source: str) -> None:
             if pdfs:
                 pdfs(record, source)
-            if record is None:
-                return
-            counts["failed"] += record.status != "ok"
-            counts["pages"] += record.pages
-            progress.advance(task)
-            elapsed = max(1e-6, time.perf_counter() - started[0])
-            progress.update(task, pages=f"{counts['pages']} pages", rate=f"{counts['pages'] / elapsed * 60:.0f} pages/min",
-                            failed=f"{counts['failed']} failed" if counts["failed"] else "",
-                            file=progress_name(source))
+            progress.done(record, source)
 
         try:
             summary = run(paths, out, workers=workers, force=force, scheduler=scheduler, exports_mode=exports_mode,
-                          force_ocr=force_ocr, on_start=on_start, on_done=on_done, follow_symlinks=follow_symlinks,
-                          prune=prune,
+                          force_ocr=force_ocr, on_start=progress.start, on_done=on_done,
+                          follow_symlinks=follow_symlinks, prune=prune,
                           limits=Limits(pages=max_pages, megapixels=max_megapixels, text_mb=max_text_mb,
                                         seconds=max_seconds, memory_mb=max_memory_mb),
                           export_options=_export_options(csv_plain, lang))
         except Exception as exc:  # noqa: BLE001
             _fail(exc)
             return
+    if as_json:
+        from dataclasses import asdict
+
+        progress.end({**asdict(summary), "exit_code": summary.exit_code})
+    elif not quiet:
+        _print_run_summary(summary, out)
+    for skipped in summary.ignored:
+        sys.stderr.write(f"skipped: {shown(skipped['source'])}: {shown(skipped['reason'])}\n")
+    for failure in summary.failures:
+        sys.stderr.write(f"failed: {shown(failure['source'])} [{failure['stage']}] {shown(failure['error'])}\n")
+    if summary.failures:
+        sys.stderr.write(f"failures listed in {out / 'errors.csv'}\n")
+    for warning in summary.export_warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    for failure in summary.export_failures.values():
+        sys.stderr.write(f"error: export failed: {failure}\n")
+    if summary.stale_exports:
+        sys.stderr.write(f"exports not refreshed for a large archive ({', '.join(summary.stale_exports)}): "
+                         f"`vanban export --db {out}` writes them\n")
+    for note in pdfs.finish() if pdfs else []:  # the PDFs are made once the run's workers are done
+        sys.stderr.write(f"warning: {shown(note)}\n")
+    if summary.interrupted:
+        sys.stderr.write("interrupted: what was processed is stored; run again to finish\n")
+    if profile and not as_json:  # (with --json the stages are in the summary's line)
+        from .stages import table
+
+        sys.stdout.write(table(summary.stages, summary.seconds, workers) + "\n")
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_run_summary(summary, out: Path) -> None:
+    """The run's two summary lines (and the files gone from the folder) on stdout."""
+    from .batch import shown
+
     archive = summary.archive
     rate = (_(", %(rate)s pages/min") % {"rate": f"{summary.pages_per_minute:.0f}"}
             if summary.pages_per_minute else "")
@@ -310,28 +266,6 @@ def run_command(
         files = f"{len(summary.missing)} file" + ("s" if len(summary.missing) > 1 else "")
         sys.stdout.write(f"{files} removed from the archive, no longer in the folder: {names}\n" if summary.pruned
                          else f"{files} no longer in the folder: {names} (vanban run --prune removes them)\n")
-    for skipped in summary.ignored:
-        sys.stderr.write(f"skipped: {shown(skipped['source'])}: {shown(skipped['reason'])}\n")
-    for failure in summary.failures:
-        sys.stderr.write(f"failed: {shown(failure['source'])} [{failure['stage']}] {shown(failure['error'])}\n")
-    if summary.failures:
-        sys.stderr.write(f"failures listed in {out / 'errors.csv'}\n")
-    for warning in summary.export_warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    for failure in summary.export_failures.values():
-        sys.stderr.write(f"error: export failed: {failure}\n")
-    if summary.stale_exports:
-        sys.stderr.write(f"exports not refreshed for a large archive ({', '.join(summary.stale_exports)}): "
-                         f"`vanban export --db {out}` writes them\n")
-    for note in pdfs.finish() if pdfs else []:  # the PDFs are made once the run's workers are done
-        sys.stderr.write(f"warning: {shown(note)}\n")
-    if summary.interrupted:
-        sys.stderr.write("interrupted: what was processed is stored; run again to finish\n")
-    if profile:
-        from .stages import table
-
-        sys.stdout.write(table(summary.stages, summary.seconds, workers) + "\n")
-    raise typer.Exit(summary.exit_code)
 
 
 @app.command("pdf")
@@ -388,120 +322,6 @@ def query_command(
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     print_answer(result)
-
-
-def _node_label(m: dict) -> str:
-    details = [_day(m["date"]) or _("no date")]
-    if m.get("province"):
-        details.append(m["province"])
-    details.append(_("file %(name)s") % {"name": m["source"]} if m.get("source") else
-                   _("cited only, not in the archive"))
-    name = f" {m['title']}" if m.get("title") and m.get("type") in LAW_KINDS else ""  # a law: its name
-    return f"{m['type'] or ''} {m['symbol']}{name} ({', '.join(details)})".strip()
-
-
-def _ended(event: str, by: str, start: str, chain: list[dict]) -> str:
-    """`replaced by 65/2025/QH15 (from 01/03/2025) → 72/2025/QH15 (from 16/06/2025)` in the reader's language."""
-    steps = chain or [{"by": by, "from": start}]
-    by, since = _("by"), _("from")
-    return f"{_(event)} {by} " + " → ".join(f"{s['by']} ({since} {_day(s['from'])})" for s in steps)
-
-
-def _validity_label(v: dict | None) -> str | None:
-    """A document's status today, when the validity table knows it and it is no longer in force."""
-    if not v or v["in_force"]:
-        return None
-    event = "replaced" if v.get("replaced_by") else "repealed"
-    return _("no longer in force") + ": " + _ended(event, v.get("replaced_by") or v.get("repealed_by") or "",
-                                                    v.get("from") or "", v.get("chain") or [])
-
-
-def _not_in_force_label(mark: dict) -> str:
-    """A citation of a document no longer in force on the citing letter's date."""
-    from .archive.validity import describe
-
-    return describe(mark, _, _day)
-
-
-def print_texts(question: str, hits: list[dict], as_json: bool) -> None:
-    """The texts that hold the question's words, when it names no document."""
-    if as_json:
-        sys.stdout.write(json.dumps({"query": question, "direction": None, "total": len(hits), "texts": hits},
-                                    ensure_ascii=False, indent=2) + "\n")
-        return
-    out.print(escape(_("No document named; %(n)s texts hold these words:") % {"n": len(hits)}))
-    for hit in hits:
-        out.print(f"\n[bold]{escape(' '.join(str(p) for p in (hit['type'], hit['symbol'], _day(hit['date'])) if p))}[/] "
-                  f"[dim]{escape(hit['source'])}[/]\n  {escape(hit['snippet'])}")
-
-
-def print_answer(result) -> None:
-    said = result.filters.to_dict()
-    names = {"relation": _("relation"), "from": _("from"), "to": _("to"), "type": _("type"), "issuer": _("issuer")}
-    shown = {"relation": _relation, "from": _day, "to": _day}
-    asked = [f"{names.get(key, key)} {shown.get(key, str)(value)}" for key, value in said.items()  # type: ignore
-             if value and key != "not_understood"]
-    if asked:
-        out.print("[dim]" + escape(_("only: %(filters)s") % {"filters": ", ".join(asked)}) + "[/]")
-    if result.filters.unknown:
-        out.print("[yellow]" + escape(_("Not understood:")) + "[/] " + escape(" ".join(result.filters.unknown)))
-    if not result.matches:
-        out.print(escape(_("No document in the archive matches “%(target)s”.") % {"target": result.target.text}))
-        return
-    if result.target.law_symbols and len(result.matches) > 1:
-        out.print(escape(_("%(target)s: %(n)s versions of this law are cited in the archive.")
-                         % {"target": result.target.text, "n": len(result.matches)}))
-    if result.ambiguous:
-        out.print("[yellow]" + escape(_("Ambiguous:")) + "[/] " + escape(
-            _("%(target)s matches %(n)s documents (best first).") % {"target": result.target.text,
-                                                                     "n": len(result.matches)}))
-    labels = {"cited_by": _("Cited by"), "cites": _("Cites")}
-    directions = ["cited_by", "cites"] if result.direction == "both" else [result.direction]
-    for match in result.matches:
-        out.print(f"\n[bold]{escape(_node_label(match))}[/]")
-        status = _validity_label(match.get("validity"))
-        if status:
-            out.print(f"  [red]{escape(status)}[/]")
-        for variant in match.get("variants", []):
-            where = (_(" in %(file)s") % {"file": variant["source"]}
-                     + (" " + _("page %(n)s") % {"n": variant["page"]} if variant["page"] else "")) \
-                if variant["source"] else ""
-            out.print("  [dim]" + escape(_("read as %(variant)s") % {"variant": variant["variant"]} + where) + "[/]")
-        for direction in directions:
-            rows = [r for r in result.results if r["direction"] == direction and
-                    (r["via"] == match["id"] or r["depth"] > 1)]
-            if not rows:
-                paged_out = result.total > len(result.results)  # its rows may be on the other pages
-                out.print(f"  {labels[direction]}: " + (_("on the other pages of the answer.") if paged_out
-                                                        else _("nothing in the archive.")))
-                continue
-            table = Table(title=f"{labels[direction]} ({len(rows)})", title_justify="left", show_lines=True)
-            table.add_column(_("document"), overflow="fold", max_width=34)
-            table.add_column(_("relation"), no_wrap=True)
-            table.add_column(_("source"), overflow="fold", max_width=40)
-            table.add_column(_("sentence"), overflow="fold")
-            for r in rows:
-                depth = " " + _("(depth %(n)s)") % {"n": r["depth"]} if r["depth"] > 1 else ""
-                kind = "\n[dim]" + escape(_("(by name)")) + "[/]" if r.get("resolved_from") == "name" else ""
-                if r["kind"] == "asserted":  # no sentence of its own: what other letters say of it
-                    where = _("per %(letters)s") % {"letters": "; ".join(r.get("asserted_by") or [])}
-                else:
-                    where = f"{r['source']}" + (" " + _("page %(n)s") % {"n": r["page"]} if r["page"] else "")
-                    more = len(r.get("mentions") or []) - 1
-                    where += "\n" + _("(+%(n)s more)") % {"n": more} if more > 0 else ""
-                where = escape(where)
-                if r.get("uncertain"):  # read from uncertain OCR: to be checked on the page
-                    where += "\n[yellow]" + escape(_("uncertain OCR reading")) + "[/]"
-                document = escape(f"{r['type'] or ''} {r['symbol']} {_day(r['date'])}{depth}")
-                if r.get("not_in_force"):  # the citation is of a document no longer in force on the letter's date
-                    document += f"\n[red]⚠ {escape(_not_in_force_label(r['not_in_force']))}[/]"
-                table.add_row(document,
-                              escape(", ".join(_relation(x) for x in (r.get("relations") or [r["relation"]]))) + kind,
-                              where, escape(r["snippet"] or ""))
-            out.print(table)
-    if result.limit is not None or result.offset:
-        out.print(_("rows %(first)s–%(last)s of %(total)s") % {
-            "first": result.offset + 1, "last": result.offset + len(result.results), "total": result.total})
 
 
 @app.command("check")
@@ -577,12 +397,6 @@ def _export_options(csv_plain: bool, lang: str | None):
     from .web import i18n
 
     return ExportOptions(bom=not csv_plain, lang=i18n.cli_lang(lang))
-
-
-def progress_name(source: str, width: int = 40) -> str:
-    """The file the progress line names: its path, cut from the left to `width` characters."""
-    text = "".join(c if c.isprintable() else "?" for c in source)
-    return text if len(text) <= width else "…" + text[-(width - 1):]
 
 
 def _export(db: Path, targets: list[tuple[str, Path]], options=None):

@@ -85,3 +85,29 @@ def test_legacy_encodings_are_read(tmp_path):
         ref = json.loads(result.stdout)["references"][0]
         assert (ref["symbol"], ref["date"]) == ("58/KH-UBND", "2025-10-10"), name
         assert ref["issuer"].lower().endswith("tỉnh quảng ngãi"), (name, ref["issuer"])
+
+
+def test_run_progress_as_json_lines_for_scripts_and_quiet(tmp_path):
+    """`vanban run --json`: one JSON object a line on stdout (start, one per file naming it, the summary at the
+    end), nothing else there; `--quiet`: nothing on stdout, a failed file still named on stderr, the exit code 3."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh.", encoding="utf-8")
+    (folder / "b.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    result = run("run", str(folder), "--out", str(tmp_path / "out"), "--json")
+    assert result.returncode == 3, result.stderr
+    events = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert events[0] == {"event": "start", "files": 2}
+    files = [e for e in events if e["event"] == "file"]
+    assert sorted(e["source"].rsplit("/", 1)[-1] for e in files) == ["a.txt", "b.pdf"]
+    assert [e["done"] for e in files] == [1, 2] and all(e["total"] == 2 for e in files)
+    broken = next(e for e in files if e["source"].endswith("b.pdf"))
+    assert broken["status"] == "failed" and broken["error"] and broken["stage"]
+    end = events[-1]
+    assert end["event"] == "end" and (end["processed"], end["failed"], end["exit_code"]) == (2, 1, 3)
+    assert end["archive"]["documents"] >= 1
+
+    quiet = run("run", str(folder), "--out", str(tmp_path / "out2"), "--quiet")
+    assert quiet.returncode == 3 and quiet.stdout == b""
+    assert b"b.pdf" in quiet.stderr
+    assert run("run", str(folder), "--out", str(tmp_path / "out3"), "--quiet", "--json").returncode == 2

@@ -264,7 +264,7 @@ def test_values_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
 
 
 def test_the_progress_line_names_the_file():
-    from pipeline.cli import progress_name
+    from pipeline.cli_output import progress_name
 
     assert progress_name("scans/058.pdf") == "scans/058.pdf"
     long = "lưu trữ/" * 10 + "058-KH-UBND.pdf"
