@@ -339,18 +339,31 @@ def id_chunks(ids: list[str], size: int = 500) -> Iterator[tuple[list[str], str]
         yield chunk, ",".join("?" * len(chunk))
 
 
-def search_text(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Documents whose text matches `query` (diacritics optional), best first, with a snippet of the original."""
+def _text_match(query: str) -> tuple[list[str], str]:
     terms = [t for t in re.split(r"[^\w/&-]+", fold_lower(query)) if t]
+    return terms, " ".join('"' + t.replace('"', "") + '"' for t in terms)
+
+
+def count_text(conn: sqlite3.Connection, query: str) -> int:
+    """How many documents' text matches `query` (`search_text` gives them a page at a time)."""
+    terms, match = _text_match(query)
+    if not terms:
+        return 0
+    return conn.execute("SELECT COUNT(*) FROM document_text WHERE document_text MATCH ?", (match,)).fetchone()[0]
+
+
+def search_text(conn: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    """Documents whose text matches `query` (diacritics optional), best first, with a snippet of the original: the
+    `limit` from `offset` on."""
+    terms, match = _text_match(query)
     if not terms:
         return []
-    match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
     rows = conn.execute(
         "SELECT d.id, d.source, d.node_id, d.symbol, d.type, d.date, d.subject, "
         "COALESCE(d.restored_text, d.text) AS text "
         "FROM document_text JOIN documents d ON d.id = document_text.rowid "
-        "WHERE document_text MATCH ? ORDER BY rank LIMIT ?",
-        (match, limit),
+        "WHERE document_text MATCH ? ORDER BY rank, d.id LIMIT ? OFFSET ?",
+        (match, limit, offset),
     ).fetchall()
     out = []
     for row in rows:

@@ -247,17 +247,19 @@ def archive_page(conn: sqlite3.Connection, **options: Any) -> str:
 NEIGHBOURHOOD_EDGES = 600  # citations of one document sent to the page at a time (the document page lists all)
 
 
-def neighbourhood(conn: sqlite3.Connection, node_id: str, limit: int = NEIGHBOURHOOD_EDGES) -> dict[str, Any] | None:
+def neighbourhood(conn: sqlite3.Connection, node_id: str, limit: int = NEIGHBOURHOOD_EDGES,
+                  offset: int = 0) -> dict[str, Any] | None:
     """A document's citations both ways, read from the store, as the page's elements (for `vanban serve`'s graph
-    page, which loads them when a document is clicked): the first `limit`, and how many there are."""
+    page, which loads them when a document is clicked): `limit` of them from `offset` on (in the store's order),
+    and how many there are (`total`)."""
     if conn.execute("SELECT 1 FROM nodes WHERE id = ?", (node_id,)).fetchone() is None:
         return None
     sql = ("SELECT e.*, d.source AS file FROM edges e JOIN documents d ON d.id = e.document_id "
            "WHERE e.{side} = ? ORDER BY e.id LIMIT ?")
-    rows = [dict(r) for r in conn.execute(sql.format(side="target_id"), (node_id, limit))]
-    rows += [dict(r) for r in conn.execute(sql.format(side="source_id"), (node_id, limit))
+    rows = [dict(r) for r in conn.execute(sql.format(side="target_id"), (node_id, offset + limit))]
+    rows += [dict(r) for r in conn.execute(sql.format(side="source_id"), (node_id, offset + limit))
              if r["target_id"] != node_id]  # a self-citation came with the first query
-    rows = sorted(rows, key=lambda r: r["id"])[:limit]
+    rows = sorted(rows, key=lambda r: r["id"])[offset : offset + limit]
     cited_by = conn.execute("SELECT COUNT(*) FROM edges WHERE target_id = ?", (node_id,)).fetchone()[0]
     cites = conn.execute("SELECT COUNT(*) FROM edges WHERE source_id = ? AND target_id != ?",
                          (node_id, node_id)).fetchone()[0]
@@ -279,4 +281,5 @@ def neighbourhood(conn: sqlite3.Connection, node_id: str, limit: int = NEIGHBOUR
                                 "source_id": row["source_id"], "target_id": row["target_id"]})
         edges.append({"data": {k: element[k] for k in _PAGE_EDGE_FIELDS if k in element}})
     return {"id": node_id, "nodes": nodes, "edges": edges, "cited_by": cited_by, "cites": cites,
-            "complete": cited_by + cites <= len(edges)}
+            "total": cited_by + cites, "offset": offset, "limit": limit,
+            "complete": offset == 0 and cited_by + cites <= len(edges)}

@@ -129,14 +129,21 @@ def answer_view(result: Answer, conn: sqlite3.Connection | None = None,
             "total": len(result.matches), "more": max(0, len(result.matches) - MAX_MATCHES)}
 
 
-def text_hits(conn: sqlite3.Connection, query: str) -> list[dict[str, Any]]:
+def text_hits(conn: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
     try:
-        hits = store.search_text(conn, query)
+        hits = store.search_text(conn, query, limit, offset)
     except sqlite3.OperationalError:  # a query the full-text index cannot parse finds nothing
         return []
     words = [w for w in query.split() if len(w) >= 3 or any(ch.isdigit() for ch in w)]
     return [{**hit, "href": doc_href(hit["node_id"]) if hit["node_id"] else source_href(hit["source"]),
              "snippet": highlight(hit["snippet"], [query, *words])} for hit in hits]
+
+
+def text_total(conn: sqlite3.Connection, query: str) -> int:
+    try:
+        return store.count_text(conn, query)
+    except sqlite3.OperationalError:
+        return 0
 
 
 def search_view(conn: sqlite3.Connection, query: str, status: Callable[..., Any] | None = None) -> dict[str, Any]:
