@@ -9,7 +9,7 @@ from pipeline.exports import DOCUMENT_COLUMNS, ERROR_COLUMNS, REFERENCE_COLUMNS
 
 def test_every_contract_file_is_written(demo_archive):
     for name in ("archive.sqlite", "graph.html", "graph.gexf", "graph.graphml", "graph.json", "documents.csv",
-                 "references.csv", "errors.csv", "run.json", "vanban.xlsx"):
+                 "references.csv", "errors.csv", "run.json", "vanban.xlsx", "texts.jsonl"):
         assert (demo_archive / name).stat().st_size > 0, name
 
 
@@ -301,3 +301,16 @@ def test_commands_that_need_only_the_interfaces_language_do_not_load_the_web_app
     from pipeline.web import create_app  # and the app is there when asked for
 
     assert callable(create_app)
+
+
+def test_texts_jsonl_holds_every_documents_corrected_text(demo_archive, demo_conn):
+    """texts.jsonl: one line a document, its text as vanban reads it — the sample letter's OCR garble (`Quang Ngdi`,
+    `S6:`) restored — which pandas reads as it is."""
+    texts = pd.read_json(demo_archive / "texts.jsonl", lines=True, dtype=False)
+    ok = demo_conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'ok'").fetchone()[0]
+    assert len(texts) == ok and list(texts.columns) == ["source", "id", "symbol", "type", "date", "pages", "text"]
+    sample = texts[texts["source"].str.endswith("819-SKHCN.txt")].iloc[0]
+    assert sample["symbol"] == "819/SKHCN-BCVT&CĐS" and "Quảng Ngãi" in sample["text"] and "Quang Ngdi" not in \
+        sample["text"]
+    raw = demo_conn.execute("SELECT text FROM documents WHERE source LIKE '%819-SKHCN.txt'").fetchone()[0]
+    assert "Quang Ngdi" in raw  # the store keeps the text as it came beside it

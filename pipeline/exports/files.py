@@ -18,7 +18,7 @@ from typing import IO, Any, Callable, Iterator
 
 from . import graph_files, graph_html
 from .tables import (DOCUMENT_COLUMNS, DOCUMENTS_SQL, ERROR_COLUMNS, ERRORS_SQL, MERGE_COLUMNS, MERGES_SQL,
-                     REFERENCE_COLUMNS, REFERENCES_SQL, write_csv_rows, write_workbook)
+                     REFERENCE_COLUMNS, REFERENCES_SQL, write_csv_rows, write_texts, write_workbook)
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,7 @@ EXPORTS: dict[str, tuple[str, bool, Callable[..., Any]]] = {
     "errors": ("errors.csv", False, lambda c, h, s, o: write_csv_rows(c, ERRORS_SQL, ERROR_COLUMNS, h, s, o.bom)),
     "merges": ("merges.csv", False, lambda c, h, s, o: write_csv_rows(c, MERGES_SQL, MERGE_COLUMNS, h, s, o.bom)),
     "workbook": ("vanban.xlsx", True, lambda c, h, s, o: write_workbook(c, h, o.lang)),
+    "texts": ("texts.jsonl", False, lambda c, h, s: write_texts(c, h)),
 }
 FORMATS = {"gexf": "gexf", "graphml": "graphml", "json": "json", "html": "html"}  # `vanban graph --format`
 

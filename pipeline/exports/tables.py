@@ -6,6 +6,7 @@ never reach a spreadsheet, and a cell that starts with `=` stays text in the wor
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 import itertools
 import re
@@ -82,6 +83,19 @@ def write_csv_rows(conn: sqlite3.Connection, sql: str, columns: list[str], handl
     writer.writerow(columns)
     for row in conn.execute(sql):
         writer.writerow([_csv_cell(row[c], clean) for c in columns])
+
+
+TEXTS_SQL = ("SELECT source, node_id AS id, symbol, type, date, pages, COALESCE(restored_text, text) AS text "
+             "FROM documents WHERE status = 'ok' ORDER BY source")
+TEXT_FIELDS = ["source", "id", "symbol", "type", "date", "pages", "text"]
+
+
+def write_texts(conn: sqlite3.Connection, handle: IO[str]) -> None:
+    """texts.jsonl: every document's text as vanban reads it — corrected (diacritics restored, OCR garble repaired,
+    the handwritten number read), pages separated by a form feed — one JSON object a line with its source, id,
+    symbol, type, date and pages (`pandas.read_json("texts.jsonl", lines=True)`)."""
+    for row in conn.execute(TEXTS_SQL):
+        handle.write(json.dumps({f: row[f] for f in TEXT_FIELDS}, ensure_ascii=False) + "\n")
 
 
 # ---------------------------------------------------------------------------------------------------------------
