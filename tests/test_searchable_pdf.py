@@ -158,3 +158,23 @@ def test_mirrored_paths(tmp_path):
     assert mirrored(str(tmp_path / "scans" / "a" / "x.jpg"), given, tmp_path / "pdf") == \
         tmp_path / "pdf" / "scans" / "a" / "x.pdf"
     assert mirrored(str(tmp_path / "y.png"), given, tmp_path / "pdf", ".txt") == tmp_path / "pdf" / "y.txt"
+
+
+def test_an_image_that_does_not_say_its_resolution_gets_an_a4_pages(png, tmp_path):
+    """A JPEG saved by a phone or a web page carries no DPI, and OCRmyPDF will not guess: vanban estimates an A4
+    page's (the long side over 11.69 inches) instead of failing."""
+    from pipeline.exports.searchable_pdf import _estimated_dpi
+
+    bare = tmp_path / "058.jpg"
+    image = Image.open(png).convert("RGB")
+    image.save(bare, quality=92)  # no dpi in its header
+    assert "dpi" not in Image.open(bare).info or Image.open(bare).info["dpi"][0] < 50
+    assert _estimated_dpi(bare) == round(max(image.size) / 11.69)
+    assert _estimated_dpi(png) is None  # the generator's PNG says 200 dpi
+    out = tmp_path / "058.pdf"
+    result = vanban("pdf", str(bare), str(out))
+    assert result.returncode == 0, result.output
+    assert "58/KH-UBND" in set(words(pdftotext(out)))
+    with pikepdf.open(out) as pdf:
+        width = float(pdf.pages[0].mediabox[2]) / 72  # inches
+    assert abs(width - image.size[0] / _estimated_dpi(bare)) < 0.05

@@ -230,6 +230,24 @@ def _ghostscript_keeps_text() -> bool:
     return not (Version("10.0.0") <= ghostscript.version() < Version("10.02.1"))
 
 
+def _estimated_dpi(source: Path) -> int | None:
+    """The resolution of an image that does not say it (a phone's or a web page's JPEG), estimated as an A4 page's:
+    its long side over 11.69 inches, between 72 and 600 (OCRmyPDF will not guess it); None for a PDF or an image
+    that says it."""
+    if source.suffix.lower() == ".pdf":
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(source) as image:
+            said = image.info.get("dpi")
+            if said and min(float(said[0]), float(said[1])) >= 50:
+                return None
+            return int(min(600, max(72, round(max(image.size) / 11.69))))
+    except (OSError, ValueError):
+        return None  # not an image Pillow reads: OCRmyPDF says what it is
+
+
 def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: bool = False,
              sidecar: Path | None = None, jobs: int | None = None, reading: Reading | None = None) -> PdfResult:
     """`source` (a scan: PDF, PNG, JPEG, TIFF) → `output`, a PDF/A-2b with vanban's reading as its text layer.
@@ -257,6 +275,9 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
         language=["vie"], pdf_renderer="hocr", plugins=[PLUGIN], progress_bar=False, jobs=jobs, use_threads=True,
         optimize=0, rotate_pages=False, deskew=False, clean=False,
         pdfa_image_compression="lossless", output_type="pdfa-2")  # Ghostscript passes JPEGs through, deflates the rest
+    dpi = _estimated_dpi(source)
+    if dpi is not None:
+        options["image_dpi"] = dpi
     force = force_ocr or redo_ocr
     key = (str(source.resolve()), force)
     if reading is not None:
