@@ -9,7 +9,9 @@ from .header import Header, parse_header
 from .named import find_named
 from .named_laws import resolve_named, with_law_names
 from .references import Mention, NamedMention, Reference, find_mentions, merge
-from .refs.repair import letter_codes, towards_letter_codes
+from .dates import date_at
+from .doctypes import issuer_name
+from .refs.repair import cut_towards_letter, fold_for_matching, letter_codes, towards_letter_codes
 from .relation_checks import check_mentions, why_not
 from .relations import classify
 from .text import fold_lower, slug
@@ -73,6 +75,31 @@ def _annex_title_misread(mention: Mention, header: Header) -> bool:
     return bool(_KEM_THEO.search(before)) and not fold_lower(mention.sentence).lstrip().startswith("can cu")
 
 
+def _cut_towards_own(mentions: list[Mention], header: Header, text: str) -> list[Mention]:
+    """Cited symbols that OCR's garble cut short, read as the letter's own code when the words after them spell it
+    (`nlp.refs.repair.cut_towards_letter`), and dated by what follows them then."""
+    own = re.sub(r"^[^/\-]*[/\-]", "", header.symbol or "")
+    if not own:
+        return mentions
+    folded = None
+    out = []
+    for m in mentions:
+        end = m.symbol_span[1]
+        found = cut_towards_letter(m.symbol, m.number, text[end : end + len(own) + 6], own)
+        if found is None:
+            out.append(m)
+            continue
+        symbol, used = found
+        folded = folded if folded is not None else fold_for_matching(text)
+        date = None if m.date else date_at(folded, end + used, max_gap=4, text=text)
+        out.append(replace(m, symbol=symbol, symbol_span=(m.symbol_span[0], end + used),
+                           date=date.iso if date else m.date,
+                           span=(m.span[0], max(m.span[1], date.span[1] if date else end + used)),
+                           issuer_code=own.split("-")[0], issuer=issuer_name(own.split("-")[0]) or m.issuer,
+                           repairs=m.repairs + (f"{m.symbol}…→{symbol}",)))
+    return out
+
+
 def _towards_own_codes(mention: Mention, header: Header) -> Mention:
     """A cited symbol's garbled code read towards the letter's own (`nlp.refs.repair.towards_letter_codes`)."""
     symbol, repairs = towards_letter_codes(mention.symbol, mention.number, letter_codes(header.symbol))
@@ -122,6 +149,7 @@ def extract(text: str) -> Extraction:
     own = [m for m in mentions if _is_own(m, header)]
     cited = check_mentions([m for m in mentions if not _is_own(m, header)], header.type_code, header.issuer_code,
                            header.date)
+    cited = _cut_towards_own(cited, header, text)
     references = merge([_towards_own_codes(m, header) for m in cited])
     header = _dated_after_what_it_cites(header, references)
     id_of = {}

@@ -235,3 +235,16 @@ def test_a_garbled_cited_code_is_read_towards_the_letters_own(own, cited, expect
     text = (f"TRƯỜNG ĐẠI HỌC\n{own}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCần Thơ, ngày 19 tháng 5 năm 2023\n"
             f"THÔNG BÁO\n{cited}, Trường thông báo như sau.\n")
     assert [r.symbol for r in extract(text).references] == [expected]
+
+
+@pytest.mark.parametrize("cited, expected", [
+    # cut short by OCR's garble (Đ read as ` 3`, a space in TrH), the letter's own code spelled again after it
+    ("thực hiện Công văn số 4612/BGD 3T-GL TrH ngày 03/10/2017 về việc hướng dẫn", ("4612/BGDĐT-GDTrH", "2017-10-03")),
+    # look-alikes: a cited code the letter's begins with, whole (an old `UB`), and one that words follow
+    ("Căn cứ Quyết định số 304/QĐ-UB ngày 31/8/2015 của UBND tỉnh", ("304/QĐ-UB", "2015-08-31")),
+    ("theo Công văn số 4612/BGD về việc hướng dẫn", ("4612/BGD", None)),
+])
+def test_a_cited_code_cut_short_by_garble_is_read_as_the_letters_own(cited, expected):
+    own = "Số: 1113/BGDĐT-GDTrH" if "BGD" in cited else "Số: 51/QĐ-UBND"
+    text = (f"BỘ GIÁO DỤC VÀ ĐÀO TẠO\n{own}\nHà Nội, ngày 30 tháng 3 năm 2020\nCÔNG VĂN\n{cited}.\n")
+    assert [(r.symbol, r.date) for r in extract(text).references] == [expected]

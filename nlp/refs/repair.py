@@ -272,3 +272,24 @@ def issuer_named_nearby(code: str | None, folded_context: str) -> str | None:
     fits = {known for known in issuer_and_unit_codes() if _one_letter_apart(code, known)
             and (name := doctypes.issuer_name(known)) and fold_lower(name) in folded_context}
     return fits.pop() if len(fits) == 1 else None
+
+
+def cut_towards_letter(symbol: str, number: str, following: str, own_codes: str) -> tuple[str, int] | None:
+    """`Công văn số 4612/BGD 3T-GL TrH ngày 03/10/2017` in a letter numbered `…/BGDĐT-GDTrH` → (4612/BGDĐT-GDTrH,
+    the characters of `following` it took): a cited code that OCR's garble cut short (Đ read as ` 3`, a space in
+    `TrH`), which the letter's own code begins with and the words after it spell again, four characters in five
+    (the letter cites its own body's documents most). `following`: the text right after the symbol as read;
+    `own_codes`: the letter's symbol without its number. None when the words after it do not spell it."""
+    codes = symbol[len(number) + 1 :] if symbol.startswith(number + "/") else ""
+    target = fold_lower(own_codes)
+    if not codes or len(own_codes) < 6 or not target.startswith(fold_lower(codes)) or len(codes) >= len(own_codes):
+        return None
+    best: tuple[float, int] | None = None
+    for end in (m.start() for m in re.finditer(r"(?=\s|[,;(]|\Z)", following[: len(own_codes) + 6])):
+        said = fold_lower(codes + following[:end]).replace(" ", "")
+        if sum(ch.isalnum() for ch in following[:end]) < 2 or "\n" in following[:end].rstrip():
+            continue  # nothing after it spells the rest (`304/QĐ-UB ngày …`: an old code, whole)
+        score = fuzz.ratio(said, target)
+        if score >= 80 and (best is None or score > best[0]):
+            best = (score, end)
+    return (f"{number}/{own_codes}", best[1]) if best else None
