@@ -169,3 +169,16 @@ def test_a_local_symbol_whose_first_code_is_qh_is_not_the_quoc_hois():
     assert decision.symbol == "26/QH-NĐ-UB" and decision.issuer != "Quốc hội"
     law = find_mentions("Căn cứ Luật số 20/2023/QH15 ngày 12/6/2023")[0]
     assert law.issuer == "Quốc hội"
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the old numbering of a type alone, after that type's name and "số"
+    ("Căn cứ Nghị định số 276/NĐ, ngày 11/10/1951 của Bộ Quốc gia Giáo dục.", [("276/NĐ", "1951-10-11")]),
+    # look-alikes: another type's name, no "số"
+    ("Căn cứ Công văn số 12/QĐ ngày 11/10/1991.", []),
+    ("Căn cứ Nghị định 276/NĐ ngày 11/10/1951.", []),
+    # Cyrillic capitals for Latin ones in a code (С, Р): read as the Latin, the text's own characters kept
+    ("Căn cứ Nghị quyết số 66/NQ-СР ngày 26/3/2025 của Chính phủ.", [("66/NQ-CP", "2025-03-26")]),
+])
+def test_old_numbering_and_cyrillic_look_alikes(body, expected):
+    assert refs(body) == expected

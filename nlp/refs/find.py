@@ -37,6 +37,9 @@ def page_of(page_starts: list[int], pos: int) -> int:
 
 
 _LEGISLATURE_CODES = frozenset({"QH", "UBTVQH"})
+# Cyrillic capitals that look like Latin ones (`66/NQ-СР`, a text layer or OCR engine that mixed the alphabets):
+# read as the Latin letters for the grammar, one character for one, so every span stays the text's.
+_CYRILLIC = str.maketrans("АВСЕНКМОРТХ", "ABCEHKMOPTX")
 
 
 def _named_around(sym: ParsedSymbol, name: str | None, folded: str, text: str) -> ParsedSymbol:
@@ -66,7 +69,7 @@ def find_mentions(text: str) -> list[Mention]:
     prev_type: tuple[str, str] | None = None
     prev_end = 0
     pages = page_starts(text)
-    for match in SYMBOL.finditer(text):
+    for match in SYMBOL.finditer(text.translate(_CYRILLIC) if not text.isascii() else text):
         sym = parse_symbol(match)
         lone = sym is None
         if lone and (sym := parse_symbol(match, lone=True)) is None:
@@ -90,6 +93,8 @@ def find_mentions(text: str) -> list[Mention]:
                 span_start = min(span_start, window_start + ctx.start("so"))
         if lone and not (name and so):
             continue  # "Công văn số 158/UB": an unknown one-code symbol only with its type name and "số"
+        if lone and sym.issuer_code is None and getattr(doctypes.type_by_name(name), "code", None) != sym.type_code:
+            continue  # "Nghị định số 276/NĐ": a type's code alone only after that type's name
         if name is None and sym.system == "normative" and sym.type_code is None:
             name = nearest_name(folded, max(prev_end, start - 120), start)
         if name is None and so is not None and sym.system == "congvan" and prev_type and start - prev_end < 40:

@@ -210,6 +210,11 @@ def _administrative(match: re.Match[str], num: str, repairs: list[str], lone: bo
             repairs=tuple(repairs),
             known_issuer=issuers[0] in issuer_and_unit_codes(),
         )
+    if lone and len(segs) == 1 and tcode is not None and tcode != "CV" and not fixed:
+        # the old numbering of a type alone, `Nghị định số 276/NĐ` (1951): taken only after that type's name and
+        # "số" (the finder checks them)
+        return ParsedSymbol(symbol=f"{num}/{tcode}{unit}", number=num, year=None, system="nd30", type_code=tcode,
+                            issuer_code=None, span=(match.start(), end), repairs=tuple(repairs), known_issuer=False)
     # Công văn numbering: N/ISSUER-UNIT (or N/ISSUER when the issuer is a known body). Its repairs list only the
     # issuer codes' (not the number's, nor a separator's).
     issuers, more = issuer_codes(segs)
