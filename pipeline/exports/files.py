@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from . import graph_files, graph_html
+from . import graph_files
 from .tables import (DOCUMENT_COLUMNS, DOCUMENTS_SQL, ERROR_COLUMNS, ERRORS_SQL, MERGE_COLUMNS, MERGES_SQL,
                      REFERENCE_COLUMNS, REFERENCES_SQL, write_csv_rows, write_texts, write_workbook)
 
@@ -89,11 +89,18 @@ def _graph_file(fmt: str) -> Callable[[sqlite3.Connection, IO[str], graph_files.
         return graph_files.WRITERS[fmt]
     # GEXF and GraphML carry graph.html's positions and community colours
     return lambda conn, handle, clean: graph_files.WRITERS[fmt](conn, handle, clean,
-                                                                graph_html.archive_placement(conn))
+                                                                _graph_html().archive_placement(conn))
+
+
+def _graph_html() -> Any:
+    """graph_html (networkx and the layout), imported when a graph is written, not by every `vanban` command."""
+    from . import graph_html
+
+    return graph_html
 
 
 def _html(conn: sqlite3.Connection, handle: IO[str], clean: graph_files.Sanitizer) -> None:
-    handle.write(graph_html.archive_page(conn))
+    handle.write(_graph_html().archive_page(conn))
 
 
 # name → (file name, binary?, writer(conn, handle, sanitizer))
@@ -161,7 +168,7 @@ def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = No
     """The contract's files (or those named), from the store, into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
-    with graph_html.shared_placement():  # the graph's layout once for graph.html, .gexf and .graphml
+    with _graph_html().shared_placement():  # the graph's layout once for graph.html, .gexf and .graphml
         for name in names or list(EXPORTS):
             export(conn, name, out / EXPORTS[name][0], report, options)
     return report

@@ -13,9 +13,10 @@ import re
 import sqlite3
 import time
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, TYPE_CHECKING, Any, Iterator
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .graph_files import Sanitizer
 
@@ -234,18 +235,26 @@ def _fill_workbook(conn: sqlite3.Connection, book: Any, handle: IO[bytes], lang:
 
 
 def documents_table(conn: sqlite3.Connection) -> pd.DataFrame:
+    import pandas as pd  # (imported when a table is asked for: a run writing CSVs does not need it)
+
     return pd.DataFrame([dict(r) for r in conn.execute(DOCUMENTS_SQL)], columns=DOCUMENT_COLUMNS)
 
 
 def references_table(conn: sqlite3.Connection) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame([dict(r) for r in conn.execute(REFERENCES_SQL)], columns=REFERENCE_COLUMNS)
 
 
 def errors_table(conn: sqlite3.Connection) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame([dict(r) for r in conn.execute(ERRORS_SQL)], columns=ERROR_COLUMNS)
 
 
 def nodes_table(conn: sqlite3.Connection, limit: int | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     sql = NODES_SQL + (f" LIMIT {int(limit)}" if limit else "")
     frame = pd.DataFrame([dict(r) for r in conn.execute(sql)], columns=NODE_COLUMNS)
     frame["stub"] = frame["stub"].astype(bool)
