@@ -210,7 +210,7 @@ def _administrative(match: re.Match[str], num: str, repairs: list[str], lone: bo
             repairs=tuple(repairs),
             known_issuer=issuers[0] in issuer_and_unit_codes(),
         )
-    if lone and len(segs) == 1 and tcode is not None and tcode != "CV" and not fixed:
+    if lone and len(segs) == 1 and tcode is not None and tcode != "CV" and not fixed and rest.strip() == segs[0]:
         # the old numbering of a type alone, `Nghị định số 276/NĐ` (1951): taken only after that type's name and
         # "số" (the finder checks them)
         return ParsedSymbol(symbol=f"{num}/{tcode}{unit}", number=num, year=None, system="nd30", type_code=tcode,
