@@ -89,6 +89,7 @@ class FileResult:
     source: str = ""  # the folder of real-scans/ it came from (one source: one body's archive, one scanner)
     own_symbol_named: str | None = None  # the letter's own symbol when the reader is given the file's real name
     own_date_named: str | None = None
+    types: tuple[int, int] = (0, 0)  # (references found whose type is the label's, references found and labelled)
 
 
 def counts(truth: set, got: set) -> tuple[int, int, int]:
@@ -214,6 +215,10 @@ def run_file(label: dict, path: Path, raw: bool, kind: str, hidden_name: str, ca
     result.handwritten = bool(doc.get("number_handwritten") and doc.get("day_handwritten"))
     result.named_truth = named_law_truth(label)
     result.named_got = {symbol_key(r.symbol) for r in extraction.references if r.resolved_from == "name"}
+    labelled_type = {symbol_key(r["symbol"]): r.get("type") for r in label.get("references", []) if r.get("type")}
+    found_types = [(labelled_type[key], r.type) for r in extraction.references
+                   if (key := symbol_key(r.symbol)) in labelled_type]
+    result.types = (sum(a == b for a, b in found_types), len(found_types))
     result.all_got = {symbol_key(r.symbol) for r in extraction.references}
     transcripts = {int(p.stem.rsplit("-p", 1)[1]): p for p in TRANSCRIPTS.glob(f"{Path(label['file']).stem}-p*.txt")}
     raw_texts: dict[int, str] = {}
@@ -333,6 +338,12 @@ def report(results: list[FileResult]) -> None:
         print(f"\nlaws cited by name: {truth} labelled that the law table holds; {found} found with their number "
               f"(recall {found / truth:.3f}); {given} numbers given to names, {right} right "
               f"(precision {right / given if given else 1:.3f})")
+    for label, rows in (("unseen", [r for r in results if r.source not in DEVELOPMENT]),
+                        ("development", [r for r in results if r.source in DEVELOPMENT])):
+        right, found = sum(r.types[0] for r in rows), sum(r.types[1] for r in rows)
+        if found:
+            print(f"reference types ({label}): {right} of {found} found references typed as labelled "
+                  f"({right / found:.3f})")
     pages = [(r.name, page, c) for r in results for page, c in sorted(r.page_cer.items())]
     if pages:
         print("\n| transcribed page | vanban CER | vanban before correction | raw Tesseract CER |")

@@ -248,3 +248,18 @@ def test_a_cited_code_cut_short_by_garble_is_read_as_the_letters_own(cited, expe
     own = "Số: 1113/BGDĐT-GDTrH" if "BGD" in cited else "Số: 51/QĐ-UBND"
     text = (f"BỘ GIÁO DỤC VÀ ĐÀO TẠO\n{own}\nHà Nội, ngày 30 tháng 3 năm 2020\nCÔNG VĂN\n{cited}.\n")
     assert [(r.symbol, r.date) for r in extract(text).references] == [expected]
+
+
+@pytest.mark.parametrize("text, symbol, type_name", [
+    # the Party's Quy định (QĐi) printed with Quyết định's code: the printed name says which
+    ("Thực hiện Quy định số 08- QĐ/TW ngày 25/10/2018 của Ban Chấp hành Trung ương", "08-QĐ/TW", "Quy định"),
+    ("Căn cứ Quyết định số 08-QĐ/TW ngày 25/10/2018", "08-QĐ/TW", "Quyết định"),  # the look-alike keeps its type
+    # a decree of the old numbering whose type name is apart, a lower-case `luật` between: the capitalised name
+    ("và các Nghị định dưới luật của Hội đồng Chính phủ số : 88/CP, ngày 17/8/1994", "88/CP", "Nghị định"),
+    # a joint programme's code (CTPH), which bodies print beyond the decree's appendix
+    ("Thực hiện Chương trình phối hợp số 1842b/CTPH-BVHTTDL-TLĐLĐVN ngày 23/11/2016", "1842b/CTPH-BVHTTDL-TLĐLĐVN",
+     "Chương trình phối hợp"),
+])
+def test_types_from_the_texts_own_words(text, symbol, type_name):
+    [mention] = find_mentions(text)
+    assert (mention.symbol, mention.type) == (symbol, type_name)

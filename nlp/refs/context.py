@@ -57,14 +57,23 @@ def canonical_name(name_folded: str) -> str | None:
     return None
 
 
-def nearest_name(folded: str, start: int, end: int) -> str | None:
+def nearest_name(folded: str, start: int, end: int, text: str | None = None) -> str | None:
     """The last type name in the clause before a symbol, with words between (`Luật Đất đai số 31/2024/QH15` →
-    Luật)."""
+    Luật). With the text itself (`text`, the same length): a type name as a document's is printed, with its
+    capital — `các Nghị định dưới luật của Hội đồng Chính phủ số 88/CP` is a Nghị định, not a `luật`."""
     clause_start = max(folded.rfind(";", start, end), folded.rfind(". ", start, end), start)
     found = None
     for match in _any_name_pattern().finditer(folded, clause_start, end):
-        found = match.group(0)
+        if text is None or text[match.start()].isupper():
+            found = match.group(0)
     return canonical_name(found) if found else None
+
+
+def _longer_code_of_name(name: str | None, code: str, system: str) -> bool:
+    """Is the type `name` names in `system` one whose code is `code` and more (`Quy định`, QĐi, over QĐ)?"""
+    key = fold_lower(name or "")
+    return any(t.code != code and t.code.startswith(code) and system in t.systems and
+               (fold_lower(t.name) == key or any(fold_lower(n) == key for n in t.names)) for t in doctypes.doc_types())
 
 
 def system_type(sym: ParsedSymbol, name: str | None) -> tuple[str, str]:
@@ -75,6 +84,9 @@ def system_type(sym: ParsedSymbol, name: str | None) -> tuple[str, str]:
         t = type_for_code(sym.type_code, system)
         if t and named and t.code == named.code:
             return named.name, t.code
+        if t and named and t.code != named.code and _longer_code_of_name(name, sym.type_code, system):
+            # `Quy định số 08-QĐ/TW`: the Party's Quy định (QĐi) printed with Quyết định's code — the words say it
+            return named.name, sym.type_code
         return (t.name if t else sym.type_code), sym.type_code
     if sym.system == "normative":  # QH / UBTVQH symbols: Luật, Bộ luật, Pháp lệnh or Nghị quyết
         allowed = {"L", "BL", "PL", "NQ", "HP"}

@@ -101,7 +101,7 @@ def find_mentions(text: str) -> list[Mention]:
             name = prev_type[0]  # "Công văn số 12/UBND-KT, số 15/UBND-KT"
         if name is None and sym.system == "congvan" and sym.issuer_code == "CP":
             # a decree of the old numbering, its type words apart: "các Nghị định của Chính phủ số: 88/CP, 60/CP"
-            name = nearest_name(folded, max(prev_end, start - 120), start)
+            name = nearest_name(folded, max(prev_end, start - 120), start, text)
             if name is None and prev_type and start - prev_end < 40:
                 name = prev_type[0]
         sym = type_code_from_name(sym, name)
