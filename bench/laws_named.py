@@ -18,7 +18,6 @@ printed one); a miss lists the name, the number printed, what was given and the 
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.relations import load  # noqa: E402
+from bench.relations import load, split_arguments  # noqa: E402
 from nlp import laws as law_table  # noqa: E402
 from nlp.extract import extract  # noqa: E402
 
@@ -68,10 +67,7 @@ def cases(text: str) -> tuple[str, list[tuple[int, int, str, str]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="heldout")
-    parser.add_argument("--show", type=int, default=0)
-    args = parser.parse_args()
+    args = split_arguments()
     texts = load(args.split)
     total = given = right = unknown = given_known = right_known = 0
     misses: list[str] = []

@@ -125,11 +125,16 @@ def subject_faults(text: str, heading_end: int, extraction) -> str | None:
     return None
 
 
-def main() -> None:
+def split_arguments() -> argparse.Namespace:
+    """`--split` (the held-out half by default) and `--show N` misses: the options of the benchmarks on these texts."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", choices=["dev", "heldout", "all"], default="heldout")
     parser.add_argument("--show", type=int, default=0)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = split_arguments()
     texts = load(args.split)
     counts = {rel: [0, 0] for rel in _OPENERS}
     misses: dict[str, list[str]] = {rel: [] for rel in _OPENERS}
