@@ -6,7 +6,8 @@ For every page of `../shared/real-scans` transcribed by hand (`bench/data/real/t
 `vanban pdf FILE OUT.pdf` and `vanban ocr FILE` (vanban's own reading of the same file), timed; then `pdftotext
 -raw` of the page of the PDF against the transcription (CER, whitespace runs as one space, as bench/real.py counts
 it). A digitally signed PDF is copied unchanged (a new text layer would invalidate its signature): its page of the
-sidecar text (`--sidecar`) is measured instead, and the row says so. The real files are never in this repository; when the folder is not there it says so and stops.
+sidecar text (`--sidecar`) is measured instead, and the row says so. The real files are never in this repository;
+when the folder is not there it says so and stops.
 """
 
 from __future__ import annotations

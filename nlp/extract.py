@@ -11,7 +11,7 @@ from .named_laws import resolve_named, with_law_names
 from .references import Mention, NamedMention, Reference, find_mentions, merge
 from .dates import date_at
 from .doctypes import issuer_name
-from .refs.repair import cut_towards_letter, fold_for_matching, letter_codes, towards_letter_codes
+from .refs.repair import cut_towards_letter, fold_for_matching, letter_codes, own_codes, towards_letter_codes
 from .relation_checks import check_mentions, why_not
 from .relations import classify
 from .text import fold_lower, slug
@@ -78,7 +78,7 @@ def _annex_title_misread(mention: Mention, header: Header) -> bool:
 def _cut_towards_own(mentions: list[Mention], header: Header, text: str) -> list[Mention]:
     """Cited symbols that OCR's garble cut short, read as the letter's own code when the words after them spell it
     (`nlp.refs.repair.cut_towards_letter`), and dated by what follows them then."""
-    own = re.sub(r"^[^/\-]*[/\-]", "", header.symbol or "")
+    own = own_codes(header.symbol)
     if not own:
         return mentions
     folded = None

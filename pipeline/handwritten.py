@@ -285,7 +285,8 @@ def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -
                 if agrees:
                     evidence["number"]["agrees_with"] = "line reader"
             elif reading is not None and (named := _named_number(loaded, header, reading)) is not None and \
-                    (second is None or second[0] is None or named in (second[0], reading.text)):  # with one of the readers: two of three
+                    (second is None or second[0] is None or named in (second[0], reading.text)):
+                # with one of the readers: two of three
                 likely = round(reading.probability(named), 4)  # what the ink alone gives the name's number
                 header = with_number(header, named, "handwriting", likely)
                 evidence["number"] = {"value": named, "source": "handwriting", "confidence": likely,

@@ -42,7 +42,8 @@ _SL = rf"[ \t]?[/⁄∕]{{1,2}}{_WS}"
 _BRACKET = rf"(?:\([{_UP}][{_UP}0-9]{{1,5}}\))?"
 # The number may carry OCR's l/I for 1 and O for 0 ("l08/KH-UBND"), as long as it holds a real digit, and a speck
 # read as "§" between its digits ("658§2/VPCP-KSTT": 6582, never 2/VPCP-KSTT).
-_NUM = r"(?P<num>\d{1,5}[a-z]?(?![\w§])|\d{1,5}(?!§)|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*|\d{1,4}§\d{1,4}(?![\w§]))"
+_NUM = (r"(?P<num>\d{1,5}[a-z]?(?![\w§])|\d{1,5}(?!§)|(?=[\dlIO]{2,5}(?![\w]))[\dlIO]*\d[\dlIO]*"
+        r"|\d{1,4}§\d{1,4}(?![\w§]))")
 SYMBOL = re.compile(
     rf"(?<![\w/⁄.,:\-§]){_NUM}"
     rf"(?:(?:{_HY})+(?P<ptype>{_SEG}){_SL}(?P<piss>{_SEG}(?:{_HY}{_SEG})*)"

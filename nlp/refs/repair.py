@@ -55,7 +55,8 @@ def number_digits(number: str) -> tuple[str, tuple[str, ...]]:
     """The number of a symbol, OCR's letters for digits read back, and the repair if one was needed.
 
     `l08/KH-UBND` → 108/KH-UBND, `2O/KH-UBND` → 20/KH-UBND (l and I for 1, O for 0; the grammar takes such a number
-    only when it holds a real digit), `658§2/VPCP-KSTT` → 6582/VPCP-KSTT (a speck between the digits). A number with a letter after it (`12a/KH-UBND`) has no look-alike to read
+    only when it holds a real digit), `658§2/VPCP-KSTT` → 6582/VPCP-KSTT (a speck between the digits). A number
+    with a letter after it (`12a/KH-UBND`) has no look-alike to read
     back; it is listed all the same (`12a→12a`), as a number that is not all digits.
     """
     if number.isdigit():
@@ -213,14 +214,16 @@ def city_words(words: list[str]) -> list[str]:
 # Codes towards the letter's own
 
 
+def own_codes(own_symbol: str | None) -> str:
+    """The letter's own symbol without its number: `?/BGDĐT-GDTrH` → `BGDĐT-GDTrH` ("" when it has none)."""
+    return re.sub(r"^[^/\-]*[/\-]", "", own_symbol or "")
+
+
 def letter_codes(own_symbol: str | None) -> frozenset[str]:
     """The code segments of the letter's own symbol (`?/TB-ĐHKTCN` → {TB, ĐHKTCN}), the context a cited symbol's
     unknown code is read towards: a body cites its own documents most (a university's plans, a department's
     letters) and prints its code cleanly in its header."""
-    if not own_symbol:
-        return frozenset()
-    rest = re.sub(r"^[^/\-]*[/\-]", "", own_symbol)
-    return frozenset(seg for seg in re.split(r"[-/&,]", rest) if len(seg) >= 2)
+    return frozenset(seg for seg in re.split(r"[-/&,]", own_codes(own_symbol)) if len(seg) >= 2)
 
 
 def towards_letter_codes(symbol: str, number: str, letter: frozenset[str]) -> tuple[str, tuple[str, ...]]:

@@ -112,8 +112,6 @@ def _word_stats(model_key: int, word: str) -> tuple[int, ...] | None:
             int(not known and lower not in model.lm.ids))
 
 
-
-
 def _good_line(counts: list[int]) -> bool:
     """The rule `_line_modes` reads a line as good by: written or read with its marks."""
     words, marks, marks_known, junk, _fold_unknown, unknown = counts
