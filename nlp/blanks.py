@@ -31,12 +31,19 @@ class Blank:
 
 _CODE = r"[a-z][a-z0-9&]*(?:[ \t]*-[ \t]*[a-z][a-z0-9&]*)*"
 _NUMBER_BLANK = re.compile(
-    r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)(?P<blank>[^\n/]{0,14}?)"
+    r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)(?P<blank>[^\n]{0,14}?)"
     rf"(?P<after>[ \t]*(?:/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?{_CODE}|-[ \t]*[a-z]{{1,4}}[ \t]*/[ \t]*{_CODE}))"
 )
 _DAY_BLANK = re.compile(rf"(?P<before>(?<![a-z]){_NGAY})(?P<blank>[^\n]{{0,8}}?)(?P<after>[ \t]*{_THANG})")
 _MONTH_BLANK = re.compile(rf"(?P<before>{_THANG})(?P<blank>[^\n]{{0,8}}?)(?P<after>[ \t]*{_NAM}[ \t]*(?:19|20)\d\d)")
 _HEADER_CHARS = 1500
+
+
+def _lost_slash_blank(type_code: str) -> re.Pattern[str]:
+    """The number blank whose slash the pen's digits covered: `Số: 4ĐTB-ĐHKTCN`, `Sốz1/%7TB-ĐHVH` — what stands
+    between the label and the letter's type code (`tb`), that code glued to it."""
+    return re.compile(rf"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)(?P<blank>[^\n]{{1,14}}?)"
+                      rf"(?<=[^\s:;.])(?P<after>{re.escape(type_code)}[ \t]*-[ \t]*{_CODE})")
 
 
 def _blank(field: str, match: re.Match[str], text: str) -> Blank:
@@ -59,7 +66,10 @@ def find_blanks(text: str, header: Header) -> list[Blank]:
             at += 1
         line_start = folded.rfind("\n", 0, at) + 1
         line_end = folded.find("\n", at)
-        match = _NUMBER_BLANK.search(folded, line_start, line_end if line_end >= 0 else len(folded))
+        line_end = line_end if line_end >= 0 else len(folded)
+        match = _NUMBER_BLANK.search(folded, line_start, line_end)
+        if match is None and header.type_code:  # the pen's digits ran over the slash: `Số: 4ĐTB-ĐHKTCN`
+            match = _lost_slash_blank(fold_lower(header.type_code)).search(folded, line_start, line_end)
         if match:
             out.append(_blank("number", match, head))
     if header.date_span:

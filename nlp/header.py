@@ -58,8 +58,8 @@ _JUNK = r"(?![^\n/]{0,8}?[a-zà-ỹđ]{3})[^\n/]{0,8}?"
 # "Pháp lệnh số:", "Nghị quyết số:", "Lệnh số:" — with the colon, which a citation in the body has not.
 _KIND_LABEL = r"(?:(?:B[ộo][ \t]+)?[Ll]u[ậa]t|Ph[áa]p[ \t]+l[ệe]nh|Ngh[ịi][ \t]+quy[ếe]t|L[ệe]nh)[ \t]+"
 _SO_LABEL = re.compile(rf"(?:^|\n|[ \t]{{3,}})[ \t*]*(?:{_KIND_LABEL}[sS](?:[^\W\d_]|[06])?[ \t]*:|S(?:[^\W\d_]|[06])?"
-                       rf"|5[oO06]?)[ \t]*(?:[:.;][ \t]*\n?)?[ \t]*"
-                       rf"(?=\d|[ \t]*{_JUNK}[ \t]*/)")
+                       rf"|5[oO06]?|s[ốôo](?=[ \t]*:))[ \t]*(?:[:.;][ \t]*\n?)?[ \t]*"
+                       rf"(?=\d|[ \t]*{_JUNK}[ \t]*/|[^\n]{{1,10}}?[A-ZĐ]{{1,4}}[ \t]*-)")
 # A code segment may join several bodies' codes with commas, no space: `154/CTPH-LĐLĐ-SVH,TT,DL` (Sở Văn hóa, Thể
 # thao và Du lịch).
 _SEGMENT = r"[A-ZĐÐ][A-Za-zĐđ0-9&]*(?:,[A-ZĐÐ][A-Za-zĐđ0-9&]*)*"
@@ -69,6 +69,12 @@ _BLANK_NUMBER = re.compile(rf"[ \t]*{_JUNK}[ \t]*(?:/[ \t]*(?P<year>(?:19|20)\d\
                            rf"|-[ \t]*(?P<ptype>[A-ZĐ][A-Za-zĐ]{{0,3}})[ \t]*/[ \t]*(?P<party>{_CODES})"
                            # the pen's digits ran over the slash: "Số: 4ĐTB-ĐHKTCN" (430/TB-ĐHKTCN)
                            rf"|(?<=[^\s:;.])(?P<lost>[A-ZĐ]{{1,4}}[ \t]*-[ \t]*{_CODES}))")
+# The pen's digits read by OCR as junk that holds a slash or runs into the code, the line ending after the code:
+# `Số: /#⁄2/UBND- KSTTHC` (4532/UBND-KSTTHC), `Sốz1/%7TB-ĐHVH` (1675/TB-ĐHVH), a photo's `số: (QD-BTTTT`
+# (823/QĐ-BTTTT). Tried only when the forms above do not read: the junk holds no run of three small letters.
+_GARBLED_NUMBER = re.compile(rf"[ \t]*(?![^\n]{{0,10}}?[a-zà-ỹđ]{{3}})(?P<junk>[^\n]{{0,10}}?)"
+                             rf"(?:/[ \t]*(?P<rest>{_CODES})|(?<=[^\s:;.])(?P<lost>[A-ZĐ]{{1,4}}[ \t]*-[ \t]*{_CODES}))"
+                             rf"(?=[ \t]*(?:\n|\Z|[ \t]{{3,}}))")
 _MOTTO = re.compile(
     r"cong\s+h[o0]a\s+xa\s+h[o0]i\s+chu\s+ngh[i1]a\s+viet\s+nam|d[o0]c\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc"
     r"|dang\s+cong\s+san\s+viet\s+nam"
@@ -181,8 +187,9 @@ def _slash_lost(codes: str) -> re.Match[str] | None:
     (`TB`), then the issuer, as a symbol with an unknown number; None when no type code ends it."""
     first, _, rest = re.sub(r"\s+", "", codes).partition("-")
     for k in range(len(first)):
-        if first[k:] in doctypes.type_codes("nd30"):
-            return SYMBOL.match(f"0/{first[k:]}-{rest}")
+        for code in dict.fromkeys((first[k:], first[k:].replace("D", "Đ"))):  # a photo's `QD` without its bar
+            if code in doctypes.type_codes("nd30"):
+                return SYMBOL.match(f"0/{code}-{rest}")
     return None
 
 
@@ -216,21 +223,22 @@ def parse_header(text: str) -> Header:
                 type_code, system = sym.type_code, sym.system
                 symbol_span = sym.span
                 break
-        blank = _BLANK_NUMBER.match(head, pos)
+        blank = _BLANK_NUMBER.match(head, pos) or _GARBLED_NUMBER.match(head, pos)
         if blank:
-            if blank.group("year"):  # a normative number: "Số:   /2020/NĐ-CP"
-                fake = SYMBOL.match(f"0/{blank.group('year')}/" + re.sub(r"\s+", "", blank.group("nrest")))
-            elif blank.group("rest"):
-                fake = SYMBOL.match("0/" + re.sub(r"\s+", "", blank.group("rest")))
-            elif blank.group("lost"):
-                fake = _slash_lost(blank.group("lost"))
+            part = blank.groupdict()
+            if part.get("year"):  # a normative number: "Số:   /2020/NĐ-CP"
+                fake = SYMBOL.match(f"0/{part['year']}/" + re.sub(r"\s+", "", part["nrest"]))
+            elif part.get("rest"):
+                fake = SYMBOL.match("0/" + re.sub(r"\s+", "", part["rest"]))
+            elif part.get("lost"):
+                fake = _slash_lost(part["lost"])
             else:  # a Party number: "Số    -TB/TU"
-                fake = SYMBOL.match(f"0-{blank.group('ptype')}/" + re.sub(r"\s+", "", blank.group("party")))
+                fake = SYMBOL.match(f"0-{part['ptype']}/" + re.sub(r"\s+", "", part["party"]))
             sym = _parse_symbol(fake, lone=True) if fake else None  # `Số: 3Ÿ_ /ĐHNN`: one code is a symbol too
-            if sym and blank.group("lost") and sym.system != "nd30":
+            if sym and part.get("lost") and sym.system != "nd30":
                 sym = None
             if sym:
-                printed = re.sub(r"\s+", "", blank.group("nrest") or blank.group("rest") or "")
+                printed = re.sub(r"\s+", "", part.get("nrest") or part.get("rest") or "")
                 tail = printed[len(codes(sym.symbol)) :] if printed.startswith(codes(sym.symbol)) else ""
                 symbol = "?" + sym.symbol[1:] + _comma_tail(tail)
                 issuer_code, type_code, system = sym.issuer_code, sym.type_code, sym.system

@@ -40,12 +40,20 @@ def test_look_alikes_are_no_symbol(line):
     ("Số: 4ĐTB-ĐHKTCN", "?/TB-ĐHKTCN"),  # the pen's 430 ran over the slash
     ("Số: 3Ÿ_ /ĐHNN", "?/ĐHNN"),  # a university's one-code number, its digits garbled
     ("Số:     /TB-ĐHKTCN", "?/TB-ĐHKTCN"),
+    ("Số: /#⁄7/UBND- KSTT", "?/UBND-KSTT"),  # the pen's digits read as junk holding a slash
+    ("Sốz3/%1TB-ĐHVH", "?/TB-ĐHVH"),  # … and running into the type code
+    ("số: (QD-BNV", "?/QĐ-BNV"),  # a phone photo: the label in small letters, QĐ without its bar
 ])
 def test_a_blank_number_before_the_codes_of_other_bodies(line, symbol):
     assert parse_header(header(line, "TRƯỜNG ĐẠI HỌC")).symbol == symbol
 
 
-@pytest.mark.parametrize("line", ["Số: 12 Phòng-Đào tạo", "Số: 4 ĐHKTCN-PĐT"])  # no type code after the digits
+@pytest.mark.parametrize("line", [
+    "Số: 12 Phòng-Đào tạo", "Số: 4 ĐHKTCN-PĐT",  # no type code after the digits
+    "Số: 1/2 và các/UBND-VX",  # words in the junk
+    "số 12 QĐ-UBND",  # no colon after a small-letter label: a wrapped citation
+    "Số: /#⁄7/UBND-KSTT ngày 12 tháng 3",  # more after the code on its line
+])
 def test_no_blank_number_without_a_type_code(line):
     assert parse_header(header(line, "TRƯỜNG ĐẠI HỌC")).symbol is None
 
