@@ -182,3 +182,22 @@ def test_a_local_symbol_whose_first_code_is_qh_is_not_the_quoc_hois():
 ])
 def test_old_numbering_and_cyrillic_look_alikes(body, expected):
     assert refs(body) == expected
+
+
+def test_one_document_read_with_a_digit_lost_in_one_mention_is_one_document():
+    """`1 7I-QĐ/UBKTTW` (repaired to 171) and `1711-QĐ/UBKTTW` of one day: a body does not sign both a 171 and a
+    1711 on one day; the reading made without repairs stands and the other is kept as its variant."""
+    body = ("Căn cứ Quyết định số 1 7I-QĐ/UBKTTW ngày 17 tháng 9 năm 2024 của Ủy ban Kiểm tra Trung ương;\n"
+            "Điều 1. Kể từ ngày công bố Quyết định số 1711-QĐ/UBKTTW ngày 17 tháng 9 năm 2024 của Ủy ban Kiểm tra "
+            "Trung ương.")
+    (ref,) = extract(HEAD + body).references
+    assert (ref.symbol, ref.number, ref.mentions, ref.variants) == ("1711-QĐ/UBKTTW", "1711", 2, ("171-QĐ/UBKTTW",))
+
+
+@pytest.mark.parametrize("body", [
+    "Quyết định số 86/QĐ-UBND ngày 16/01/2025 và Quyết định số 87/QĐ-UBND ngày 16/01/2025.",  # one digit changed
+    "Quyết định số 171/QĐ-UBND ngày 16/01/2025 và Quyết định số 1711/QĐ-UBND ngày 16/02/2025.",  # another day
+    "Quyết định số 171/QĐ-UBND ngày 16/01/2025 và Quyết định số 1711/QĐ-SNV ngày 16/01/2025.",  # another body
+])
+def test_numbers_that_two_documents_can_have_stay_two_documents(body):
+    assert len(extract(PROVINCE + body).references) == 2

@@ -119,11 +119,45 @@ def _misread_dates(mentions: list[Mention]) -> dict[tuple[str, str], str]:
     return out
 
 
+def _number_misread(mentions: list[Mention]) -> dict[str, str]:
+    """Reading → the reading it is taken for: one document read twice in a letter with a digit lost or added
+    (`Quyết định số 1 7I-QĐ/UBKTTW ngày 17 tháng 9 năm 2024` repaired to 171, then `1711-QĐ/UBKTTW ngày 17 tháng 9
+    năm 2024`): same type, same codes, the same date, numbers one digit apart in length and otherwise equal. A body
+    numbers one type's documents in order, so on one day it cannot sign both a 171 and a 1711 — whereas 86 and 87
+    of one day are two documents (one digit changed, never merged). The reading read with fewer repairs (the higher
+    confidence) stands, then the one mentioned more."""
+    seen: dict[tuple[str, str, str], dict[str, list[Mention]]] = {}
+    for m in mentions:
+        if m.date and m.number and m.symbol.startswith(m.number):
+            key = (m.type_code, m.symbol[len(m.number) :], m.date)
+            seen.setdefault(key, {}).setdefault(m.number, []).append(m)
+    out: dict[str, str] = {}
+    for (_type, rest, _date), numbers in seen.items():
+        for number, ms in numbers.items():
+            for other, others in numbers.items():
+                if len(other) != len(number) + 1 or not any(other[:k] + other[k + 1 :] == number
+                                                            for k in range(len(other))):
+                    continue
+                rank = [(max(x.confidence for x in group), len(group), n) for n, group in ((number, ms),
+                                                                                          (other, others))]
+                worse, better = (number, other) if rank[0] < rank[1] else (other, number)
+                out[worse + rest] = better + rest
+    return out
+
+
+def _renumbered(mention: Mention, symbol: str) -> Mention:
+    rest = mention.symbol[len(mention.number) :]
+    return replace(mention, symbol=symbol, number=symbol[: len(symbol) - len(rest)])
+
+
 def merge(mentions: list[Mention]) -> list[Reference]:
     """One Reference per distinct document: same symbol (or an OCR variant of it), dates not contradicting. Order
     of first mention."""
-    canonical = _readings(mentions)
     read_as = {m.span: m.symbol for m in mentions}
+    misread = _number_misread(mentions)
+    if misread:
+        mentions = [_renumbered(m, misread[m.symbol]) if m.symbol in misread else m for m in mentions]
+    canonical = _readings(mentions)
     if canonical:
         mentions = [replace(m, symbol=canonical[m.symbol]) if m.symbol in canonical else m for m in mentions]
     groups: dict[tuple[str, str | None], list[Mention]] = {}
