@@ -178,3 +178,36 @@ def test_an_image_that_does_not_say_its_resolution_gets_an_a4_pages(png, tmp_pat
     with pikepdf.open(out) as pdf:
         width = float(pdf.pages[0].mediabox[2]) / 72  # inches
     assert abs(width - image.size[0] / _estimated_dpi(bare)) < 0.05
+
+
+def test_redo_ocr_replaces_an_old_generic_text_layer(tmp_path):
+    """An archive's PDF made searchable earlier by a generic OCR (Tesseract `eng`: `UY BAN NHAN DAN`): `--redo-ocr`
+    takes that invisible layer out and puts vanban's reading in its place — the words once, with their marks —
+    the page images untouched. With Debian 12's Ghostscript, OCRmyPDF refuses to do it, so vanban takes the old
+    layer out itself (pipeline/exports/invisible_text.py)."""
+    source = scan(tmp_path / "058.pdf")
+    old = tmp_path / "old.pdf"
+    done = subprocess.run([sys.executable, "-c", "import sys, ocrmypdf; ocrmypdf.ocr(sys.argv[1], sys.argv[2], "
+                           "language=['eng'], output_type='pdf', progress_bar=False)", str(source), str(old)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "NHAN DAN" in pdftotext(old)
+    result = vanban("pdf", str(old), str(tmp_path / "new.pdf"), "--redo-ocr")
+    assert result.returncode == 0, result.output
+    text = pdftotext(tmp_path / "new.pdf")
+    assert "ỦY BAN NHÂN DÂN" in text and "NHAN DAN" not in text
+    assert text.count("KẾ HOẠCH") == 1  # the title once: the old layer is not left under the new one
+    with pikepdf.open(old) as before, pikepdf.open(tmp_path / "new.pdf") as after:
+        for a, b in zip(images(before), images(after)):
+            assert len(a) == len(b) == 1 and np.array_equal(a[0], b[0])
+
+
+def test_taking_out_invisible_text_leaves_visible_text(tmp_path):
+    from pipeline.exports.invisible_text import strip_invisible_text
+    from tests.scans import born_digital_pdf
+
+    source = born_digital_pdf(tmp_path / "born.pdf", [(70, "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"), (70, "Số: 77/UBND-KT")],
+                              [])
+    pages, visible = strip_invisible_text(source, tmp_path / "bare.pdf")
+    assert (pages, visible) == (1, {1})
+    assert " ".join(pdftotext(tmp_path / "bare.pdf").split()) == " ".join(pdftotext(source).split())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from argparse import Namespace
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -254,7 +254,8 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
 
     A page with a text layer keeps it (only the others are read; a PDF whose every page has text is copied as it
     is, and so is a digitally signed one, which a new layer would invalidate) unless `redo_ocr` (the invisible
-    text replaced, the page kept; OCRmyPDF needs Ghostscript ≥ 10.02.1 for it) or `force_ocr` (every page
+    text replaced, the page kept; with a Ghostscript older than 10.02.1, which OCRmyPDF refuses it with, vanban takes
+    the old layer out itself) or `force_ocr` (every page
     rasterised and read). Where Ghostscript cannot be trusted with a PDF's own text, a file that keeps some is
     written as a plain PDF, and the result says so. `reading`: vanban's reading of the file when a run has made it
     already (not read again)."""
@@ -267,6 +268,9 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
     from ocrmypdf.exceptions import DigitalSignatureError, MissingDependencyError
 
     started = time.perf_counter()
+    if redo_ocr and not force_ocr and source.suffix.lower() == ".pdf" and not _ghostscript_keeps_text():
+        return _redo_without_ghostscript(source, output, sidecar=sidecar, jobs=jobs, reading=reading,
+                                         started=started)
     jobs = jobs or min(4, os.cpu_count() or 1)  # the other pages rasterised while vanban reads the file
     output.parent.mkdir(parents=True, exist_ok=True)
     for name in ("ocrmypdf", "pdfminer", "PIL", "pikepdf"):  # OCRmyPDF's own progress and notes: not for a run
@@ -325,6 +329,26 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
         pages = len(pdf.pages)
     return PdfResult(output, pages, round(time.perf_counter() - started, 3), text, pdfa and options["output_type"]
                      == "pdfa-2", note)
+
+def _redo_without_ghostscript(source: Path, output: Path, *, sidecar: Path | None, jobs: int | None,
+                              reading: Reading | None, started: float) -> PdfResult:
+    """`--redo-ocr` where OCRmyPDF refuses it (this Ghostscript corrupts a PDF's own text): the old invisible layer
+    taken out first (`invisible_text`), then the bare pages made as any scan's. A digitally signed PDF is copied
+    unchanged, as without `--redo-ocr`."""
+    import shutil
+    import tempfile
+    import time
+
+    from .invisible_text import strip_invisible_text
+
+    with tempfile.TemporaryDirectory(prefix="vanban-redo-") as folder:
+        bare = Path(folder) / source.name
+        strip_invisible_text(source, bare)
+        made = make_pdf(bare, output, sidecar=sidecar, jobs=jobs, reading=reading)
+    if made.note.startswith("digitally signed"):
+        shutil.copyfile(source, output)  # the signer's file, not the copy without its layer
+    return replace(made, seconds=round(time.perf_counter() - started, 3))
+
 
 def mirrored(source: str, given: list[str], root: Path, suffix: str = ".pdf") -> Path:
     """Where a run puts the PDF (or sidecar text) of `source`: under `root`, mirroring the folder given on the
