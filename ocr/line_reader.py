@@ -104,3 +104,23 @@ def read_line(image: np.ndarray) -> LineReading | None:
             confidences[-1] = max(confidences[-1], float(probs[k, index]))
         previous = index
     return LineReading("".join(text), tuple(confidences))
+
+
+def views(image: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Three views of one line for the reader to read each: enlarged 1.5× (thin strokes keep their shape after
+    the network's shrink to 32 pixels), its dark strokes thinned by a 2×2 grey dilation (a felt pen's digits that
+    run together part), and a tenth trimmed at the top and the bottom (the printed line above or below cut off).
+    Chosen on the development sources' handwritten blanks, checked on the unseen ones (bench/real.py): what most
+    views read is right more often than the line read once, and wrong less often."""
+    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    h = image.shape[0]
+    return (cv2.resize(image, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC),
+            cv2.dilate(grey, np.ones((2, 2), np.uint8)),
+            image[h // 10 : h - h // 10])
+
+
+def read_views(image: np.ndarray) -> tuple[LineReading, ...]:
+    """The reader's readings of the line's `views` (those it could read); () when it is not installed."""
+    if _engine() is None or image is None or image.size == 0 or min(image.shape[:2]) < 4:
+        return ()
+    return tuple(r for r in (read_line(v) for v in views(image)) if r is not None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -176,16 +177,17 @@ def _read(loaded: Any, blank: Blank) -> Any:
                        wide=map_box(page.transform, wide, inverse=True))
 
 
-def _line_reading(loaded: Any, blank: Blank, whole_line: bool = False) -> Any:
-    """A second reader's (`ocr.line_reader`, a line recogniser trained on Vietnamese handwriting) reading of the
-    segment around a blank — `Số: … /QĐ-UBND`, or with `whole_line` the place-and-date line — whose printed words tell
-    it where the pen's digits stop; None when it is not installed or the blank is not found on the page."""
-    from ocr.line_reader import read_line
+def _line_readings(loaded: Any, blank: Blank, whole_line: bool = False) -> tuple[Any, ...]:
+    """A second reader's (`ocr.line_reader`, a line recogniser trained on Vietnamese handwriting) readings of three
+    views of the segment around a blank — `Số: … /QĐ-UBND`, or with `whole_line` the place-and-date line — whose
+    printed words tell it where the pen's digits stop; () when it is not installed or the blank is not found on the
+    page."""
+    from ocr.line_reader import read_views
     from ocr.preprocess import map_box
 
     located = _on_page(loaded, blank)
     if located is None:
-        return None
+        return ()
     image, page, (box, _wide, height) = located
     if whole_line:
         start = loaded.text.rfind("\n", 0, blank.span[0]) + 1
@@ -198,21 +200,37 @@ def _line_reading(loaded: Any, blank: Blank, whole_line: bool = False) -> Any:
     x0, y0, x1, y1 = map_box(page.transform, (left - 0.3 * height, box[1] - 0.2 * height, right + 0.3 * height,
                                               box[3] + 0.2 * height), inverse=True)
     h, w = image.shape[:2]
-    return read_line(image[max(0, int(y0)) : min(h, int(y1)), max(0, int(x0)) : min(w, int(x1))])
+    return read_views(image[max(0, int(y0)) : min(h, int(y1)), max(0, int(x0)) : min(w, int(x1))])
 
 
 def _line_number(loaded: Any, blank: Blank) -> tuple[str | None, float] | None:
-    """The number the second reader reads on the `Số: … /QĐ-UBND` segment, with the probability of its digits;
-    (None, 0.0) when the line does not read cleanly, None when the reader is not installed or the blank is not on
-    the page."""
-    reading = _line_reading(loaded, blank)
-    if reading is None:
+    """The number the second reader reads on the `Số: … /QĐ-UBND` segment — in two of its three views at least —
+    with the probability of its digits (the best view's); (None, 0.0) when the views do not agree on a clean
+    number, None when the reader is not installed or the blank is not on the page."""
+    readings = _line_readings(loaded, blank)
+    if not readings:
         return None
-    number = line_number(reading.text)
-    if number is None:
+    read = [(line_number(r.text), r) for r in readings]
+    votes = Counter(n for n, _r in read if n is not None)
+    if not votes or votes.most_common(1)[0][1] < 2:
         return None, 0.0
-    start = reading.text.find(number)
-    return number, round(reading.span_probability(start, start + len(number)), 4)
+    number = votes.most_common(1)[0][0]
+    return number, max(round(r.span_probability(r.text.find(n), r.text.find(n) + len(n)), 4) for n, r in read
+                       if n == number)
+
+
+def _line_day_text(loaded: Any, blank: Blank) -> str:
+    """The place-and-date line as the second reader reads it: the reading of a view whose day is the day most of
+    the three views read; when no view reads a clean day, the first that reads one in look-alikes (`ngày O9`), or
+    the first view's; "" when unread, or when views read different days as often (no evidence)."""
+    readings = _line_readings(loaded, blank, whole_line=True)
+    if not readings:
+        return ""
+    days = [line_day(r.text) for r in readings]
+    ranked = Counter(d for d in days if d is not None).most_common(2)
+    if ranked:
+        return readings[days.index(ranked[0][0])].text if len(ranked) == 1 or ranked[0][1] > ranked[1][1] else ""
+    return next((r.text for r in readings if line_day(r.text, lookalikes=True) is not None), readings[0].text)
 
 
 def _bounds(header: Header) -> list[dt.date]:
@@ -415,8 +433,7 @@ def _day_from_handwriting(loaded: Any, header: Header, blank: Blank, evidence: d
         share = weights[day] / total
         if share >= DAY_SAFE and weights[day] >= DAY_FLOOR * likeliest_day:
             chosen = day, share
-    line = _line_reading(loaded, blank, whole_line=True)
-    line_text = line.text if line is not None else ""
+    line_text = _line_day_text(loaded, blank)
     lined = _line_day(line_text, reading, month, year, bounds)
     if lined is not None and (chosen is None or chosen[0] != lined):
         chosen = lined, reading.probability(f"{lined:0{digits}d}") / max(reading.confidence, 1e-9) if \

@@ -116,8 +116,8 @@ def test_the_day_without_a_signature(monkeypatch, probabilities, line, day):
 
     header = parse_header("Kiên Giang, ngày    tháng 10 năm 2017")
     monkeypatch.setattr(handwritten, "_read", lambda loaded, blank: _reading(*probabilities))
-    monkeypatch.setattr(handwritten, "_line_reading", lambda loaded, blank, whole_line=False:
-                        SimpleNamespace(text=line) if line else None)
+    monkeypatch.setattr(handwritten, "_line_readings", lambda loaded, blank, whole_line=False:
+                        (SimpleNamespace(text=line),) * 3 if line else ())
     blank = Blank(field="day", span=(0, 0), before=(0, 0), after=(0, 0), read="")
     out = handwritten._day_from_handwriting(None, header, blank, {})
     assert (int(out.date[8:]) if out.date else None) == day

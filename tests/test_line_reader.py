@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from nlp.blanks import line_number
 from ocr.handwriting import DigitReading
-from ocr.line_reader import read_line
+from ocr.line_reader import read_line, read_views
 from pipeline.handwritten import _agreed_number
 
 from .scans import SERIF
@@ -31,6 +31,45 @@ def test_the_line_reader_reads_a_printed_number_line():
 
 def test_the_line_reader_says_nothing_of_an_empty_crop():
     assert read_line(np.zeros((2, 2, 3), np.uint8)) is None
+    assert read_views(np.zeros((2, 2, 3), np.uint8)) == ()
+
+
+def test_three_views_of_a_line_each_read():
+    readings = read_views(line_image("Số: 47/QĐ-UBND"))
+    assert len(readings) == 3 and [line_number(r.text) for r in readings].count("47") >= 2
+
+
+def _views(monkeypatch, texts):
+    from types import SimpleNamespace
+
+    from pipeline import handwritten
+
+    def reading(text):
+        return SimpleNamespace(text=text, span_probability=lambda a, b: 0.9 if b > a else 0.0)
+
+    monkeypatch.setattr(handwritten, "_line_readings", lambda loaded, blank, whole_line=False:
+                        tuple(reading(t) for t in texts))
+    return handwritten
+
+
+@pytest.mark.parametrize("texts, number", [
+    (("Số: 47/QĐ-UBND", "Số: 41/QĐ-UBND", "Số: 47 /QĐ-UBND"), ("47", 0.9)),  # two of three views
+    (("Số: 47/QĐ-UBND", "Số: 41/QĐ-UBND", "số: A/qđ"), (None, 0.0)),  # one view each: no number
+    (("Số: 47/QĐ-UBND",), (None, 0.0)),  # one view read at all
+    ((), None),  # no reader
+])
+def test_the_line_number_is_what_two_views_read(monkeypatch, texts, number):
+    assert _views(monkeypatch, texts)._line_number(None, None) == number
+
+
+@pytest.mark.parametrize("texts, day_text", [
+    (("ngày 9 tháng 3", "ngày O9 tháng 3", "ngày 9 tháng 3"), "ngày 9 tháng 3"),  # the day most views read
+    (("ngàyA tháng 3", "ngày 22 tháng 3", "ngày X tháng 3"), "ngày 22 tháng 3"),  # the one view that reads a day
+    (("ngày 19 tháng 3", "ngày 9 tháng 3", "ngàyA tháng 3"), ""),  # two days as often: no evidence
+    (("ngàyA tháng 3", "ngày O9tháng 3", "ngày X tháng 3"), "ngày O9tháng 3"),  # look-alikes kept for the check
+])
+def test_the_date_line_is_read_as_most_views_read_its_day(monkeypatch, texts, day_text):
+    assert _views(monkeypatch, texts)._line_day_text(None, None) == day_text
 
 
 @pytest.mark.parametrize("reading, number", [
