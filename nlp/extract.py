@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from .header import Header, parse_header
 from .named import find_named
-from .named_laws import resolve_named, with_law_names
+from .named_laws import latest_cited, resolve_named, with_law_names
 from .references import Mention, NamedMention, Reference, find_mentions, merge
 from .dates import date_at
 from .doctypes import issuer_name
@@ -144,7 +144,8 @@ def extract(text: str) -> Extraction:
     header = parse_header(text)
     numbered = with_law_names(find_mentions(text))
     # laws cited by name: those the law table resolves are references like the numbered ones
-    by_name, named = resolve_named(text, find_named(text, numbered), _citing_date(header))
+    by_name, named = resolve_named(text, find_named(text, numbered), _citing_date(header),
+                                   latest_cited([m for m in numbered if not _is_own(m, header)]))
     mentions, links = classify(text, numbered + by_name)
     own = [m for m in mentions if _is_own(m, header)]
     cited = check_mentions([m for m in mentions if not _is_own(m, header)], header.type_code, header.issuer_code,

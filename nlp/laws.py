@@ -424,14 +424,16 @@ def _current(versions: tuple[Law, ...], on: str) -> list[Law] | None:
 
 
 def resolve(title: str, *, date: str | None = None, year: int | None = None,
-            citing_date: str | None = None) -> Resolution | None:
+            citing_date: str | None = None, not_before: str | None = None) -> Resolution | None:
     """The law a named citation means, or None when the name is unknown or the evidence leaves a choice.
 
     `date`: the date the text gives for the law (ISO); `year`: the year it gives (`Luật Đất đai năm 2024`);
     `citing_date`: the citing letter's date, for the version in force then. With a date, the law of that name
     passed that day; with a year, passed that year; with neither, the version in force on the citing date (the
     latest passed on or before it that no other has replaced; none between a new version's passing and its entry
-    into force, when the old one still is); with no citing date either, only a name the table holds once."""
+    into force, when the old one still is); with no citing date but `not_before` (the citing document is undated,
+    and no older than the latest document it cites), the version in force then when no version of the name was
+    passed after it — it is in force on every later day too; else only a name the table holds once."""
     if not title or not title.strip():
         return None
     if year is None and date is None:
@@ -475,6 +477,12 @@ def resolve(title: str, *, date: str | None = None, year: int | None = None,
                 return None
             return pick(current, "in force (passed, not yet in force)", 0.7)
         return pick(current, "in force", 0.9)
+    if not_before:
+        current = _current(versions, not_before)
+        if current and len(current) == 1 and (not current[0].in_force or current[0].in_force <= not_before) and \
+                all(_passed_by(other, not_before) for other in versions if other is not current[0]) and \
+                all(_passed_by(other, not_before) for other in _replacers().get(current[0].symbol or "", ())):
+            return pick(current, "in force since", 0.85)
     return pick(list(versions), "name", 0.85)
 
 

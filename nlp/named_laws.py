@@ -32,15 +32,17 @@ def law_symbol(law: laws.Law) -> str:
     return f"{law.kind} {year}".strip()
 
 
-def resolve_named(text: str, named: list[NamedMention],
-                  citing_date: str | None) -> tuple[list[Mention], list[NamedMention]]:
-    """The named mentions the law table resolves, as mentions (in text order), and the others as they were."""
+def resolve_named(text: str, named: list[NamedMention], citing_date: str | None,
+                  not_before: str | None = None) -> tuple[list[Mention], list[NamedMention]]:
+    """The named mentions the law table resolves, as mentions (in text order), and the others as they were.
+    `not_before`: for an undated citing document, the date it cannot be older than (`latest_cited`)."""
     resolved: list[Mention] = []
     left: list[NamedMention] = []
     sentences = sentence_index(text)
     pages = page_starts(text)
     for mention in named:
-        found = (laws.resolve(mention.title, date=mention.date, year=mention.year, citing_date=citing_date)
+        found = (laws.resolve(mention.title, date=mention.date, year=mention.year, citing_date=citing_date,
+                              not_before=None if citing_date else not_before)
                  if mention.type in LAW_KINDS else None)
         if found is None:
             left.append(mention)
@@ -70,7 +72,7 @@ def resolve_named(text: str, named: list[NamedMention],
             issuer_in_text=False,
             resolved_from="name",
             title=law.name,
-            resolved_how=_how(found.how, citing_date),
+            resolved_how=_how(found.how, citing_date or not_before),
         ))
     return resolved, left
 
@@ -78,10 +80,20 @@ def resolve_named(text: str, named: list[NamedMention],
 def _how(how: str, citing_date: str | None) -> str:
     """How the version was chosen, said: a law named without a date is the version in force on the citing
     document's date (`Luật Đầu tư công` in a letter of 2021 → 39/2019/QH14, not the law of 2024)."""
+    if how.startswith("in force since") and citing_date:
+        return (f"the version in force since {citing_date}, the latest document the undated citing one cites, "
+                "and not replaced since")
     if how.startswith("in force") and citing_date:
         return f"the version {how} on {citing_date}, the citing document's date"
     return {"date": "the version passed on the date the text gives", "year": "the version of the year the text "
             "gives", "name": "the only law of this name"}.get(how.split(",")[0], how)
+
+
+def latest_cited(mentions: list[Mention]) -> str | None:
+    """The latest date among the numbered documents a text cites (a normative number's year counts from its first
+    day: `72/2025/QH15` → 2025-01-01): a document is no older than what it cites."""
+    dates = [m.date for m in mentions if m.date] + [f"{m.year:04d}-01-01" for m in mentions if m.year]
+    return max(dates, default=None)
 
 
 def with_law_names(mentions: list[Mention]) -> list[Mention]:

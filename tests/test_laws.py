@@ -309,6 +309,29 @@ def test_resolve_never_guesses():
     assert _symbol("Luật Quản lý thuế", citing_date="2026-08-01") == "108/2025/QH15"
 
 
+def test_an_undated_citing_document_is_no_older_than_what_it_cites():
+    """No citing date, but the text cites documents of 2025: a law whose latest version was passed and in force
+    before that, and not replaced since, is that version on every later day; where a version was passed after
+    the bound (or is not yet in force at it), the date would still decide, and nothing is given."""
+    assert _symbol("Luật Đất đai", not_before="2025-03-01") == "31/2024/QH15"
+    assert _symbol("Luật Tổ chức chính quyền địa phương", not_before="2025-07-01") == "72/2025/QH15"
+    assert resolve("Luật Đất đai", not_before="2019-01-01") is None  # the 2024 law came after: 2013 or 2024
+    assert resolve("Luật Quản lý thuế", not_before="2026-03-01") is None  # the 2025 law not yet in force then
+    found = resolve("Luật Đất đai", not_before="2025-03-01", citing_date="2019-01-01")
+    assert found.law.symbol == "45/2013/QH13"  # a citing date, where there is one, decides
+
+
+def test_an_undated_letter_resolves_a_named_law_by_what_it_cites():
+    from nlp.extract import extract
+
+    text = ("BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG\nTHÔNG TƯ\nQuy định chi tiết\nCăn cứ Luật Đất đai;\n"
+            "Căn cứ Nghị định số 102/2024/NĐ-CP ngày 30 tháng 7 năm 2024 của Chính phủ;\n")
+    (law,) = [r for r in extract(text).references if r.resolved_from == "name"]
+    assert law.symbol == "31/2024/QH15" and "2024-07-30" in law.resolved_how
+    alone = "BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG\nTHÔNG TƯ\nQuy định chi tiết\nCăn cứ Luật Đất đai;\n"
+    assert not [r for r in extract(alone).references if r.resolved_from == "name"]  # nothing to bound it: unread
+
+
 def test_resolve_the_constitution():
     found = resolve("Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam", citing_date="2020-01-01")
     assert found.law.kind == "Hiến pháp" and found.law.passed == "2013-11-28" and found.law.symbol == ""
