@@ -79,8 +79,12 @@ def main() -> None:
         # the reference read at the name: from the law table, or the same law numbered elsewhere in the text
         by_name = [(m.span, ref.symbol) for ref in extraction.references for m in ref.mention_list]
         # a law named twice (the title, then the Căn cứ line; a text printed twice) is one mention, at its first
-        by_title = {law_table.name_key(m.title): ref.symbol for ref in extraction.references
-                    for m in ref.mention_list if m.resolved_from == "name" and m.title}
+        # (at its first: `Luật Đất đai năm 2013` further on, another version, is not what the Căn cứ line names)
+        by_title: dict[str, str] = {}
+        for span, key, symbol in sorted((m.span, law_table.name_key(m.title), ref.symbol)
+                                        for ref in extraction.references for m in ref.mention_list
+                                        if m.resolved_from == "name" and m.title):
+            by_title.setdefault(key, symbol)
         for start, end, name, printed in laws:
             total += 1
             got = next((symbol for (a, b), symbol in by_name if a < end and start < b),
