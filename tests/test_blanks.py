@@ -25,8 +25,8 @@ def test_the_number_blank_and_what_ocr_left_in_it(so, read):
     assert text[blank.after[0] : blank.after[1]].lstrip().startswith("/")
 
 
-@pytest.mark.parametrize("so, read, after", [("Số: /#⁄7/UBND- KSTT", "/#⁄7", "/UBND"), ("Sốz3/%1QĐ-UBND", "z3/%1", "QĐ-"),
-                                             ("Số: 4ĐQĐ-UBND", "4Đ", "QĐ-")])
+@pytest.mark.parametrize("so, read, after", [("Số: /#⁄7/UBND- KSTT", "/#⁄7", "/UBND"),
+                                             ("Sốz3/%1QĐ-UBND", "z3/%1", "QĐ-"), ("Số: 4ĐQĐ-UBND", "4Đ", "QĐ-")])
 def test_a_number_blank_whose_junk_holds_a_slash_or_runs_into_the_type_code(so, read, after):
     """OCR's reading of the pen's digits may hold a slash (`/#⁄7/`) or cover the printed one (`4ĐQĐ-`): the blank
     is what stands before the codes, or before the letter's type code glued to it."""
