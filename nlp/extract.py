@@ -139,10 +139,21 @@ def _citing_date(header: Header) -> str | None:
     return f"{partial}-15" if len(partial) == 7 else None
 
 
-def extract(text: str) -> Extraction:
-    """Everything vanban reads from one document's text (spans index `text` as given)."""
+def _undated_where_doubtful(mention: Mention, doubtful: tuple[tuple[int, int], ...]) -> Mention:
+    """A mention whose date holds a number OCR read with a digit lost (`Tờ trình số 503/TTr-BNV ngày 2⏎tháng 9 năm
+    2024`, the `2` in a box two digits wide: the page prints 25) is left undated: a wrong date is worse than none."""
+    if mention.date and any(mention.symbol_span[1] <= a and b <= mention.span[1] for a, b in doubtful):
+        return replace(mention, date=None)
+    return mention
+
+
+def extract(text: str, doubtful: tuple[tuple[int, int], ...] = ()) -> Extraction:
+    """Everything vanban reads from one document's text (spans index `text` as given). `doubtful`: spans of
+    numbers OCR read with a digit lost (`ocr.lost_digits`): a date that holds one is not taken."""
     header = parse_header(text)
     numbered = with_law_names(find_mentions(text))
+    if doubtful:
+        numbered = [_undated_where_doubtful(m, doubtful) for m in numbered]
     # laws cited by name: those the law table resolves are references like the numbered ones
     by_name, named = resolve_named(text, find_named(text, numbered), _citing_date(header),
                                    latest_cited([m for m in numbered if not _is_own(m, header)]))

@@ -302,7 +302,12 @@ def analyse(loaded: Loaded, *, restore: bool = True) -> Analysis:
     with stage("restore"):
         restored = restore_text(loaded) if restore else None
     with stage("extract"):
-        extraction = extract_restored(loaded.text, restored)
+        doubtful = ()
+        if loaded.word_spans:
+            from ocr.lost_digits import wide_numbers
+
+            doubtful = wide_numbers(loaded.text, loaded.word_spans)
+        extraction = extract_restored(loaded.text, restored, doubtful)
         signature, publication = overlay_texts(loaded)
         header = with_overlays(extraction.header, signature or None, publication or None, fallback=False)
         blanks: dict[str, Any] = {}
@@ -335,14 +340,15 @@ def restore_text(loaded: Loaded) -> Any:
 _HEADER_TEXT_FIELDS = ("subject", "recipients", "signer_authority", "signer_title", "signer_name")
 
 
-def extract_restored(text: str, restored: Any | None) -> Extraction:
+def extract_restored(text: str, restored: Any | None, doubtful: tuple[tuple[int, int], ...] = ()) -> Extraction:
     """References read from the text as it came (the grammar repairs garbled symbols itself, and every span stays
     an offset of that text), plus any that only the restored text shows (mapped back); the header's prose fields
-    and every snippet taken from the restored text, which people can read."""
-    original = extract(text)
+    and every snippet taken from the restored text, which people can read. `doubtful`: numbers of the text OCR
+    read with a digit lost (`ocr.lost_digits`)."""
+    original = extract(text, doubtful)
     if restored is None:
         return original
-    better = extract(restored.text)
+    better = extract(restored.text, tuple((restored.to_restored(a), restored.to_restored(b)) for a, b in doubtful))
     header = original.header
     fields = {f: getattr(better.header, f) for f in _HEADER_TEXT_FIELDS if getattr(better.header, f)}
     for name in ("place", "issuer", "issuer_parent", "province", "type", "date", "date_partial"):
