@@ -201,3 +201,25 @@ def test_one_document_read_with_a_digit_lost_in_one_mention_is_one_document():
 ])
 def test_numbers_that_two_documents_can_have_stay_two_documents(body):
     assert len(extract(PROVINCE + body).references) == 2
+
+
+@pytest.mark.parametrize("body, symbol, variant", [
+    # one law under its name, its number read two ways: the reading the law table gives that name stands
+    ("Luật Cán bộ, công chức số 80/2025/QH15; theo Luật Cán bộ, công chức số 86/2025/QH15.", "80/2025/QH15",
+     "86/2025/QH15"),
+    # neither has that name in the table: the one the table holds
+    ("khoản 4 Luật Cán bộ, công chức số 82/2025/QH15, và tại Luật Cán bộ, công chức số 89/2025/QH15.",
+     "89/2025/QH15", "82/2025/QH15"),
+])
+def test_one_law_named_twice_with_its_number_read_two_ways_is_one_law(body, symbol, variant):
+    (ref,) = extract(PROVINCE + body).references
+    assert (ref.symbol, ref.mentions, ref.variants) == (symbol, 2, (variant,))
+
+
+@pytest.mark.parametrize("body", [
+    "Luật Ngân sách nhà nước số 89/2025/QH15 và Luật Cán bộ, công chức số 80/2025/QH15.",  # two names
+    "Luật Đất đai số 31/2024/QH15 và Luật Đất đai số 45/2013/QH13.",  # two years: two versions
+    "Luật Cán bộ, công chức số 80/2025/QH15 và Luật Cán bộ, công chức số 180/2025/QH15.",  # a digit more: not one
+])
+def test_laws_that_differ_stay_apart(body):
+    assert len(extract(PROVINCE + body).references) == 2

@@ -145,6 +145,44 @@ def _number_misread(mentions: list[Mention]) -> dict[str, str]:
     return out
 
 
+_LAW_NAME = re.compile(r"((?:Bộ[ \t]+)?[Ll]uật(?:[ \t]+(?![Ll]uật)[^\s;:.]+){1,12}?)[ \t,]+s[ốôo][ \t:]*$")
+
+
+def _law_misread(mentions: list[Mention]) -> dict[str, str]:
+    """Reading → the reading it is taken for: one law printed twice in a letter under its name, its number read
+    two ways one digit apart (`Luật Cán bộ, công chức số 82/2025/QH15` and `… số 89/2025/QH15`). A name names
+    one law of a year (an amending law, `Luật sửa đổi, bổ sung …`, is not named so); which reading stands: the one
+    the law table gives that name, else the one the table holds at all, else the one mentioned more, then first."""
+    from .. import laws
+
+    groups: dict[tuple[str, str], list[Mention]] = {}
+    for m in mentions:
+        if not (m.year and m.number and m.symbol.startswith(m.number)):
+            continue
+        before = m.sentence[: max(0, m.span[0] - m.sentence_span[0])] + m.text[: max(0, m.symbol_span[0] - m.span[0])]
+        named = _LAW_NAME.search(" ".join(before.split()))
+        if named and not laws.is_amending(named.group(1)):
+            groups.setdefault((laws.name_key(named.group(1)), m.symbol[len(m.number) :]), []).append(m)
+    out: dict[str, str] = {}
+    for (key, _rest), group in groups.items():
+        readings = list(dict.fromkeys(m.symbol for m in group))
+        if len(readings) < 2:
+            continue
+
+        def rank(symbol: str) -> tuple[bool, bool, int, int]:
+            law = laws.by_symbol(symbol)
+            return (law is not None and laws.name_key(law.name) == key, law is not None,
+                    sum(m.symbol == symbol for m in group), -readings.index(symbol))
+
+        best = max(readings, key=rank)
+        for other in readings:
+            number, best_number = other.split("/", 1)[0], best.split("/", 1)[0]
+            if other != best and len(number) == len(best_number) and \
+                    sum(a != b for a, b in zip(number, best_number)) == 1:
+                out[other] = best
+    return out
+
+
 def _renumbered(mention: Mention, symbol: str) -> Mention:
     rest = mention.symbol[len(mention.number) :]
     return replace(mention, symbol=symbol, number=symbol[: len(symbol) - len(rest)])
@@ -154,7 +192,7 @@ def merge(mentions: list[Mention]) -> list[Reference]:
     """One Reference per distinct document: same symbol (or an OCR variant of it), dates not contradicting. Order
     of first mention."""
     read_as = {m.span: m.symbol for m in mentions}
-    misread = _number_misread(mentions)
+    misread = _number_misread(mentions) | _law_misread(mentions)
     if misread:
         mentions = [_renumbered(m, misread[m.symbol]) if m.symbol in misread else m for m in mentions]
     canonical = _readings(mentions)
