@@ -223,3 +223,12 @@ def test_one_law_named_twice_with_its_number_read_two_ways_is_one_law(body, symb
 ])
 def test_laws_that_differ_stay_apart(body):
     assert len(extract(PROVINCE + body).references) == 2
+
+
+def test_a_district_office_code_is_not_taken_for_the_provincial_department_named_nearby():
+    """`Tờ trình số 45/TTr-PNV` of the district's Phòng Nội vụ, in a decision that also cites the provincial Sở Nội
+    vụ (`215/SNV-TCBM … của Sở Nội vụ`): PNV is a code the tables know, not SNV misread."""
+    text = ("CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG\nCăn cứ Công văn số 318/SNV-TCBM ngày 20 tháng 3 năm 2012 của Sở "
+            "Nội vụ về việc thỏa thuận bổ nhiệm;\nXét đề nghị của Trưởng phòng Nội vụ huyện tại Tờ trình số 47/TTr-PNV "
+            "ngày 02\ntháng 5 năm 2012,\nQUYẾT ĐỊNH:\n")
+    assert [r.symbol for r in extract(text).references] == ["318/SNV-TCBM", "47/TTr-PNV"]
