@@ -215,8 +215,8 @@ def _line_number(loaded: Any, blank: Blank) -> tuple[str | None, float] | None:
     if not votes or votes.most_common(1)[0][1] < 2:
         return None, 0.0
     number = votes.most_common(1)[0][0]
-    return number, max(round(r.span_probability(r.text.find(n), r.text.find(n) + len(n)), 4) for n, r in read
-                       if n == number)
+    at = [(r, r.text.find(number)) for n, r in read if n == number]
+    return number, max(round(r.span_probability(start, start + len(number)), 4) for r, start in at)
 
 
 def _line_day_text(loaded: Any, blank: Blank) -> str:

@@ -211,3 +211,20 @@ def test_taking_out_invisible_text_leaves_visible_text(tmp_path):
     pages, visible = strip_invisible_text(source, tmp_path / "bare.pdf")
     assert (pages, visible) == (1, {1})
     assert " ".join(pdftotext(tmp_path / "bare.pdf").split()) == " ".join(pdftotext(source).split())
+
+
+def test_a_broken_pdf_is_one_clear_line(tmp_path):
+    bad = tmp_path / "hỏng.pdf"
+    bad.write_bytes(b"%PDF-1.4\ngarbage\n")
+    for extra in ((), ("--redo-ocr",)):
+        result = vanban("pdf", str(bad), str(tmp_path / "out.pdf"), *extra)
+        assert result.returncode == 1 and not (tmp_path / "out.pdf").exists()
+        assert result.stderr.strip().splitlines() == [f"error: {bad}: not a PDF that can be read (unable to find "
+                                                      "trailer dictionary while recovering damaged file)"]
+
+
+def test_redo_ocr_on_an_image_reads_it_as_any_scan(png, tmp_path):
+    """An image has no text layer to replace: `--redo-ocr` makes its PDF/A as without it (OCRmyPDF would refuse
+    the option with this Ghostscript)."""
+    result = vanban("pdf", str(png), str(tmp_path / "058.pdf"), "--redo-ocr")
+    assert result.returncode == 0 and "1 page, PDF/A-2b" in result.output, result.output

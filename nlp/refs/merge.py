@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from .. import doctypes
+from .. import doctypes, laws
 from ..symbols import code_distance, codes, same_symbol
 from .models import RELATION_STRENGTH, Mention, Reference, reference_id, strongest
 
@@ -153,8 +153,6 @@ def _law_misread(mentions: list[Mention]) -> dict[str, str]:
     two ways one digit apart (`Luật Cán bộ, công chức số 82/2025/QH15` and `… số 89/2025/QH15`). A name names
     one law of a year (an amending law, `Luật sửa đổi, bổ sung …`, is not named so); which reading stands: the one
     the law table gives that name, else the one the table holds at all, else the one mentioned more, then first."""
-    from .. import laws
-
     groups: dict[tuple[str, str], list[Mention]] = {}
     for m in mentions:
         if not (m.year and m.number and m.symbol.startswith(m.number)):

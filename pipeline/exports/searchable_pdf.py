@@ -268,7 +268,8 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
     from ocrmypdf.exceptions import DigitalSignatureError, MissingDependencyError
 
     started = time.perf_counter()
-    if redo_ocr and not force_ocr and source.suffix.lower() == ".pdf" and not _ghostscript_keeps_text():
+    redo_ocr = redo_ocr and source.suffix.lower() == ".pdf"  # an image has no text layer to replace
+    if redo_ocr and not force_ocr and not _ghostscript_keeps_text():
         return _redo_without_ghostscript(source, output, sidecar=sidecar, jobs=jobs, reading=reading,
                                          started=started)
     jobs = jobs or min(4, os.cpu_count() or 1)  # the other pages rasterised while vanban reads the file
@@ -419,6 +420,14 @@ def pdf_cli(source: Path, output: Path, redo_ocr: bool, force_ocr: bool, sidecar
 
     if not source.is_file():
         raise VanbanError("read", f"{source}: no such file")
+    if source.suffix.lower() == ".pdf":
+        import pikepdf
+
+        try:
+            pikepdf.open(source).close()
+        except pikepdf.PdfError as exc:
+            why = " ".join(str(exc).split()).removeprefix(f"{source}: ")[:120]
+            raise VanbanError("read", f"{source}: not a PDF that can be read ({why})") from None
     made = make_pdf(source, output, redo_ocr=redo_ocr, force_ocr=force_ocr, sidecar=sidecar)
     if made.note:
         sys.stderr.write(f"warning: {made.note}\n")
