@@ -8,8 +8,9 @@ the legal-portal articles (legal-phapdien, legal-qa), each written as one .txt f
 `vanban run` process into an empty archive (Python start, imports and model load counted, as a user sees it);
 the older commit's code runs from a `git worktree` checkout (`--base-dir`, /tmp/base, made when missing) on
 the same files in the same run, the two interleaved, and the faster of `--repeat` runs is kept. Peak memory is the
-largest resident set of any one process of the run (the writer or a worker), from the kernel's accounting of the
-finished process tree. The per-stage table is this code's `vanban run --profile` on one worker.
+largest resident set of any one process of the run (the writer, the fork server or a worker), from the kernel's
+accounting of the finished process tree and the high-water marks of the processes under the run, read while it
+lasts (workers are the fork server's children, which the kernel does not count as the run's). The per-stage table is this code's `vanban run --profile` on one worker.
 `--largest` also runs the largest legal document of the corpus alone (peak memory of one worker on it).
 """
 
@@ -24,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -69,27 +71,66 @@ def base_checkout(commit: str, folder: Path) -> Path:
 def run_once(code: Path, folder: Path, workers: int, profile: bool = False) -> dict:
     """One fresh `vanban run` of the code in `code` over `folder`: wall seconds, peak MB of one process, run.json."""
     out = Path(tempfile.mkdtemp(prefix="vanban-bench-"))
-    args = [sys.executable, "-c", "import sys; from pipeline.cli import main; sys.argv[0] = 'vanban'; main()",
+    # the code's own `vanban` entry point (since the fork server is started first, `pipeline.workers.launch`)
+    entry = "pipeline.workers.launch" if (code / "pipeline" / "workers" / "launch.py").is_file() else "pipeline.cli"
+    args = [sys.executable, "-c", f"import sys; from {entry} import main; sys.argv[0] = 'vanban'; main()",
             "run", str(folder), "--out", str(out), "--workers", str(workers)]
     if profile:
         args.append("--profile")
     env = {**os.environ, "PYTHONPATH": str(code), "OMP_THREAD_LIMIT": "1"}
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=code, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peaks: dict[int, float] = {}
+    watcher = threading.Thread(target=_watch_tree, args=(proc, peaks), daemon=True)
+    watcher.start()
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - start
+    watcher.join()
     if proc.returncode not in (0, 3):
         raise RuntimeError(f"vanban run failed ({proc.returncode}): {stderr.decode()[-2000:]}")
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
     shutil.rmtree(out, ignore_errors=True)
-    return {"wall": wall, "summary": summary, "stdout": stdout.decode("utf-8")}
+    return {"wall": wall, "summary": summary, "stdout": stdout.decode("utf-8"),
+            "tree_peak_mb": max(peaks.values(), default=0.0)}
+
+
+def _watch_tree(proc: subprocess.Popen, peaks: dict[int, float]) -> None:
+    """The high-water mark of the resident set (VmHWM) of every process under `proc` — the run, its fork server,
+    its workers — read every 50 ms while the run lasts (a high-water mark: nothing reached between two reads is
+    missed). A worker forked by the fork server is not the run's child: the kernel's accounting of the run's
+    children does not see it."""
+    while proc.poll() is None:
+        parents: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as handle:
+                        parents[int(entry)] = int(handle.read().rsplit(b")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    pass
+        tree, grew = {proc.pid}, True
+        while grew:
+            more = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        for pid in tree:
+            try:
+                with open(f"/proc/{pid}/status", "rb") as handle:
+                    for line in handle:
+                        if line.startswith(b"VmHWM:"):
+                            peaks[pid] = max(peaks.get(pid, 0.0), int(line.split()[1]) / 1024)
+            except (OSError, ValueError, IndexError):
+                pass
+        time.sleep(0.05)
 
 
 def measured(code: Path, folder: Path, workers: int, profile: bool = False) -> dict:
-    """`run_once` in a child of its own, so that the kernel's peak of its process tree is this run's alone."""
+    """`run_once` in a child of its own, so that the kernel's peak of its process tree is this run's alone (and the
+    largest of the processes `_watch_tree` saw, for those the kernel does not count as the run's children)."""
     script = ("import json, resource, sys; sys.path.insert(0, %r); import text as bench; "
               "r = bench.run_once(*[__import__('pathlib').Path(a) for a in sys.argv[1:3]], int(sys.argv[3]), "
-              "sys.argv[4] == '1'); r['peak_mb'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024; "
+              "sys.argv[4] == '1'); r['peak_mb'] = max(r['tree_peak_mb'], "
+              "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); "
               "print(json.dumps(r))") % str(ROOT / "bench")
     res = subprocess.run([sys.executable, "-c", script, str(code), str(folder), str(workers), "1" if profile else "0"],
                          capture_output=True, text=True, check=True)

@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import stat
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -233,7 +234,8 @@ def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None, 
     if scheduler:
         yield from _cluster_records(items, scheduler)
         return
-    outcomes = worker_pool.run(items, _work, workers=max(1, workers), init=functools.partial(_worker_init, limits),
+    init = functools.partial(_worker_init, limits, stages.enabled())
+    outcomes = worker_pool.run(items, _work, workers=max(1, workers), init=init,
                                seconds=limits.seconds or None, memory_mb=limits.memory_mb or None)
     try:
         for outcome in outcomes:
@@ -311,6 +313,8 @@ def run(
     summary = RunSummary(out=str(out), paths=list(paths), workers=workers, force=force, scheduler=scheduler,
                          started=store.now())
     t0 = time.perf_counter()
+    if scheduler is None:
+        worker_pool.prestart()  # the workers' modules and models load while the folders are scanned
     try:
         conn = store.connect(out)
     except sqlite3.Error as exc:
@@ -364,6 +368,8 @@ def run(
             on_done(record, record.source)
 
     t1 = time.perf_counter()
+    if todo and exports_mode != "none":
+        exports.import_in_background()  # while the workers read, the writers' libraries load here
     paths_by_source = {source: path for path, source in todo}
     try:
         for record in _records(todo, workers, scheduler, force_ocr, limits):
@@ -417,18 +423,23 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def _worker_init(limits: Limits = DEFAULT_LIMITS) -> None:
+def _worker_init(limits: Limits = DEFAULT_LIMITS, profile: bool = False) -> None:
+    """A worker's settings, from the run itself: its fork server may have started before the run set them."""
     apply_limits(limits)
+    if profile:
+        stages.enable()
     _one_thread()
 
 
 def _one_thread() -> None:
     """One Tesseract thread and one OpenCV thread per worker, so that N workers use N cores: OpenCV's own thread
-    pool would otherwise take the other workers' cores for its resizes and rotations."""
+    pool would otherwise take the other workers' cores for its resizes and rotations. (OpenCV reads its variable
+    when it is imported: a worker that reads only text never imports it.)"""
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    import cv2
-
-    cv2.setNumThreads(1)
+    os.environ["OPENCV_FOR_THREADS_NUM"] = "1"
+    cv2 = sys.modules.get("cv2")
+    if cv2 is not None:
+        cv2.setNumThreads(1)
 
 
 def archive_counts(conn) -> dict[str, int]:

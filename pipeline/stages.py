@@ -29,6 +29,11 @@ def enable() -> None:
     os.environ[_ENV] = "1"
 
 
+def enabled() -> bool:
+    """Whether this process measures per-stage peaks (`enable`)."""
+    return _enabled()
+
+
 def _enabled() -> bool:
     return os.environ.get(_ENV) == "1"
 

@@ -6,6 +6,8 @@ import time
 
 from .conftest import ROOT
 
+LETTER = ROOT / "corpus" / "letters" / "058-KH-UBND-quangngai.txt"
+
 
 def vanban(*args):  # the summary in English (Vietnamese by default: tests/test_cli_lang.py)
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args, "--lang", "en"], capture_output=True)
@@ -332,3 +334,26 @@ def test_a_read_only_store_is_one_clear_error(tmp_path):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT source FROM documents").fetchall() == [(str(folder / "a.txt"),)]
     conn.close()
+
+
+def test_workers_start_with_the_models_loaded_and_no_thread(tmp_path):
+    """The fork server's warm-up (`pipeline.workers.warmup`) loads what a worker's first file needs — underthesea's
+    normaliser and sentence splitter, the restorer's model — and starts no thread (a process forked from one with
+    threads can inherit a held lock); a worker then reads its first letter without loading anything."""
+    probe = (
+        "import os, sys, time\n"
+        "from pipeline.workers import warmup\n"
+        "from nlp.restore.model import cached\n"
+        "assert len(os.listdir('/proc/self/task')) == 1, os.listdir('/proc/self/task')\n"
+        "assert 'underthesea' in sys.modules and cached.cache_info().currsize == 1, cached.cache_info()\n"
+        "from pathlib import Path\n"
+        "from pipeline.process import process_path\n"
+        "before = set(sys.modules)\n"
+        f"record = process_path(Path({str(LETTER)!r}))\n"
+        "assert record.status == 'ok' and record.extraction.references, record.error\n"
+        "assert cached.cache_info().currsize == 1\n"
+        "print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] in {'underthesea', 'nlp', 'numpy'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout

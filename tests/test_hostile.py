@@ -148,11 +148,16 @@ def test_limits_refuse_in_one_line_and_the_batch_goes_on(tmp_path):
     lowered = vanban("run", str(folder), "--out", str(tmp_path / "out2"), "--max-text-mb", "0.001")
     assert lowered.returncode == 3 and lowered.stderr.count("--max-text-mb") == 3  # the limit is the user's to set
     # Seconds and memory: a worker over either is stopped, its file failed, the others go on.
-    slow = vanban("run", str(folder), "--out", str(tmp_path / "out3"), "--max-seconds", "0.01")
-    assert slow.returncode == 3 and slow.stderr.count("(--max-seconds): stopped") >= 2, slow.stderr
-    assert json.loads((tmp_path / "out3" / "run.json").read_text())["processed"] == 3
-    heavy = vanban("run", str(folder), "--out", str(tmp_path / "out4"), "--max-memory-mb", "20")
-    assert heavy.returncode == 3 and "(--max-memory-mb): stopped" in heavy.stderr, heavy.stderr
+    # (the big text, read when its size is allowed, takes seconds; a letter takes milliseconds, under the check's
+    # interval, in a worker whose models were loaded before it)
+    slow = vanban("run", str(folder), "--out", str(tmp_path / "out3"), "--max-seconds", "0.01", "--max-text-mb", "10")
+    stopped = [line for line in slow.stderr.splitlines() if "(--max-seconds): stopped" in line]
+    assert slow.returncode == 3 and len(stopped) == 1 and "big.txt" in stopped[0], slow.stderr
+    summary = json.loads((tmp_path / "out3" / "run.json").read_text())
+    assert summary["processed"] == 3 and summary["ok"] == 2
+    heavy = vanban("run", str(folder), "--out", str(tmp_path / "out4"), "--max-memory-mb", "20", "--max-text-mb", "10")
+    stopped = [line for line in heavy.stderr.splitlines() if "(--max-memory-mb): stopped" in line]
+    assert heavy.returncode == 3 and stopped and "big.txt" in stopped[0], heavy.stderr
 
 
 def write_png(path: Path, width: int, height: int) -> None:

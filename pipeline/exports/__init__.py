@@ -2,7 +2,8 @@
 GraphML, Cytoscape.js JSON), the offline graph page (`graph_html`, laid out by `graph_layout`), and writing them
 atomically (`files`)."""
 
-from .files import EXPORTS, FORMATS, ExportOptions, ExportReport, atomic_file, export, export_all, remove_leftovers  # noqa: F401
+from .files import (EXPORTS, FORMATS, ExportOptions, ExportReport, atomic_file, export, export_all,  # noqa: F401
+                    import_in_background, remove_leftovers)
 from .tables import (  # noqa: F401
     DOCUMENT_COLUMNS, ERROR_COLUMNS, MERGE_COLUMNS, NODE_COLUMNS, REFERENCE_COLUMNS, REFERENCES_SQL, documents_table,
     errors_table, nodes_table, references_table, write_csv_rows,

@@ -10,6 +10,7 @@ import inspect
 import os
 import sqlite3
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,6 +98,25 @@ def _graph_html() -> Any:
     from . import graph_html
 
     return graph_html
+
+
+def import_in_background() -> threading.Thread:
+    """Import the writers' libraries (networkx and the layout, openpyxl) on a thread of their own, for a caller that
+    will write the exports after waiting on other processes (a run whose workers read the files): the imports then
+    cost nothing on the way to the files. Imports are thread-safe; an import that fails here fails again, and is
+    reported, when its export is written."""
+
+    def load() -> None:
+        try:
+            _graph_html()
+            import openpyxl.cell.cell  # noqa: F401
+            import openpyxl.utils  # noqa: F401
+        except Exception:  # noqa: BLE001 - see the docstring
+            pass
+
+    thread = threading.Thread(target=load, name="vanban-export-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def _html(conn: sqlite3.Connection, handle: IO[str], clean: graph_files.Sanitizer) -> None:

@@ -135,8 +135,17 @@ def _context() -> Any:
     if not sys.platform.startswith("linux"):
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.process"])
+    context.set_forkserver_preload(["pipeline.workers.warmup"])
     return context
+
+
+def prestart() -> None:
+    """Start the fork server now (Linux), so that it loads what the workers need (`warmup`) while the caller
+    still has other work to do (importing the CLI, scanning the folders); the first worker is then forked at once."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init: Callable[[], None] | None = None,
@@ -149,19 +158,12 @@ def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init:
     try:
         pool = [_Worker(context, work, init) for _ in range(max(1, min(workers, len(queue))))]
         while True:
-            for k, worker in enumerate(pool):
-                if not worker.busy and queue:
-                    try:
-                        worker.give(queue[0])
-                    except OSError:  # it died while idle: a fresh one takes the item
-                        worker.kill()
-                        pool[k] = worker = _Worker(context, work, init)
-                        worker.give(queue[0])
-                    queue.popleft()
+            _hand_out(pool, queue, lambda: _Worker(context, work, init))
             busy = [w for w in pool if w.busy]
             if not busy:
                 return
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=_POLL))
+            finished = []
             for k, worker in enumerate(pool):
                 if not worker.busy:
                     continue
@@ -180,13 +182,28 @@ def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init:
                                                         and worker.process.is_alive()):
                     worker.kill()
                     pool[k] = _Worker(context, work, init)
-                yield outcome
+                finished.append(outcome)
+            _hand_out(pool, queue, lambda: _Worker(context, work, init))  # they read on while the caller stores
+            yield from finished
     finally:
         for worker in pool:
             if worker.busy:
                 worker.kill()
             else:
                 worker.stop()
+
+
+def _hand_out(pool: list[_Worker], queue: deque, fresh: Callable[[], _Worker]) -> None:
+    """The next items to the idle workers (a fresh one for a worker that died while idle)."""
+    for k, worker in enumerate(pool):
+        if not worker.busy and queue:
+            try:
+                worker.give(queue[0])
+            except OSError:  # it died while idle: a fresh one takes the item
+                worker.kill()
+                pool[k] = worker = fresh()
+                worker.give(queue[0])
+            queue.popleft()
 
 
 def _receive(worker: _Worker) -> Outcome:

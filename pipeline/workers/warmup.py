@@ -1,0 +1,56 @@
+"""What every worker of `vanban run` needs before its first file, done once in the fork server that the workers are
+forked from: the pipeline's modules, underthesea's tone normaliser and sentence splitter, the restorer's
+model and the tables, loaded by analysing a short letter. Each forked worker then starts with them in memory
+(shared with its siblings, copy-on-write) instead of loading them on its first file — and the fork server does
+this while the run is still scanning its folders.
+
+Nothing here may start a thread: a worker forked from a process with threads can inherit a lock held for ever.
+OpenBLAS (numpy's) starts one at import unless told to use one thread, which workers do anyway (one core each);
+OpenCV and the line reader (ONNX Runtime) are left to the first scan that needs them (a batch of text never
+imports them; a scan's page costs far more than their import).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+
+# A letter as the pipeline sees one: header, a subject, the references each kind of rule reads.
+_SAMPLE = """ỦY BAN NHÂN DÂN                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH QUẢNG NGÃI                       Độc lập - Tự do - Hạnh phúc
+Số: 12/KH-UBND                    Quảng Ngãi, ngày 10 tháng 10 năm 2025
+
+KẾ HOẠCH
+Triển khai chuyển đổi số năm 2025
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+Căn cứ Nghị định số 47/2020/NĐ-CP ngày 09/4/2020 của Chính phủ;
+Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị và Công văn số 819/SKHCN-BCVT&CĐS,
+Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau. Ủy ban nhan dan tinh yeu cau cac so thuc hien.
+"""
+
+
+def warm() -> None:
+    """Load what the first file would (see the module's docstring); a failure here is the first file's to report."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        from ..process import Loaded, analyse, decode_text, prepare
+
+        analyse(Loaded(text=prepare(decode_text(_SAMPLE.encode("utf-8"))), kind="text"))
+    except Exception:  # noqa: BLE001 - the workers load it themselves then, and say what fails on a file
+        pass
+
+
+def _in_fork_server() -> bool:
+    return sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules
+
+
+if os.environ.get("VANBAN_WARM_WORKERS", "1") != "0":
+    warm()
+if _in_fork_server():
+    # When the run ends, the fork server ends without tearing down the modules loaded here (0.2 s, during which a
+    # caller reading the run's output through a pipe would still wait: the server holds its stdout). It writes
+    # nothing and holds no file of the archive; its workers are gone or going (they die with the run).
+    atexit.register(os._exit, 0)
