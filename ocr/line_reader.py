@@ -14,6 +14,7 @@ caller takes a handwritten number when the two readers agree (`pipeline.handwrit
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,9 +35,18 @@ class LineReading:
         return float(np.prod(self.probabilities[start:end])) if end > start else 0.0
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def _engine() -> Any | None:
-    """The ONNX session and the vocabulary, loaded once per process; None where the package is not installed."""
+    """The ONNX session and the vocabulary, loaded once per process (a thread that asks while another loads it
+    waits for that one); None where the package is not installed."""
+    with _LOADING:
+        return _load_engine()
+
+
+@lru_cache(maxsize=1)
+def _load_engine() -> Any | None:
     try:
         import asterocr
         import onnxruntime as ort
@@ -57,7 +67,13 @@ def _engine() -> Any | None:
 
 # A process forked from one that ran the reader (a batch's worker) must not use the parent's session: ONNX Runtime's
 # state does not survive a fork (the child waits forever on a lock). The child loads its own.
-os.register_at_fork(after_in_child=_engine.cache_clear)
+def _after_fork() -> None:
+    global _LOADING
+    _LOADING = threading.Lock()  # (one held by a thread of the parent at the fork would be held for ever)
+    _load_engine.cache_clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def available() -> bool:

@@ -66,19 +66,24 @@ def ocr_command(
                          ] = False,
 ) -> None:
     """OCR a scan (a PDF's good text layer is used as it is). Prints the text, corrected, pages separated by a form
-    feed; `--raw` gives Tesseract's own."""
-    from .process import SCAN_SUFFIXES, load_scan, restore_text
+    feed — the text a searchable PDF's layer carries, with the number and day written by hand in the header's
+    blanks read there; `--raw` gives Tesseract's own."""
+    from .exports.searchable_pdf import filled_text
+    from .process import SCAN_SUFFIXES, analyse, load_models_meanwhile, load_scan
 
     path = Path(file)
     try:
         if path.suffix.lower() not in SCAN_SUFFIXES:
             raise VanbanError("read", f"{file}: not a scan or PDF (PNG, JPEG, TIFF, PDF)")
+        if not raw:
+            load_models_meanwhile(path)
         loaded = load_scan(path, force_ocr=force_ocr)
-        restored = None if raw else restore_text(loaded)
+        analysis = None if raw else analyse(loaded)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return
-    text = restored.text if restored is not None else loaded.text
+    text = loaded.text if analysis is None else filled_text(loaded.text, analysis.restored, analysis.restored_map,
+                                                             loaded.word_spans, analysis.blanks)
     if not as_json:
         sys.stdout.write(text + "\n")
         return
@@ -110,7 +115,7 @@ def extract_command(
 ) -> None:
     """The document's own metadata and every document it refers to."""
     _set_lang(lang)
-    from .process import Loaded, extract_loaded, load
+    from .process import Loaded, extract_loaded, load, load_models_meanwhile
 
     loaded = None
     try:
@@ -119,6 +124,8 @@ def extract_command(
             extraction = extract_loaded(Loaded(text=_read_stdin(), kind="text"), restore=restore)
         else:
             source = file
+            if restore:
+                load_models_meanwhile(Path(file))
             loaded = load(Path(file))
             extraction = extract_loaded(loaded, restore=restore)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line

@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from pikepdf import PdfImage
 from PIL import Image
-from pipeline.exports.searchable_pdf import corrected_words, hocr, mirrored, PageWords, written
+from pipeline.exports.searchable_pdf import corrected_words, filled_text, hocr, mirrored, PageWords, written
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "corpus" / "letters" / "058-KH-UBND-nghean.txt"
@@ -74,6 +74,10 @@ def test_a_scan_becomes_a_searchable_pdfa_with_the_corrected_text(png, tmp_path)
     assert "ngày 24 tháng 01 năm 2025" in " ".join(text.split())  # the day written by hand
     sidecar = (tmp_path / "058.txt").read_text(encoding="utf-8")
     assert "Tuyên truyền Nghị quyết số 57-NQ/TW" in " ".join(sidecar.split())
+    # the sidecar and `vanban ocr` give the handwriting as the layer does
+    assert "58/KH-UBND" in words(sidecar) and "ngày 24 tháng 01 năm 2025" in " ".join(sidecar.split())
+    read = vanban("ocr", str(png))
+    assert read.returncode == 0 and " ".join(read.stdout.split()) == " ".join(sidecar.split()), read.output
 
 
 def test_a_pdf_scan_keeps_its_pages_and_images(tmp_path):
@@ -144,6 +148,33 @@ def test_what_was_written_by_hand_takes_the_place_of_the_ink_ocr_read():
     empty: list = []
     written(empty, (45, 8, 70, 32), "24", symbol=False)
     assert empty == [((45, 8, 70, 32), "24")]
+
+
+def test_the_text_has_what_was_written_by_hand_where_it_was_written():
+    """`vanban ocr`'s text and the sidecar carry the blanks' handwriting as the layer does; a reading from print,
+    or none, leaves the text as it was."""
+    text = "Số: /QĐ-UBND Quảng Ngãi, ngày tháng 01 năm 2025"
+    boxes = [(10, 10, 40, 30), (90, 10, 200, 30), (300, 10, 380, 30), (385, 10, 420, 30), (425, 10, 470, 30),
+             (520, 10, 580, 30), (585, 10, 610, 30), (615, 10, 650, 30), (655, 10, 710, 30)]
+    spans, at = [], 0
+    for word, box in zip(text.split(" "), boxes):
+        spans.append((at, at + len(word), 1, box))
+        at += len(word) + 1
+    number = {"value": "47", "box": [45, 5, 85, 35], "source": "handwriting", "page": 1}
+    day = {"value": "24", "box": [475, 5, 515, 35], "source": "handwriting"}
+    assert filled_text(text, None, (), tuple(spans), {"number": number, "day": day}) == \
+        "Số: 47/QĐ-UBND Quảng Ngãi, ngày 24 tháng 01 năm 2025"
+    # OCR made a word of the ink: the reading takes its place, the printed symbol kept
+    garbled = "Số: S@8/KH-UBND"
+    spans2 = ((0, 3, 1, (10, 10, 40, 30)), (4, 15, 1, (45, 10, 160, 30)))
+    blank = {"value": "58", "box": [45, 8, 70, 32], "source": "handwriting"}
+    assert filled_text(garbled, None, (), spans2, {"number": blank}) == "Số: 58/KH-UBND"
+    # on the restored text, through the restoration's changes
+    assert filled_text("So: S@8/KH-UBND", "Số: S@8/KH-UBND", ((0, 2, 0, 2),), spans2, {"number": blank}) == \
+        "Số: 58/KH-UBND"
+    # look-alikes that must not change: a number read from print, a blank with no reading
+    assert filled_text(text, None, (), tuple(spans), {"number": {**number, "source": "print"}}) == text
+    assert filled_text(text, None, (), tuple(spans), {"day": {**day, "value": None}}) == text
 
 
 def test_hocr_scales_the_boxes_to_the_image_ocrmypdf_rendered():
@@ -228,3 +259,39 @@ def test_redo_ocr_on_an_image_reads_it_as_any_scan(png, tmp_path):
     the option with this Ghostscript)."""
     result = vanban("pdf", str(png), str(tmp_path / "058.pdf"), "--redo-ocr")
     assert result.returncode == 0 and "1 page, PDF/A-2b" in result.output, result.output
+
+
+def test_ocrmypdf_gets_a_blank_raster_only_where_the_page_stays_as_it_is(tmp_path):
+    """The plugin gives OCRmyPDF a blank page image of Ghostscript's size where the raster is only read by the OCR
+    engine (vanban reads the file itself); where the raster becomes the page (--force-ocr, --deskew), Ghostscript
+    renders it."""
+    from argparse import Namespace
+
+    from ocrmypdf.helpers import Resolution
+    from pipeline.exports import ocrmypdf_plugin as plugin
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(600, 842))
+    pdf.pages[0].obj["/Rotate"] = 90
+    pdf.save(tmp_path / "in.pdf")
+    args = dict(input_file=tmp_path / "in.pdf", output_file=tmp_path / "page.png", raster_device="png16m",
+                raster_dpi=Resolution(200, 200), pageno=1, page_dpi=None, rotation=0, filter_vector=False,
+                stop_on_soft_error=False)
+    plugin.check_options(Namespace(lossless_reconstruction=True))
+    assert plugin.rasterize_pdf_page(**args) == tmp_path / "page.png"
+    with Image.open(tmp_path / "page.png") as image:
+        assert image.size == (2339, 1667) and round(image.info["dpi"][0]) == 200  # turned by the page's /Rotate
+        assert image.getextrema() == (255, 255)
+    plugin.check_options(Namespace(lossless_reconstruction=False))
+    assert plugin.rasterize_pdf_page(**args) is None  # Ghostscript's turn
+
+
+def test_force_ocr_pages_are_the_rendered_scan(tmp_path):
+    source = scan(tmp_path / "058.pdf")
+    out = tmp_path / "forced.pdf"
+    result = vanban("pdf", "--force-ocr", str(source), str(out))
+    assert result.returncode == 0, result.output
+    with pikepdf.open(out) as pdf:
+        first = images(pdf)[0]
+    assert len(first) == 1 and first[0].mean() < 250  # the page as Ghostscript rendered it, not a blank raster
+    assert "58/KH-UBND" in words(pdftotext(out))

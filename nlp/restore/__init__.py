@@ -18,7 +18,9 @@ decoded, and its restored text is the document.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,9 +80,21 @@ def _map_offset(pos: int, spans: list[tuple[tuple[int, int], tuple[int, int]]]) 
     return pos + (new_end - end)
 
 
+_LOADING = threading.Lock()
+
+
 def load_model(folder: str | None = None) -> Model:
-    """The model (loaded once per process)."""
-    return cached(str(folder or MODEL_DIR))
+    """The model (loaded once per process; a thread that asks while another loads it waits for that one)."""
+    with _LOADING:
+        return cached(str(folder or MODEL_DIR))
+
+
+def _after_fork() -> None:
+    global _LOADING
+    _LOADING = threading.Lock()  # (one held by a thread of the parent at the fork would be held for ever)
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’)\]]*)(?:\s|$)|\n[ \t]*\n")

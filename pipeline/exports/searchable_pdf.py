@@ -15,6 +15,7 @@ puts the restored text on Tesseract's word boxes, scaled to the page image OCRmy
 from __future__ import annotations
 
 import threading
+import time
 from argparse import Namespace
 from dataclasses import dataclass, replace
 from html import escape
@@ -73,6 +74,49 @@ def corrected_words(text: str, restored: str | None, changes: tuple[tuple[int, i
     return out
 
 
+def filled_text(text: str, restored: str | None, changes: tuple[tuple[int, int, int, int], ...],
+                spans: tuple[tuple[int, int, int, tuple[int, int, int, int]], ...], blanks: dict[str, Any]) -> str:
+    """The corrected text with what was written by hand in the header's blanks where it was written — the text of
+    `vanban ocr`, the sidecar and the PDF's layer alike:
+
+        OCR read `Số: /QĐ-UBND`, the pen wrote 47 in the blank     → `Số: 47/QĐ-UBND`
+        OCR read `Số: S@8/KH-UBND` over the pen's 58               → `Số: 58/KH-UBND`
+        `…, ngày  tháng 01 năm 2025`, the pen wrote 24            → `…, ngày 24 tháng 01 năm 2025`
+
+    As the layer's `written`: the first word over the blank takes the reading (a number keeps the printed symbol
+    after it); with no word there, the reading goes before the first word right of the blank on its line (joined
+    to a symbol's `/`), else after the last word left of it."""
+    base = restored if restored is not None else text
+    placed = [(max(_to_new(changes, a, True), 0) if restored is not None else a,
+               _to_new(changes, b, False) if restored is not None else b, page, box) for a, b, page, box in spans]
+    first = min((page for _, _, page, _ in spans), default=1)
+    edits: list[tuple[int, int, str]] = []
+    for field, evidence in (blanks or {}).items():
+        if not (evidence.get("value") and evidence.get("box") and evidence.get("source") == "handwriting"):
+            continue
+        box = tuple(int(v) for v in evidence["box"])
+        value, page = str(evidence["value"]), int(evidence.get("page") or first)
+        line = [(a, b, w) for a, b, p, w in placed if p == page and min(w[3], box[3]) - max(w[1], box[1]) > 0]
+        over = next(((a, b) for a, b, w in line if min(w[2], box[2]) - max(w[0], box[0]) > 0.5 * (box[2] - box[0])),
+                    None)
+        if over is not None:
+            word = base[over[0]:over[1]]
+            rest = word[word.index("/"):] if field == "number" and "/" in word else ""
+            edits.append((over[0], over[1], value + rest))
+            continue
+        right = [(a, w) for a, _, w in line if w[0] >= (box[0] + box[2]) / 2]
+        left = [(b, w) for _, b, w in line if w[2] <= (box[0] + box[2]) / 2]
+        if right:
+            at = min(right, key=lambda item: item[1][0])[0]
+            edits.append((at, at, value + ("" if base.startswith("/", at) else " ")))
+        elif left:
+            at = max(left, key=lambda item: item[1][2])[0]
+            edits.append((at, at, " " + value))
+    for start, end, new in sorted(edits, reverse=True):
+        base = base[:start] + new + base[end:]
+    return base
+
+
 def read_file(path: Path, force_ocr: bool = False) -> Reading:
     """vanban's reading of a scan: words on their boxes (mapped back to each page as loaded), with the restored
     text and the handwritten number read in the header's blank."""
@@ -106,7 +150,7 @@ def reading_of(loaded: Any, restored: str | None, changes: tuple[tuple[int, int,
                   word) for box, word in by_page.get(number_, [])]
         size = tuple(page.input_size) if page.input_size else (page.width, page.height)
         out[number_] = PageWords((int(size[0]), int(size[1])), _lines(words))
-    return Reading(out, restored if restored is not None else loaded.text)
+    return Reading(out, filled_text(loaded.text, restored, changes, loaded.word_spans, blanks))
 
 
 def written(words: list[tuple[tuple[int, int, int, int], str]], box: tuple[int, int, int, int], value: str,
@@ -196,6 +240,17 @@ def _prefetch(source: Path, force_ocr: bool, redo_ocr: bool) -> None:
         pass
 
 
+def start_reading(source: Path, force_ocr: bool = False) -> threading.Thread:
+    """vanban's reading of `source` begun on a thread (for `make_pdf`'s `prefetch`), so that it goes on while
+    OCRmyPDF is imported, checks its tools and prepares the pages."""
+    from ..process import load_models_meanwhile
+
+    load_models_meanwhile(source)
+    thread = threading.Thread(target=_prefetch, args=(source, force_ocr, False), daemon=True)
+    thread.start()
+    return thread
+
+
 def _ocrmypdf(*args: Any, **options: Any) -> Any:
     """ocrmypdf.ocr with sys.stderr set aside: its last check (pikepdf's check_linearization) closes the
     sys.stderr it finds, which would cost the caller its error stream."""
@@ -249,7 +304,8 @@ def _estimated_dpi(source: Path) -> int | None:
 
 
 def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: bool = False,
-             sidecar: Path | None = None, jobs: int | None = None, reading: Reading | None = None) -> PdfResult:
+             sidecar: Path | None = None, jobs: int | None = None, reading: Reading | None = None,
+             prefetch: threading.Thread | None = None) -> PdfResult:
     """`source` (a scan: PDF, PNG, JPEG, TIFF) → `output`, a PDF/A-2b with vanban's reading as its text layer.
 
     A page with a text layer keeps it (only the others are read; a PDF whose every page has text is copied as it
@@ -258,17 +314,18 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
     the old layer out itself) or `force_ocr` (every page
     rasterised and read). Where Ghostscript cannot be trusted with a PDF's own text, a file that keeps some is
     written as a plain PDF, and the result says so. `reading`: vanban's reading of the file when a run has made it
-    already (not read again)."""
+    already (not read again); `prefetch`: the reading begun by `start_reading` (without `redo_ocr`)."""
+    started = time.perf_counter()
+    redo_ocr = redo_ocr and source.suffix.lower() == ".pdf"  # an image has no text layer to replace
+    if prefetch is None and reading is None and not redo_ocr:  # begun before OCRmyPDF's imports and checks
+        prefetch = start_reading(source, force_ocr)
     import logging
     import os
     import shutil
-    import time
 
     import pikepdf
     from ocrmypdf.exceptions import DigitalSignatureError, MissingDependencyError
 
-    started = time.perf_counter()
-    redo_ocr = redo_ocr and source.suffix.lower() == ".pdf"  # an image has no text layer to replace
     if redo_ocr and not force_ocr and not _ghostscript_keeps_text():
         return _redo_without_ghostscript(source, output, sidecar=sidecar, jobs=jobs, reading=reading,
                                          started=started)
@@ -302,8 +359,7 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
             options["output_type"] = "pdf"
             note = "a plain PDF, not PDF/A: this Ghostscript corrupts the text layer the file's other pages keep"
     if not copy:
-        prefetch = None
-        if reading is None:  # vanban reads the file while OCRmyPDF prepares and renders its pages
+        if reading is None and prefetch is None:  # vanban reads the file while OCRmyPDF prepares its pages
             prefetch = threading.Thread(target=_prefetch, args=(source, force_ocr, redo_ocr), daemon=True)
             prefetch.start()
         try:
@@ -317,6 +373,8 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
         finally:
             if prefetch is not None:
                 prefetch.join()
+    elif prefetch is not None:
+        prefetch.join()
     if copy:
         shutil.copyfile(source, output)
         pdfa = False
@@ -420,6 +478,7 @@ def pdf_cli(source: Path, output: Path, redo_ocr: bool, force_ocr: bool, sidecar
 
     if not source.is_file():
         raise VanbanError("read", f"{source}: no such file")
+    prefetch = None if redo_ocr else start_reading(source, force_ocr)  # while the file is checked, OCRmyPDF loaded
     if source.suffix.lower() == ".pdf":
         import pikepdf
 
@@ -428,7 +487,7 @@ def pdf_cli(source: Path, output: Path, redo_ocr: bool, force_ocr: bool, sidecar
         except pikepdf.PdfError as exc:
             why = " ".join(str(exc).split()).removeprefix(f"{source}: ")[:120]
             raise VanbanError("read", f"{source}: not a PDF that can be read ({why})") from None
-    made = make_pdf(source, output, redo_ocr=redo_ocr, force_ocr=force_ocr, sidecar=sidecar)
+    made = make_pdf(source, output, redo_ocr=redo_ocr, force_ocr=force_ocr, sidecar=sidecar, prefetch=prefetch)
     if made.note:
         sys.stderr.write(f"warning: {made.note}\n")
     sys.stdout.write(f"{made.output}: {made.pages} page{'s' if made.pages != 1 else ''}, "
