@@ -493,3 +493,59 @@ def _line_day(line_text: str, reading: Any, month: int, year: int, bounds: list[
 
 def _no_day(text: str) -> bool:
     return text.isdigit() and not 1 <= int(text) <= 31
+
+
+def restored_offset(changes: tuple[tuple[int, int, int, int], ...], offset: int, left: bool) -> int:
+    """An offset of the text as read → the restored text's (`changes`: (start, end, new start, new end), in order).
+    An offset inside a change goes to the change's start (`left`) or end."""
+    shift = 0
+    for start, end, new_start, new_end in changes:
+        if offset <= start:
+            break
+        if offset < end:
+            return new_start if left else new_end
+        shift = new_end - end
+    return offset + shift
+
+
+def filled_text(text: str, restored: str | None, changes: tuple[tuple[int, int, int, int], ...],
+                spans: tuple[tuple[int, int, int, tuple[int, int, int, int]], ...], blanks: dict[str, Any]) -> str:
+    """The corrected text with what was written by hand in the header's blanks where it was written — the text of
+    `vanban ocr`, the sidecar and the PDF's layer alike:
+
+        OCR read `Số: /QĐ-UBND`, the pen wrote 47 in the blank     → `Số: 47/QĐ-UBND`
+        OCR read `Số: S@8/KH-UBND` over the pen's 58               → `Số: 58/KH-UBND`
+        `…, ngày  tháng 01 năm 2025`, the pen wrote 24            → `…, ngày 24 tháng 01 năm 2025`
+
+    As the layer's `written`: the first word over the blank takes the reading (a number keeps the printed symbol
+    after it); with no word there, the reading goes before the first word right of the blank on its line (joined
+    to a symbol's `/`), else after the last word left of it."""
+    base = restored if restored is not None else text
+    placed = [(max(restored_offset(changes, a, True), 0) if restored is not None else a,
+               restored_offset(changes, b, False) if restored is not None else b, page, box) for a, b, page, box in spans]
+    first = min((page for _, _, page, _ in spans), default=1)
+    edits: list[tuple[int, int, str]] = []
+    for field, evidence in (blanks or {}).items():
+        if not (evidence.get("value") and evidence.get("box") and evidence.get("source") == "handwriting"):
+            continue
+        box = tuple(int(v) for v in evidence["box"])
+        value, page = str(evidence["value"]), int(evidence.get("page") or first)
+        line = [(a, b, w) for a, b, p, w in placed if p == page and min(w[3], box[3]) - max(w[1], box[1]) > 0]
+        over = next(((a, b) for a, b, w in line if min(w[2], box[2]) - max(w[0], box[0]) > 0.5 * (box[2] - box[0])),
+                    None)
+        if over is not None:
+            word = base[over[0]:over[1]]
+            rest = word[word.index("/"):] if field == "number" and "/" in word else ""
+            edits.append((over[0], over[1], value + rest))
+            continue
+        right = [(a, w) for a, _, w in line if w[0] >= (box[0] + box[2]) / 2]
+        left = [(b, w) for _, b, w in line if w[2] <= (box[0] + box[2]) / 2]
+        if right:
+            at = min(right, key=lambda item: item[1][0])[0]
+            edits.append((at, at, value + ("" if base.startswith("/", at) else " ")))
+        elif left:
+            at = max(left, key=lambda item: item[1][2])[0]
+            edits.append((at, at, " " + value))
+    for start, end, new in sorted(edits, reverse=True):
+        base = base[:start] + new + base[end:]
+    return base

@@ -19,6 +19,7 @@ from nlp.header import incoming_stamp, stamp_time, with_overlays
 from nlp.references import reference_id
 from nlp.text import normalize
 
+from .handwritten import filled_text
 from .stages import stage
 from .stages import take as take_stages
 
@@ -447,6 +448,7 @@ class DocumentRecord:
     restored_map: tuple[tuple[int, int, int, int], ...] = ()  # how offsets of `text` map into `restored`
     path: str | None = None  # the file's absolute path when it was read (the web page renders and serves it)
     stages: tuple[tuple[str, float, float], ...] = ()  # (stage, seconds, peak MB) of reading it: `run --profile`
+    corrected: str | None = None  # `restored` (or `text`) with the blanks' handwriting put in, when that changed it
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -488,6 +490,10 @@ def process_path(path: Path, source: str | None = None, *, force_ocr: bool = Fal
         error = internal("extract", path, exc)
         return DocumentRecord(source, sha, size, None, 0, None, "failed", error.stage, error.message,
                               detail=error.detail, stages=take_stages())
+    corrected = filled_text(loaded.text, analysis.restored, analysis.restored_map, loaded.word_spans,
+                            analysis.blanks)
+    if corrected == (analysis.restored if analysis.restored is not None else loaded.text):
+        corrected = None
     return DocumentRecord(source, sha, size, loaded.text, loaded.text.count("\f") + 1, analysis.extraction, "ok",
                           loaded=loaded, restored=analysis.restored, restored_map=analysis.restored_map,
-                          path=str(path.resolve()), stages=take_stages())
+                          path=str(path.resolve()), stages=take_stages(), corrected=corrected)

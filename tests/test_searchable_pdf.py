@@ -3,6 +3,7 @@ text (as pdftotext extracts it) is vanban's corrected reading, the handwritten n
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +125,13 @@ def test_run_pdf_mirrors_the_folders_and_writes_sidecars(png, tmp_path):
     made = sorted(p.relative_to(out / "pdf").as_posix() for p in (out / "pdf").rglob("*") if p.is_file())
     assert made == ["scans/2025/058.pdf", "scans/2025/058.txt"]  # a text file gets no PDF
     assert "58/KH-UBND" in words(pdftotext(out / "pdf" / "scans" / "2025" / "058.pdf"))
+    # the archive's texts.jsonl holds the same reading as the sidecar: the handwriting in the blanks included
+    sidecar = (out / "pdf" / "scans" / "2025" / "058.txt").read_text(encoding="utf-8")
+    texts = {row["source"]: row["text"] for row in map(json.loads, (out / "texts.jsonl").read_text(
+        encoding="utf-8").splitlines())}
+    scanned = next(text for source, text in texts.items() if source.endswith("058.png"))
+    assert " ".join(scanned.split()) == " ".join(sidecar.split())
+    assert "58/KH-UBND" in words(scanned) and "ngày 24 tháng 01 năm 2025" in " ".join(scanned.split())
 
 
 def test_corrected_words_follow_the_restoration_onto_the_boxes():

@@ -31,6 +31,7 @@ def store_record(conn: sqlite3.Connection, record: DocumentRecord, document_id: 
             "text": record.text,
             "restored_text": record.restored,
             "restored_map": [list(c) for c in record.restored_map] if record.restored_map else None,
+            "corrected_text": record.corrected,
             "path": record.path,
             "processed_at": store.now(),
         }

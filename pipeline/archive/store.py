@@ -151,6 +151,11 @@ MIGRATIONS: list[str] = [
     INSERT OR IGNORE INTO document_paths(source, document_id, path, size, mtime)
         SELECT source, id, path, size, mtime FROM documents;
     """,
+    # 11: the corrected text with the handwriting read in the header's blanks put where it was written (the text
+    # of texts.jsonl, `vanban ocr` and a searchable PDF's layer), where it differs from the restored text
+    """
+    ALTER TABLE documents ADD COLUMN corrected_text TEXT;
+    """,
 ]
 
 

@@ -86,7 +86,8 @@ def write_csv_rows(conn: sqlite3.Connection, sql: str, columns: list[str], handl
         writer.writerow([_csv_cell(row[c], clean) for c in columns])
 
 
-TEXTS_SQL = ("SELECT source, node_id AS id, symbol, type, date, pages, COALESCE(restored_text, text) AS text "
+TEXTS_SQL = ("SELECT source, node_id AS id, symbol, type, date, pages, "
+             "COALESCE(corrected_text, restored_text, text) AS text "
              "FROM documents WHERE status = 'ok' ORDER BY source")
 TEXT_FIELDS = ["source", "id", "symbol", "type", "date", "pages", "text"]
 
