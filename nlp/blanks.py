@@ -160,3 +160,14 @@ def line_day(reading: str, lookalikes: bool = False) -> int | None:
 
 
 _DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
+
+# … and the month: `tháng 08 năm 2017`, `tháng01 năm` (run together): the digits between `tháng` and `năm`
+_LINE_MONTH = re.compile(r"(?<![^\W\d_])(?i:th[aáàăắ]ng)[ \t]*(\d{1,2})[ \t.,]*(?i:n[aăắ]m)(?![^\W\d_])")
+
+
+def line_month(reading: str) -> int | None:
+    """The month a line reader read on the place-and-date line (`Kiên Giang, ngày 03 tháng 08 năm 2017` → 8), when
+    it reads cleanly and is a month, else None (`thánga/ năm`, `tháng 13 năm`)."""
+    found = _LINE_MONTH.search(reading)
+    month = int(found.group(1)) if found else 0
+    return month if 1 <= month <= 12 else None

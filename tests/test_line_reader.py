@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from nlp.blanks import line_number
+from nlp.blanks import line_month, line_number
 from ocr.handwriting import DigitReading
 from ocr.line_reader import read_line, read_views
 from pipeline.handwritten import _agreed_number
@@ -159,3 +159,34 @@ def test_the_day_a_line_reading_gives(reading, day):
     from nlp.blanks import line_day
 
     assert line_day(reading) == day
+
+
+@pytest.mark.parametrize("reading, month", [
+    ("Kiên Giang, ngày 03 tháng 08 năm 2017", 8), ("Quảng Ngãi, ngày 04 tháng01 năm 2021", 1),
+    ("Hà Nội, ngày 19 tháng 9 năm 2024", 9), ("Đà Nẵng, ngày 24 tháng 12, năm 2022", 12),
+    # look-alikes that give no month: garbled, out of range, a day's digits, a year
+    ("Đà Nẵng, ngày 24 thánga/ năm 2022", None), ("ngày 24 tháng 13 năm 2022", None),
+    ("ngày 24 tháng năm 2022", None), ("ngày 24 tháng 8/2022", None), ("nhiều tháng 08 nămm", None),
+])
+def test_the_month_a_line_reader_read(reading, month):
+    assert line_month(reading) == month
+
+
+@pytest.mark.parametrize("texts, partial", [
+    (("ngày 03 tháng 08 năm 2017",) * 3, "2017-08"),  # the three views agree
+    (("ngày 03 tháng 08 năm 2017", "ngày 03 tháng 06 năm 2017", "ngày 03 tháng 08 năm 2017"), "2017"),  # two
+    (("ngày 03 tháng 08 năm 2017",) * 2, "2017"),  # two views only
+    (("ngày 03 tháng 12 năm 2017",) * 3, "2017"),  # after the signature (10/2017): not taken
+])
+def test_a_handwritten_month_is_what_all_three_views_read(monkeypatch, texts, partial):
+    from dataclasses import replace
+
+    from nlp.blanks import Blank
+    from nlp.header import parse_header
+
+    handwritten = _views(monkeypatch, texts)
+    monkeypatch.setattr(handwritten, "_read", lambda loaded, blank: None)  # the digit reader reads nothing
+    header = replace(parse_header("SỞ Y TẾ\nSố: 11/SYT-GAVI\nKiên Giang, ngày   tháng   năm 2017\n"),
+                     date=None, date_partial="2017", signed_at="2017-10-02T09:00:00")
+    blank = Blank("month", (0, 0), (0, 0), (0, 0), "")
+    assert handwritten._month_from_handwriting(None, header, blank, {}).date_partial == partial
