@@ -190,3 +190,20 @@ def test_a_handwritten_month_is_what_all_three_views_read(monkeypatch, texts, pa
                      date=None, date_partial="2017", signed_at="2017-10-02T09:00:00")
     blank = Blank("month", (0, 0), (0, 0), (0, 0), "")
     assert handwritten._month_from_handwriting(None, header, blank, {}).date_partial == partial
+
+
+@pytest.mark.parametrize("texts, day", [
+    (("Kiên Giang, ngày 03 tháng 08 năm 2017",) * 3, 3),  # the three views agree
+    (("ngày 03 tháng 08 năm 2017", "ngày 08 tháng 08 năm 2017", "ngày 03 tháng 08 năm 2017"), None),  # two
+    (("ngày 03 tháng 08 năm 2017",) * 2, None),  # two views only
+    (("ngày 30 tháng 08 năm 2017",) * 3, None),  # after the signature (2017-08-10): not taken
+    (("ngày O3 tháng 08 năm 2017",) * 3, None),  # look-alikes are no clean day
+])
+def test_a_handwritten_day_all_three_views_read(monkeypatch, texts, day):
+    import datetime as dt
+
+    handwritten = _views(monkeypatch, texts)
+    assert handwritten._unanimous_day(None, None, 8, 2017, [dt.date(2017, 8, 10)], "633") == day
+    if day is not None:  # one digit where the digit reader saw two: a digit lost (`ngày5` for 15), not taken
+        assert handwritten._unanimous_day(None, None, 8, 2017, [dt.date(2017, 8, 10)], "13") is None
+        assert handwritten._unanimous_day(None, None, 8, 2017, [dt.date(2017, 8, 10)], "03") == day
