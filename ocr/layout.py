@@ -162,6 +162,53 @@ def _aligned(row: _Row, sides: list[tuple[list[RawWord], list[RawWord]]], small:
     return bool(starts) and abs(row.left - starts[-1]) < small
 
 
+def _reach(row: _Row, sides: list[tuple[list[RawWord], list[RawWord]]], left_edge_of_right: float,
+           small: float) -> float:
+    """How far below the run's last row (in line heights, top to top) a row with text on one side only still
+    belongs to the run: a list under "Nơi nhận:" starting where its lines start, 2.5; a row under the left column
+    only, 2.2 — the trích yếu under the number often sits a blank line lower than the number's row (the pen's
+    number written large above it: `Số: 275 /STTTT-CNTT` ⏎⏎ `V/v đăng ký danh sách …`); anything else, 1.8."""
+    if _aligned(row, sides, small):
+        return 2.5
+    return 2.2 if row.right <= left_edge_of_right + small / 3 else 1.8
+
+
+def _one_sided_run(rows: list[_Row], i: int, page_width: int, column: float, typical: float) -> int:
+    """The end of a run of rows from `i` that each hold text on one side of the page's middle only, close under
+    one another, where a right-hand row comes above a left-hand one — a signature area whose columns share no
+    row, which the two-column runs above do not see:
+
+        KT. GIÁM ĐỐC             (right)
+        PHÓ GIÁM ĐỐC             (right)
+    Nơi nhận:                    (left)
+    - Như trên; …                (left)
+        Nguyễn Hữu Việt          (right)
+
+    read as a human reads it: the left column, then the right (the signer's title beside its name). `i` itself
+    when there is no such run (rows above one another on one side are already in order)."""
+    middle = page_width / 2
+
+    def side(row: _Row) -> str | None:
+        if _widest_gap(row, column) is not None:
+            return None
+        if row.right < middle - column / 2:
+            return "left"
+        if row.left > middle + column / 2:
+            return "right"
+        return None
+
+    sides, end = [side(rows[i])], i + 1
+    while end < len(rows) and sides[0] is not None:
+        step = rows[end].top - rows[end - 1].top
+        found = side(rows[end])
+        if found is None or step > 4 * max(typical, rows[end - 1].height):
+            break
+        sides.append(found)
+        end += 1
+    first_right = sides.index("right") if "right" in sides else len(sides)
+    return end if "left" in sides[first_right:] else i
+
+
 def _has_text(token: str) -> bool:
     """A real letter or digit (modifier letters such as ˆ, which OCR makes of specks, do not count)."""
     return any(unicodedata.category(ch) in {"Lu", "Ll", "Lt", "Lo", "Nd"} for ch in token)
@@ -212,6 +259,13 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
     while i < len(rows):
         split = _widest_gap(rows[i], column)
         if split is None:
+            end = _one_sided_run(rows, i, page_width, column, typical)
+            if end > i + 1:  # the signature area laid out without a shared row: its left column first
+                run = [[w for s in row.segments for w in s.words] for row in rows[i:end]]
+                out.extend(line for line, row in zip(run, rows[i:end]) if row.right < page_width / 2)
+                out.extend(line for line, row in zip(run, rows[i:end]) if row.right >= page_width / 2)
+                i = end
+                continue
             out.append([w for s in rows[i].segments for w in s.words])
             i += 1
             continue
@@ -232,7 +286,7 @@ def arrange(words: list[RawWord], page_width: int) -> list[list[RawWord]]:
                 right_edge_of_left = max(right_edge_of_left, gap[0])
                 split_rows += 1
                 widest = max(widest, gap[1] - gap[0])
-            elif gap is None and step < (2.5 if _aligned(row, sides, small) else 1.8) * max(typical, above.height):
+            elif gap is None and step < _reach(row, sides, left_edge_of_right, small) * max(typical, above.height):
                 words_of_row = [w for s in row.segments for w in s.words]
                 if row.right <= left_edge_of_right + small / 3:
                     sides.append((words_of_row, []))  # under the left column ("V/v ...")

@@ -55,3 +55,44 @@ def test_engine_order_of_signature_blocks_is_fixed():
     ]
     assert text(arrange(words_of(rows), 2480)) == ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH",
                                                    "PHÓ CHỦ TỊCH"]
+
+
+def test_the_subject_a_blank_line_under_the_number_stays_in_the_left_column():
+    # `Số: 275 /STTTT-CNTT` written large, the trích yếu a blank line lower: still under the left column
+    rows = [
+        (180, [(270, "UBND TỈNH PHÚ THỌ"), (1030, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA")], (1, 1, 1)),
+        (250, [(50, "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"), (1280, "Độc lập")], (1, 1, 2)),
+        (370, [(250, "Số: /STTTT-CNTT"), (1180, "Phú Thọ, ngày 16")], (1, 1, 3)),
+        (471, [(100, "V/v đăng ký danh sách")], (1, 1, 4)),
+        (530, [(280, "năng sử dụng máy tính.")], (1, 1, 5)),
+        (720, [(500, "Kính gửi:")], (2, 1, 1)),
+    ]
+    assert text(arrange(words_of(rows, height=53), 2480)) == [
+        "UBND TỈNH PHÚ THỌ", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: /STTTT-CNTT", "V/v đăng ký danh sách",
+        "năng sử dụng máy tính.", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "Độc lập", "Phú Thọ, ngày 16", "Kính gửi:"]
+    # three blank lines lower it is the body's, after the header
+    far = [row if row[0] < 400 else (row[0] + 150, *row[1:]) for row in rows]
+    assert text(arrange(words_of(far, height=53), 2480))[3:6] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "Độc lập",
+                                                                    "Phú Thọ, ngày 16"]
+
+
+def test_a_signature_area_whose_columns_share_no_row_reads_left_column_first():
+    # the signer's title above "Nơi nhận:", the name below it: title and name stay together
+    rows = [
+        (1600, [(330, "Vậy sở Thông tin và Truyền thông gửi các đơn vị biết và tham gia.")], (1, 1, 1)),
+        (1775, [(1430, "KT. GIÁM ĐỐC")], (2, 1, 1)),
+        (1846, [(1420, "PHÓ GIÁM ĐỐC")], (2, 1, 2)),
+        (1920, [(200, "Nơi nhận:")], (3, 1, 1)),
+        (1976, [(200, "- Như trên;")], (3, 1, 2)),
+        (2082, [(230, "- Lưu: CNTT, VT.")], (3, 1, 3)),
+        (2235, [(1430, "Nguyễn Hữu Việt")], (4, 1, 1)),
+    ]
+    assert text(arrange(words_of(rows), 2480)) == [
+        "Vậy sở Thông tin và Truyền thông gửi các đơn vị biết và tham gia.", "Nơi nhận:", "- Như trên;",
+        "- Lưu: CNTT, VT.", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Hữu Việt"]
+    # look-alike that keeps its order: one side only, or the left column above the right
+    ordered = [rows[0], rows[3], rows[4], rows[1], rows[2]]
+    ordered = [(1600 + 70 * k, cols, key) for k, (_, cols, key) in enumerate(ordered)]
+    assert text(arrange(words_of(ordered), 2480)) == [
+        "Vậy sở Thông tin và Truyền thông gửi các đơn vị biết và tham gia.", "Nơi nhận:", "- Như trên;",
+        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
