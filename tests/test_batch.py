@@ -342,7 +342,9 @@ def test_workers_start_with_the_models_loaded_and_no_thread(tmp_path):
     threads can inherit a held lock); a worker then reads its first letter without loading anything."""
     probe = (
         "import os, sys, time\n"
+        "import multiprocessing.forkserver\n"
         "from pipeline.workers import warmup\n"
+        "assert not warmup._in_fork_server()  # a program importing it keeps its own exit\n"
         "from nlp.restore.model import cached\n"
         "assert len(os.listdir('/proc/self/task')) == 1, os.listdir('/proc/self/task')\n"
         "assert 'underthesea' in sys.modules and cached.cache_info().currsize == 1, cached.cache_info()\n"

@@ -44,7 +44,14 @@ def warm() -> None:
 
 
 def _in_fork_server() -> bool:
-    return sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules
+    """Imported by the fork server's own `main` (its preload), not by another program that imports this module."""
+    frame = sys._getframe()
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "main" and code.co_filename.replace("\\", "/").endswith("multiprocessing/forkserver.py"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 if os.environ.get("VANBAN_WARM_WORKERS", "1") != "0":
