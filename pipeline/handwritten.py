@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -152,6 +153,22 @@ def _ocr_confidence(loaded: Any, span: tuple[int, int]) -> float:
     return min(confs) if confs else 0.0
 
 
+_REGIONS: list[Any] = [None, {}]  # (a weak reference to the file last asked about, its blanks' regions)
+
+
+def _region_of(loaded: Any, blank: Blank) -> Any:
+    """`region`, worked out once per blank of a file: the digit reader and the line reader both ask for it, and
+    where OCR ran the pen's digits into a printed word it costs a Tesseract run of its own (~0.12 s each)."""
+    if _REGIONS[0] is None or _REGIONS[0]() is not loaded:
+        try:
+            _REGIONS[:] = [weakref.ref(loaded), {}]
+        except TypeError:  # an object no weak reference can be made to: worked out every time
+            return region(loaded, blank)
+    if blank not in _REGIONS[1]:
+        _REGIONS[1][blank] = region(loaded, blank)
+    return _REGIONS[1][blank]
+
+
 def _on_page(loaded: Any, blank: Blank) -> tuple[Any, Any, tuple[Any, Any, float]] | None:
     """(the page image, the page, the blank's region on it) for a blank, or None where the page was not kept."""
     if not getattr(loaded, "images", None):
@@ -159,7 +176,7 @@ def _on_page(loaded: Any, blank: Blank) -> tuple[Any, Any, tuple[Any, Any, float
     page_no = loaded.text.count("\f", 0, blank.span[0]) + 1
     image = loaded.images.get(page_no)
     page = next((p for p in loaded.pages if p.page == page_no), None)
-    found = region(loaded, blank)
+    found = _region_of(loaded, blank)
     if image is None or page is None or not page.transform or found is None:
         return None
     return image, page, found
