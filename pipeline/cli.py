@@ -68,7 +68,7 @@ def ocr_command(
     """OCR a scan (a PDF's good text layer is used as it is). Prints the text, corrected, pages separated by a form
     feed — the text a searchable PDF's layer carries, with the number and day written by hand in the header's
     blanks read there; `--raw` gives Tesseract's own."""
-    from .exports.searchable_pdf import filled_text
+    from .handwritten import filled_text
     from .process import SCAN_SUFFIXES, analyse, load_models_meanwhile, load_scan
 
     path = Path(file)

@@ -14,7 +14,7 @@ import re
 import weakref
 from collections import Counter
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from nlp.blanks import (Blank, find_blanks, line_day, line_month, line_number, numeric, plausible_day, with_day,
                         with_number)
@@ -153,20 +153,22 @@ def _ocr_confidence(loaded: Any, span: tuple[int, int]) -> float:
     return min(confs) if confs else 0.0
 
 
-_REGIONS: list[Any] = [None, {}]  # (a weak reference to the file last asked about, its blanks' regions)
+_MEMO: list[Any] = [None, {}]  # (a weak reference to the file last asked about, what was worked out for it)
 
 
-def _region_of(loaded: Any, blank: Blank) -> Any:
-    """`region`, worked out once per blank of a file: the digit reader and the line reader both ask for it, and
-    where OCR ran the pen's digits into a printed word it costs a Tesseract run of its own (~0.12 s each)."""
-    if _REGIONS[0] is None or _REGIONS[0]() is not loaded:
+def _once(loaded: Any, key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
+    """`work()` done once per file and key: the digit reader and the line reader both ask for a blank's region
+    (a Tesseract run where OCR ran the pen's digits into a printed word, ~0.12 s), and the day's, the month's and
+    the three-view checks all read the place-and-date line (three views, ~0.15 s). Only the last file asked about
+    is remembered, through a weak reference (its page images are not held after it)."""
+    if _MEMO[0] is None or _MEMO[0]() is not loaded:
         try:
-            _REGIONS[:] = [weakref.ref(loaded), {}]
+            _MEMO[:] = [weakref.ref(loaded), {}]
         except TypeError:  # an object no weak reference can be made to: worked out every time
-            return region(loaded, blank)
-    if blank not in _REGIONS[1]:
-        _REGIONS[1][blank] = region(loaded, blank)
-    return _REGIONS[1][blank]
+            return work()
+    if key not in _MEMO[1]:
+        _MEMO[1][key] = work()
+    return _MEMO[1][key]
 
 
 def _on_page(loaded: Any, blank: Blank) -> tuple[Any, Any, tuple[Any, Any, float]] | None:
@@ -176,7 +178,7 @@ def _on_page(loaded: Any, blank: Blank) -> tuple[Any, Any, tuple[Any, Any, float
     page_no = loaded.text.count("\f", 0, blank.span[0]) + 1
     image = loaded.images.get(page_no)
     page = next((p for p in loaded.pages if p.page == page_no), None)
-    found = _region_of(loaded, blank)
+    found = _once(loaded, ("region", blank), lambda: region(loaded, blank))
     if image is None or page is None or not page.transform or found is None:
         return None
     return image, page, found
@@ -199,7 +201,11 @@ def _line_readings(loaded: Any, blank: Blank, whole_line: bool = False) -> tuple
     """A second reader's (`ocr.line_reader`, a line recogniser trained on Vietnamese handwriting) readings of three
     views of the segment around a blank — `Số: … /QĐ-UBND`, or with `whole_line` the place-and-date line — whose
     printed words tell it where the pen's digits stop; () when it is not installed or the blank is not found on the
-    page."""
+    page. Read once per blank of a file."""
+    return _once(loaded, ("line", blank, whole_line), lambda: _read_line(loaded, blank, whole_line))
+
+
+def _read_line(loaded: Any, blank: Blank, whole_line: bool) -> tuple[Any, ...]:
     from ocr.line_reader import read_views
     from ocr.preprocess import map_box
 

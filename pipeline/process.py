@@ -215,7 +215,9 @@ def load_models_meanwhile(path: Path) -> threading.Thread:
     """Load the models a file's reading will need — the restorer's, and for a scan the line reader's — on a thread,
     while the reading that comes first (Tesseract, in a process of its own) goes on: a one-file command
     (`vanban ocr`, `pdf`, `extract`) then finds them loaded (a real one-page letter: 3.9 → 3.6 s). A batch's workers have them from their
-    fork server instead (`pipeline.workers.warmup`)."""
+    fork server instead (`pipeline.workers.warmup`). The thread is no daemon: a command that fails at once (a file
+    that cannot be read) waits for it (under a second) rather than end while ONNX Runtime builds its session on
+    it, which aborts the process (`terminate called without an active exception`)."""
 
     def work() -> None:
         try:
@@ -229,7 +231,7 @@ def load_models_meanwhile(path: Path) -> threading.Thread:
         except Exception:  # noqa: BLE001 - the reading loads them itself, and says what fails
             pass
 
-    thread = threading.Thread(target=work, name="vanban-models", daemon=True)
+    thread = threading.Thread(target=work, name="vanban-models")  # not a daemon: see the docstring
     thread.start()
     return thread
 

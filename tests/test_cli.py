@@ -111,3 +111,16 @@ def test_run_progress_as_json_lines_for_scripts_and_quiet(tmp_path):
     assert quiet.returncode == 3 and quiet.stdout == b""
     assert b"b.pdf" in quiet.stderr
     assert run("run", str(folder), "--out", str(tmp_path / "out3"), "--quiet", "--json").returncode == 2
+
+
+def test_a_scan_that_cannot_be_read_is_one_line_for_every_one_file_command(tmp_path):
+    """`vanban ocr`, `extract` and `pdf` begin loading their models on a thread while the file is read: a file
+    that fails at once still ends in one line and exit 1 (the process once aborted, ONNX Runtime still building
+    its session as the interpreter went down)."""
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf")
+    for args in (["ocr", str(bad)], ["extract", str(bad)], ["pdf", str(bad), str(tmp_path / "out.pdf")],
+                 ["ocr", str(tmp_path / "nothing.png")]):
+        done = run(*args)
+        lines = done.stderr.decode().strip().splitlines()
+        assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: "), (args, done.stderr)

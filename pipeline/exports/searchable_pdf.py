@@ -186,13 +186,13 @@ def _prefetch(source: Path, force_ocr: bool, redo_ocr: bool) -> None:
         pass
 
 
-def start_reading(source: Path, force_ocr: bool = False) -> threading.Thread:
+def start_reading(source: Path, force_ocr: bool = False, redo_ocr: bool = False) -> threading.Thread:
     """vanban's reading of `source` begun on a thread (for `make_pdf`'s `prefetch`), so that it goes on while
     OCRmyPDF is imported, checks its tools and prepares the pages."""
     from ..process import load_models_meanwhile
 
     load_models_meanwhile(source)
-    thread = threading.Thread(target=_prefetch, args=(source, force_ocr, False), daemon=True)
+    thread = threading.Thread(target=_prefetch, args=(source, force_ocr, redo_ocr), daemon=True)
     thread.start()
     return thread
 
@@ -306,8 +306,7 @@ def make_pdf(source: Path, output: Path, *, redo_ocr: bool = False, force_ocr: b
             note = "a plain PDF, not PDF/A: this Ghostscript corrupts the text layer the file's other pages keep"
     if not copy:
         if reading is None and prefetch is None:  # vanban reads the file while OCRmyPDF prepares its pages
-            prefetch = threading.Thread(target=_prefetch, args=(source, force_ocr, redo_ocr), daemon=True)
-            prefetch.start()
+            prefetch = start_reading(source, force_ocr, redo_ocr)
         try:
             code = _ocrmypdf(source, output, **options)
             if int(code) != 0:
@@ -424,7 +423,6 @@ def pdf_cli(source: Path, output: Path, redo_ocr: bool, force_ocr: bool, sidecar
 
     if not source.is_file():
         raise VanbanError("read", f"{source}: no such file")
-    prefetch = None if redo_ocr else start_reading(source, force_ocr)  # while the file is checked, OCRmyPDF loaded
     if source.suffix.lower() == ".pdf":
         import pikepdf
 
@@ -433,7 +431,7 @@ def pdf_cli(source: Path, output: Path, redo_ocr: bool, force_ocr: bool, sidecar
         except pikepdf.PdfError as exc:
             why = " ".join(str(exc).split()).removeprefix(f"{source}: ")[:120]
             raise VanbanError("read", f"{source}: not a PDF that can be read ({why})") from None
-    made = make_pdf(source, output, redo_ocr=redo_ocr, force_ocr=force_ocr, sidecar=sidecar, prefetch=prefetch)
+    made = make_pdf(source, output, redo_ocr=redo_ocr, force_ocr=force_ocr, sidecar=sidecar)  # (reads it at once)
     if made.note:
         sys.stderr.write(f"warning: {made.note}\n")
     sys.stdout.write(f"{made.output}: {made.pages} page{'s' if made.pages != 1 else ''}, "
