@@ -351,6 +351,9 @@ def fill_blanks(loaded: Any, header: Header, references: tuple[Any, ...] = ()) -
         sure = printed is not None and header.date and _ocr_confidence(loaded, day_blank.span) >= PRINT_SURE
         if not sure:
             header = _day_from_handwriting(loaded, header, day_blank, evidence)
+    for field, found in evidence.items():  # where OCR read the ink in the text, for `filled_text`
+        if field in blanks:
+            found.setdefault("span", list(blanks[field].span))
     return header, evidence
 
 
@@ -572,9 +575,12 @@ def filled_text(text: str, restored: str | None, changes: tuple[tuple[int, int, 
         OCR read `Số: S@8/KH-UBND` over the pen's 58               → `Số: 58/KH-UBND`
         `…, ngày  tháng 01 năm 2025`, the pen wrote 24            → `…, ngày 24 tháng 01 năm 2025`
 
-    As the layer's `written`: the first word over the blank takes the reading (a number keeps the printed symbol
-    after it); with no word there, the reading goes before the first word right of the blank on its line (joined
-    to a symbol's `/`), else after the last word left of it."""
+    The reading takes the place of what OCR read in the blank (the evidence's `span`, mapped through the
+    restoration), the printed words around it kept even where OCR ran them into the ink (`Só:‡#45/GM-UBND` →
+    `Số: 745/GM-UBND`, `ngày.#4 tháng` → `ngày 22 tháng`). Evidence without a span (stored by an older vanban)
+    goes by boxes, as the layer's `written`: the first word over the blank takes the reading (a number keeps the
+    printed symbol after it); with no word there, the reading goes before the first word right of the blank on
+    its line (joined to a symbol's `/`), else after the last word left of it."""
     base = restored if restored is not None else text
     placed = [(max(restored_offset(changes, a, True), 0) if restored is not None else a,
                restored_offset(changes, b, False) if restored is not None else b, page, box) for a, b, page, box in spans]
@@ -583,8 +589,17 @@ def filled_text(text: str, restored: str | None, changes: tuple[tuple[int, int, 
     for field, evidence in (blanks or {}).items():
         if not (evidence.get("value") and evidence.get("box") and evidence.get("source") == "handwriting"):
             continue
+        value = str(evidence["value"])
+        if evidence.get("span"):
+            a, b = (int(v) for v in evidence["span"])
+            start = restored_offset(changes, a, True) if restored is not None else a
+            end = max(restored_offset(changes, b, False) if restored is not None else b, start)
+            left = " " if start and not base[start - 1].isspace() else ""
+            right = " " if end < len(base) and not base[end].isspace() and base[end] not in "/-" else ""
+            edits.append((start, end, left + value + right))
+            continue
         box = tuple(int(v) for v in evidence["box"])
-        value, page = str(evidence["value"]), int(evidence.get("page") or first)
+        page = int(evidence.get("page") or first)
         line = [(a, b, w) for a, b, p, w in placed if p == page and min(w[3], box[3]) - max(w[1], box[1]) > 0]
         over = next(((a, b) for a, b, w in line if min(w[2], box[2]) - max(w[0], box[0]) > 0.5 * (box[2] - box[0])),
                     None)

@@ -180,6 +180,11 @@ def test_the_text_has_what_was_written_by_hand_where_it_was_written():
     # on the restored text, through the restoration's changes
     assert filled_text("So: S@8/KH-UBND", "Số: S@8/KH-UBND", ((0, 2, 0, 2),), spans2, {"number": blank}) == \
         "Số: 58/KH-UBND"
+    # where OCR read the ink (the evidence's span): the printed words kept though OCR ran them into it
+    run_together = "Số:‡#45/GM-UBND Kiên Giang, ngày.#4 tháng 12"
+    found = {"number": {"value": "745", "box": [0, 0, 1, 1], "source": "handwriting", "span": [3, 7]},
+             "day": {"value": "22", "box": [0, 0, 1, 1], "source": "handwriting", "span": [32, 35]}}
+    assert filled_text(run_together, None, (), (), found) == "Số: 745/GM-UBND Kiên Giang, ngày 22 tháng 12"
     # look-alikes that must not change: a number read from print, a blank with no reading
     assert filled_text(text, None, (), tuple(spans), {"number": {**number, "source": "print"}}) == text
     assert filled_text(text, None, (), tuple(spans), {"day": {**day, "value": None}}) == text
