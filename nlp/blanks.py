@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from .dates import _NAM, _NGAY, _THANG
+from .dates import _NAM, _NGAY, THANG_T_LOST
 from .header import Header
 from .text import fold_lower
 
@@ -34,8 +34,10 @@ _NUMBER_BLANK = re.compile(
     r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)(?P<blank>[^\n]{0,14}?)"
     rf"(?P<after>[ \t]*(?:/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?{_CODE}|-[ \t]*[a-z]{{1,4}}[ \t]*/[ \t]*{_CODE}))"
 )
-_DAY_BLANK = re.compile(rf"(?P<before>(?<![a-z]){_NGAY})(?P<blank>[^\n]{{0,8}}?)(?P<after>[ \t]*{_THANG})")
-_MONTH_BLANK = re.compile(rf"(?P<before>{_THANG})(?P<blank>[^\n]{{0,8}}?)(?P<after>[ \t]*{_NAM}[ \t]*(?:19|20)\d\d)")
+_DAY_BLANK = re.compile(rf"(?P<before>(?<![a-z]){_NGAY})(?P<blank>[^\n]{{0,8}}?)"
+                        rf"(?P<after>[ \t]*{THANG_T_LOST})")
+_MONTH_BLANK = re.compile(rf"(?P<before>{THANG_T_LOST})(?P<blank>[^\n]{{0,8}}?)"
+                          rf"(?P<after>[ \t]*{_NAM}[ \t]*(?:19|20)\d\d)")
 _HEADER_CHARS = 1500
 
 

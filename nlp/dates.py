@@ -33,6 +33,9 @@ class DateMatch:
 # "ngày" as OCR prints it (ngay, ngdy, ngéy, ngiy, nga y): a date must follow, which keeps this loose form safe.
 _NGAY = r"(?:" + fuzzy_pattern("ngày") + r"|ng[a-z@]{0,2}y|ng[a-z@]?(?=\s*\d{1,2}\s*[/.-]))"
 _THANG = r"(?:" + fuzzy_pattern("tháng") + r"|th\w{2,3}g)"
+# "tháng" whose t the pen's digits ran into (`ngàyO(hángQ1 năm 2022`: the t read as a bracket): only between a
+# "ngày" and a "năm YYYY" a few characters away, in the header's place-and-date line and its blanks
+THANG_T_LOST = r"(?:" + _THANG + r"|(?<![a-z])hang)"
 _NAM = r"(?:" + fuzzy_pattern("năm") + r"|n\w{1,2}m)"
 # a day or a month: one or two digits, or a digit beside the I or l OCR prints for 1 ("ngày I8 tháng 9")
 _DM = r"(?:[il]\d|\d[il](?![a-z])|\d{1,2})"

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import doctypes
-from .dates import _NAM, _NGAY, _THANG, DATE_AFTER_NGAY, DateMatch, _from_match, _make, parse_date
+from .dates import (_NAM, _NGAY, _THANG, DATE_AFTER_NGAY, THANG_T_LOST, DateMatch, _from_match, _make,
+                    parse_date)
 from .doctypes import fuzzy_pattern
 from .symbols import codes
 from .references import SYMBOL, _parse_symbol, _Symbol, _system_type, match_province, resolve_issuer
@@ -92,7 +93,7 @@ _INCOMING = re.compile(r"(?:cv|cong van)\s*den.*?so\s*:?\s*(\d{1,6}).*?ngay\s*:?
 
 
 # The place-and-date line with garble where a day or month was written by hand: the year must be printed.
-_LOOSE_DATE = re.compile(rf"(?<![a-z]){_NGAY}(?P<d>[^\n]{{0,8}}?){_THANG}(?P<m>[^\n]{{0,8}}?){_NAM}[ \t]*"
+_LOOSE_DATE = re.compile(rf"(?<![a-z]){_NGAY}(?P<d>[^\n]{{0,8}}?){THANG_T_LOST}(?P<m>[^\n]{{0,8}}?){_NAM}[ \t]*"
                          r"(?P<y>(?:19|20)\d{2})(?!\d)")
 
 

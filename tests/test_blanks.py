@@ -38,13 +38,22 @@ def test_a_number_blank_whose_junk_holds_a_slash_or_runs_into_the_type_code(so, 
 
 @pytest.mark.parametrize("date, day, month", [("ngày 0` tháng 02 năm 2025", "0`", "02"),
                                               ("ngày      tháng 02 năm 2025", "", "02"),
-                                              ("ngày 2# tháng ? năm 2021", "2#", "?")])
+                                              ("ngày 2# tháng ? năm 2021", "2#", "?"),
+                                              # the pen's digits ran into the t of tháng, read as a bracket
+                                              ("ngàyO(hángQ2 năm 2024", "O(", "Q2"),
+                                              ("ngày1 [háng 7} năm 2023", "1 [", "7}")])
 def test_the_day_and_month_blanks(date, day, month):
     text = HEAD.format(so="Số: 84/QĐ-UBND", date=date)
     header = parse_header(text)
     assert header.date is None and header.date_partial is not None and header.date_partial.startswith("20")
     blanks = {b.field: b for b in find_blanks(text, header)}
     assert blanks["day"].read == day and blanks["month"].read == month
+
+
+def test_a_word_ending_in_hang_is_no_month_word():
+    """Only a `hang` standing alone (its t lost into the pen's digits) is `tháng`: `khang` is another word."""
+    text = HEAD.format(so="Số: 84/QĐ-UBND", date="ngày 1 khang 2 năm 2025")
+    assert parse_header(text).date_partial is None
 
 
 def test_a_garbled_handwritten_number_is_no_reference_of_the_letter():
