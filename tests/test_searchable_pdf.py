@@ -7,13 +7,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pikepdf
 import pytest
 from pikepdf import PdfImage
 from PIL import Image
-from pipeline.exports.searchable_pdf import corrected_words, filled_text, hocr, mirrored, PageWords, written
+from pipeline.exports.searchable_pdf import (corrected_words, filled_text, hocr, mirrored, PageWords, reading_of,
+                                             written)
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "corpus" / "letters" / "058-KH-UBND-nghean.txt"
@@ -156,6 +158,22 @@ def test_what_was_written_by_hand_takes_the_place_of_the_ink_ocr_read():
     empty: list = []
     written(empty, (45, 8, 70, 32), "24", symbol=False)
     assert empty == [((45, 8, 70, 32), "24")]
+
+
+def test_the_layer_keeps_the_printed_letters_ocr_ran_into_the_ink():
+    """The PDF's layer puts the reading where OCR read the ink (the evidence's span), as `vanban ocr`'s text does:
+    `Só:‡#45/GM-UBND` becomes `Só: 745/GM-UBND` (the printed label kept, searchable); evidence without a span
+    (an older vanban's) still goes by the blank's box and takes the whole word."""
+    text = "UBND Só:‡#45/GM-UBND"
+    page = SimpleNamespace(page=1, source="ocr", transform=None, input_size=(400, 100), width=400, height=100)
+    loaded = SimpleNamespace(pages=[page], text=text, word_spans=((0, 4, 1, (10, 10, 60, 30)),
+                                                                   (5, 20, 1, (70, 10, 260, 30))))
+    ink = {"value": "745", "box": [110, 5, 150, 35], "source": "handwriting", "span": [8, 12]}
+    words = [w for line in reading_of(loaded, None, (), {"number": ink}).pages[1].lines for _, w in line]
+    assert words == ["UBND", "Só: 745/GM-UBND"]
+    old = {key: value for key, value in ink.items() if key != "span"}
+    words = [w for line in reading_of(loaded, None, (), {"number": old}).pages[1].lines for _, w in line]
+    assert words == ["UBND", "745/GM-UBND"]
 
 
 def test_the_text_has_what_was_written_by_hand_where_it_was_written():

@@ -50,17 +50,46 @@ def corrected_words(text: str, restored: str | None, changes: tuple[tuple[int, i
                     ) -> list[tuple[int, tuple[int, int, int, int], str]]:
     """(page, box, corrected word) for every word OCR placed: the restored text between the mapped ends of each
     word's span; a change over several words goes to the first of them (never twice)."""
+    base = restored if restored is not None else text
+    return [(page, box, " ".join(base[start:end].split())) for page, box, start, end in
+            _corrected_spans(text, restored, changes, spans)]
+
+
+def _corrected_spans(text: str, restored: str | None, changes: tuple[tuple[int, int, int, int], ...],
+                     spans: tuple[tuple[int, int, int, tuple[int, int, int, int]], ...]
+                     ) -> list[tuple[int, tuple[int, int, int, int], int, int]]:
+    """(page, box, start, end) of every word OCR placed, as offsets of the corrected text (`corrected_words`)."""
     if restored is None:
-        return [(page, box, text[a:b]) for a, b, page, box in spans]
+        return [(page, box, a, b) for a, b, page, box in spans]
     out, reached = [], 0
     for a, b, page, box in spans:
         start = max(_to_new(changes, a, True), reached)
         end = max(_to_new(changes, b, False), start)
-        piece = restored[start:end].strip()
         reached = end
-        if piece:
-            out.append((page, box, " ".join(piece.split())))
+        while start < end and restored[start].isspace():
+            start += 1
+        while end > start and restored[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((page, box, start, end))
     return out
+
+
+def _ink_in_word(base: str, placed: list[tuple[int, tuple[int, int, int, int], int, int]],
+                 span: tuple[int, int], value: str) -> tuple[int, str] | None:
+    """Where OCR read the pen's ink inside a word (`span`, an offset range of the corrected text): that word's index
+    among `placed` and its text with the reading in place of the ink, the printed letters OCR ran into it kept
+    (`Só:‡#45/GM-UBND` → `Só: 745/GM-UBND`, not `745/GM-UBND`); None when the ink is no part of a word (OCR read
+    nothing there)."""
+    start, end = span
+    if end <= start:
+        return None
+    for k, (_page, _box, a, b) in enumerate(placed):
+        if a <= start and end <= b:
+            left = " " if start > a and not base[start - 1].isspace() else ""
+            right = " " if end < b and base[end] not in "/-" and not base[end].isspace() else ""
+            return k, base[a:start] + left + value + right + base[end:b]
+    return None
 
 
 def read_file(path: Path, force_ocr: bool = False) -> Reading:
@@ -80,14 +109,30 @@ def reading_of(loaded: Any, restored: str | None, changes: tuple[tuple[int, int,
     from ocr.preprocess import map_box
 
     pages = {p.page: p for p in loaded.pages}
+    base = restored if restored is not None else loaded.text
+    placed = _corrected_spans(loaded.text, restored, changes, loaded.word_spans)
+    words_of = [" ".join(base[a:b].split()) for _page, _box, a, b in placed]
+    late: list[tuple[str, dict[str, Any]]] = []
+    for field, evidence in (blanks or {}).items():
+        if not (evidence.get("value") and evidence.get("box") and evidence.get("source") == "handwriting"):
+            continue
+        inside = None
+        if evidence.get("span"):  # where OCR read the ink: the reading takes its place within the word
+            a, b = (int(v) for v in evidence["span"])
+            start = _to_new(changes, a, True) if restored is not None else a
+            end = max(_to_new(changes, b, False) if restored is not None else b, start)
+            inside = _ink_in_word(base, placed, (start, end), str(evidence["value"]))
+        if inside is not None:
+            words_of[inside[0]] = inside[1]
+        else:
+            late.append((field, evidence))
     by_page: dict[int, list[tuple[tuple[int, int, int, int], str]]] = {}
-    for page, box, word in corrected_words(loaded.text, restored, changes, loaded.word_spans):
+    for (page, box, _a, _b), word in zip(placed, words_of):
         by_page.setdefault(page, []).append((box, word))
     first = next((p.page for p in loaded.pages if p.source != "text-layer"), 1)
-    for field, evidence in (blanks or {}).items():
-        if evidence.get("value") and evidence.get("box") and evidence.get("source") == "handwriting":
-            words = by_page.setdefault(int(evidence.get("page") or first), [])
-            written(words, tuple(int(v) for v in evidence["box"]), str(evidence["value"]), field == "number")
+    for field, evidence in late:  # no span, or OCR read nothing there: by the blank's box
+        words = by_page.setdefault(int(evidence.get("page") or first), [])
+        written(words, tuple(int(v) for v in evidence["box"]), str(evidence["value"]), field == "number")
     out = {}
     for number_, page in pages.items():
         if page.source == "text-layer":
