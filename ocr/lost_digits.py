@@ -23,6 +23,13 @@ MIN_SAMPLES = 3
 Box = tuple[int, int, int, int]
 
 
+def usual_width(words: Sequence[tuple[str, float]]) -> float | None:
+    """The page's usual width per digit, over its words (text, box width) of two or more digits; None when it has
+    fewer than MIN_SAMPLES of them."""
+    usual = [width / len(text) for text, width in words if text.isdigit() and len(text) >= 2 and width > 0]
+    return statistics.median(usual) if len(usual) >= MIN_SAMPLES else None
+
+
 def wide_numbers(text: str, word_spans: Sequence[tuple[int, int, int, Box]]) -> tuple[tuple[int, int], ...]:
     """The spans (offsets of `text`) of the words of digits whose box is too wide for the digits read."""
     digits: dict[int, list[tuple[int, int, float]]] = {}
@@ -32,9 +39,8 @@ def wide_numbers(text: str, word_spans: Sequence[tuple[int, int, int, Box]]) -> 
             digits.setdefault(page, []).append((start, end, (box[2] - box[0]) / len(word)))
     out = []
     for words in digits.values():
-        usual = [width for start, end, width in words if end - start >= 2]
-        if len(usual) < MIN_SAMPLES:
+        typical = usual_width([(text[start:end], width * (end - start)) for start, end, width in words])
+        if typical is None:
             continue
-        typical = statistics.median(usual)
         out.extend((start, end) for start, end, width in words if width > WIDER * typical)
     return tuple(sorted(out))

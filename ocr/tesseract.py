@@ -16,6 +16,7 @@ import pytesseract
 
 from .layout import RawWord, arrange
 from .models import Overlay, PageText, Word
+from .reread import read_again
 from .preprocess import Region, ink_regions, map_box, prepare, turn, turn_matrix
 from .widgets import Widget, kind_of, merge_fields
 
@@ -278,6 +279,7 @@ def read_image(image: np.ndarray, page: int = 1, dpi: int = 300, skip: frozenset
             gray, words, confidence, ink_overlays, widget_words = turned, other, other_conf, other_overlays, \
                 other_widgets
             rotation = (rotation + 180) % 360
+    words = read_again(gray, words)  # a digit Tesseract dropped (`ngày 2` in a box two digits wide)
     widget_overlays = []
     readings = _widget_readings([w for w, _ in widget_words], [found for _, found in widget_words])
     for (widget, _), (kind, value, raw_words) in zip(widget_words, readings):
