@@ -18,6 +18,7 @@ from . import doctypes
 from .dates import (_NAM, _NGAY, _THANG, DATE_AFTER_NGAY, THANG_T_LOST, DateMatch, _from_match, _make,
                     parse_date)
 from .doctypes import fuzzy_pattern
+from .letterhead import letterhead
 from .symbols import codes
 from .references import SYMBOL, _parse_symbol, _Symbol, _system_type, match_province, resolve_issuer
 from .text import fold_lower
@@ -76,10 +77,6 @@ _BLANK_NUMBER = re.compile(rf"[ \t]*{_JUNK}[ \t]*(?:/[ \t]*(?P<year>(?:19|20)\d\
 _GARBLED_NUMBER = re.compile(rf"[ \t]*(?![^\n]{{0,10}}?[a-zà-ỹđ]{{3}})(?P<junk>[^\n]{{0,10}}?)"
                              rf"(?:/[ \t]*(?P<rest>{_CODES})|(?<=[^\s:;.])(?P<lost>[A-ZĐ]{{1,4}}[ \t]*-[ \t]*{_CODES}))"
                              rf"(?=[ \t]*(?:\n|\Z|[ \t]{{3,}}))")
-_MOTTO = re.compile(
-    r"cong\s+h[o0]a\s+xa\s+h[o0]i\s+chu\s+ngh[i1]a\s+viet\s+nam|d[o0]c\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc"
-    r"|dang\s+cong\s+san\s+viet\s+nam"
-)
 _KINH_GUI = re.compile(r"(?<![a-z])k\w{1,3}h[ \t]+g\w{1,3}[ \t]*:")
 _VV = re.compile(r"(?<![a-z])v[ \t]*[/.][ \t]*v(?![a-z])")
 _SIGN_AUTH = re.compile(r"(?<![A-Za-z])(KT|TM|TL|TUQ|Q)\.[ \t]*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \t]{2,60})")
@@ -287,9 +284,9 @@ def parse_header(text: str) -> Header:
     elif _VV.search(folded):
         type_name, type_code = "Công văn", "CV"
 
-    issuer, parent = _letterhead(head, folded, symbol_span)
-    if issuer is None and issuer_code:
-        issuer = doctypes.issuer_name(issuer_code)
+    issuer, parent = letterhead(head, symbol_span)
+    if issuer is None and issuer_code and doctypes.issuer_kind(issuer_code) != "unit":
+        issuer = doctypes.issuer_name(issuer_code)  # (a unit's code, `…/TB-ĐT`, names a department of some body)
 
     date_iso = date.iso if date else None
     date_partial = date.partial if date and not date.date else None
@@ -403,66 +400,6 @@ def _heading_type(folded: str, head: str = "") -> str | None:
 def _titled_heading() -> re.Pattern[str]:
     names = "|".join(f"(?P<h{i}>{fuzzy_pattern(n)})" for i, n in enumerate(doctypes.type_names()))
     return re.compile(r"^[ \t]*(?:" + names + r")[ \t]+[a-z][a-z ]{1,40}$", re.MULTILINE)
-
-
-def _letterhead(head: str, folded: str, symbol_span: tuple[int, int] | None) -> tuple[str | None, str | None]:
-    """(issuer, parent body) from the capitalised lines above the số/ký hiệu line."""
-    stop = symbol_span[0] if symbol_span else min(len(head), 400)
-    lines = []
-    for raw in head[:stop].splitlines():
-        line = raw.strip(" \t*-_")
-        f = fold_lower(line)
-        motto = _MOTTO.search(f)
-        if motto:  # the right column read on the same line: keep what is left of it
-            line = line[: motto.start()].strip(" \t*-_")
-        if not line or not any(ch.isalpha() for ch in line):
-            continue
-        letters = [ch for ch in line if ch.isalpha()]
-        if sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
-            continue
-        lines.append(line)
-    bodies: list[str] = []
-    scopes: list[str | None] = []
-    for i, line in enumerate(lines):
-        resolved, scope = resolve_issuer(line)
-        if resolved:
-            bodies.append(resolved)
-            scopes.append(scope)
-        elif bodies and _LEVEL_LINE.match(fold_lower(line)):
-            # "ỦY BAN NHÂN DÂN" / "PHƯỜNG CẨM THÀNH": the second line qualifies the first
-            merged, merged_scope = resolve_issuer(f"{lines[i - 1]} {line}")
-            if merged and merged != bodies[-1]:
-                bodies[-1], scopes[-1] = merged, merged_scope
-            else:
-                bodies[-1] = f"{bodies[-1]} {_level_phrase(line)}"
-    if not bodies:
-        return None, None
-    issuer, parent = bodies[-1], (bodies[-2] if len(bodies) > 1 else None)
-    if parent:
-        # "UBND TỈNH QUẢNG NGÃI" / "SỞ NỘI VỤ" → "Sở Nội vụ tỉnh Quảng Ngãi"; "VĂN PHÒNG" → "Văn phòng Ủy ban ..."
-        parent_scope = scopes[-2]
-        if fold_lower(issuer) in {"van phong", "thanh tra", "ban quan ly"} or issuer.startswith("Văn phòng"):
-            issuer = f"{issuer} {parent}"
-        elif parent_scope and parent_scope not in issuer:
-            issuer = f"{issuer} {parent_scope}"
-    return issuer, parent
-
-
-_LEVEL_LINE = re.compile(r"[ \t]*(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|dac khu|thi tran)\s+\S")
-_LEVEL_WORDS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
-                "xa": "xã", "phuong": "phường", "dac khu": "đặc khu", "thi tran": "thị trấn"}
-
-
-def _level_phrase(line: str) -> str:
-    """`PHƯỜNG CẨM THÀNH` → `phường Cẩm Thành` (level word lower-cased, the name in title case)."""
-    words = line.split()
-    folded = fold_lower(line).split()
-    for level, printed in sorted(_LEVEL_WORDS.items(), key=lambda kv: -len(kv[0])):
-        n = len(level.split())
-        if folded[:n] == level.split():
-            name = " ".join(w[:1].upper() + w[1:].lower() for w in words[n:])
-            return f"{printed} {name}".strip()
-    return " ".join(w[:1].upper() + w[1:].lower() for w in words)
 
 
 def _subject(head: str, folded: str) -> str | None:

@@ -14,10 +14,12 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from nlp.extract import Extraction, extract, with_header
 from nlp.header import incoming_stamp, stamp_time, with_overlays
 from nlp.references import reference_id
-from nlp.text import normalize
+from nlp.text import fold_lower, normalize
 
 from .handwritten import filled_text
 from .stages import stage
@@ -381,6 +383,10 @@ def extract_restored(text: str, restored: Any | None, doubtful: tuple[tuple[int,
     for name in ("place", "issuer", "issuer_parent", "province", "type", "date", "date_partial"):
         if getattr(header, name) is None and getattr(better.header, name) is not None:
             fields[name] = getattr(better.header, name)
+    for name in ("issuer", "issuer_parent"):  # a body named as its letterhead prints it, its marks restored
+        said, fixed = getattr(header, name), getattr(better.header, name)  # (`… Càn Thơ` → `… Cần Thơ`)
+        if said and fixed and said != fixed and fuzz.ratio(fold_lower(said), fold_lower(fixed)) >= 90:
+            fields[name] = fixed
     header = dc_replace(header, **fields)
 
     def readable(mention):  # the same sentence, restored

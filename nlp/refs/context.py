@@ -149,6 +149,17 @@ def _province_keys() -> tuple[tuple[str, str, int], ...]:
     return tuple(out)
 
 
+def _province_kind(name: str) -> str:
+    """`tỉnh` or `thành phố` (a centrally-run city), as the province table says."""
+    return next((kind for province, kind in doctypes.provinces() if province == name), "tỉnh")
+
+
+def _has_level(name: str) -> bool:
+    """Whether a body's name already says its level (`Ủy ban nhân dân tỉnh`, `Công an thành phố`, `Tỉnh ủy`,
+    `Thành ủy`)."""
+    return bool(re.search(r"(?<![a-z])(tinh|thanh|huyen|quan|xa|phuong)(?![a-z])", fold_lower(name)))
+
+
 def match_province(words: list[str]) -> tuple[str, int] | None:
     """Fuzzy province name at the start of folded words (`quang ngdi` → Quảng Ngãi); (name, words used)."""
     return _match_province(tuple(words[:4]))
@@ -228,5 +239,8 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
         if province:
             scope = province[0]
     full = f"{name} {scope}" if scope else name
+    if scope and scope == (province or (None,))[0] and not _has_level(name):
+        # `SỞ Y TẾ KIÊN GIANG` is the Sở Y tế of tỉnh Kiên Giang: named as running text names it
+        full = f"{name} {_province_kind(scope)} {scope}"
     # "Ủy ban nhân dân tỉnh": the place, when printed, qualifies the body; a bare level word is kept in the name.
     return full, scope if scope and scope not in _LEVELS.values() else None

@@ -1,0 +1,148 @@
+"""The issuing body and its parent from a letter's letterhead: the capitalised lines above its `Số:` line.
+
+The lowest body named is the issuer, the one above it its parent; a line of a level and a place qualifies the body
+above it, and a line that goes on with a body's name (a long name printed on two lines) belongs to it:
+
+    ỦY BAN NHÂN DÂN / TỈNH PHÚ THỌ                      → Ủy ban nhân dân tỉnh Phú Thọ
+    UBND TỈNH QUẢNG NGÃI / SỞ NỘI VỤ                    → Sở Nội vụ tỉnh Quảng Ngãi (parent: the Ủy ban)
+    UBND TỈNH AN GIANG / TRƯỜNG ĐẠI HỌC AN GIANG        → Trường Đại học An Giang (parent: the Ủy ban)
+    BỘ CÔNG THƯƠNG / TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG / THÀNH PHỐ HỒ CHÍ MINH
+                                                        → Trường Đại học Công Thương thành phố Hồ Chí Minh
+    TRƯỜNG ĐẠI HỌC CÔNG NGHỆ THÔNG TIN / VÀ TRUYỀN THÔNG VIỆT - HÀN / PHÒNG ĐÀO TẠO
+                                                        → Phòng Đào tạo Trường Đại học Công Nghệ Thông Tin và …
+
+Bodies the issuer table knows are named as it names them (garble forgiven); a body it does not know — a school,
+a hospital, a company, an association, a unit of a ministry — is named as the letterhead prints it, when the line
+opens with the word of its kind (`TRƯỜNG`, `BỆNH VIỆN`, `CÔNG TY`, `HỘI`, `PHÒNG` …): the text gives it, so it is
+given; nothing else is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .references import match_province, resolve_issuer
+from .text import fold_lower
+
+MOTTO = re.compile(
+    r"cong\s+h[o0]a\s+xa\s+h[o0]i\s+chu\s+ngh[i1]a\s+viet\s+nam|d[o0]c\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc"
+    r"|dang\s+cong\s+san\s+viet\s+nam"
+)
+_LEVEL_LINE = re.compile(r"[ \t]*(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|dac khu|thi tran)\s+\S")
+_LEVEL_WORDS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
+                "xa": "xã", "phuong": "phường", "dac khu": "đặc khu", "thi tran": "thị trấn"}
+# The words a body's name opens with (folded) → as they are written in running text. Those of PRINTED_FIRST name a
+# body the issuer table cannot hold (there are thousands of schools and hospitals) and whose words a fuzzy match
+# would take for another's (`TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG` is no Bộ Công Thương); the others are looked up first.
+KINDS = {
+    "truong dai hoc": "Trường Đại học", "truong dh": "Trường Đại học", "truong cao dang": "Trường Cao đẳng", "truong trung cap": "Trường Trung cấp",
+    "truong trung hoc pho thong": "Trường Trung học phổ thông", "truong trung hoc co so": "Trường Trung học cơ sở",
+    "truong tieu hoc": "Trường Tiểu học", "truong mam non": "Trường Mầm non", "truong": "Trường",
+    "dai hoc": "Đại học", "hoc vien": "Học viện", "benh vien": "Bệnh viện", "trung tam": "Trung tâm",
+    "tong cong ty": "Tổng công ty", "cong ty": "Công ty", "ngan hang": "Ngân hàng", "tap doan": "Tập đoàn",
+    "hop tac xa": "Hợp tác xã", "lien doan lao dong": "Liên đoàn Lao động", "hoi": "Hội", "vien": "Viện",
+    "phong": "Phòng", "khoa": "Khoa", "cuc": "Cục", "chi cuc": "Chi cục", "tong cuc": "Tổng cục", "vu": "Vụ",
+    "ban": "Ban", "doan": "Đoàn",
+}
+PRINTED_FIRST = {"truong dai hoc", "truong dh", "truong cao dang", "truong trung cap", "truong trung hoc pho thong",
+                 "truong trung hoc co so", "truong tieu hoc", "truong mam non", "truong", "dai hoc", "hoc vien",
+                 "benh vien", "trung tam", "tong cong ty", "cong ty", "ngan hang", "tap doan", "hop tac xa",
+                 "hoi", "vien", "phong", "khoa"}
+_VOWEL = re.compile(r"[aeiouy]")
+_SMALL = {"và", "của", "về", "các", "cho", "với", "thuộc", "trực"}
+# units named after their parent: `Văn phòng Ủy ban nhân dân tỉnh …`, `Phòng Đào tạo Trường Đại học …`
+_UNIT_OF_PARENT = ("van phong", "thanh tra", "ban quan ly", "phong ", "khoa ")
+
+
+def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | None, str | None]:
+    """(issuer, parent body) from the capitalised lines above the số/ký hiệu line of `head` (see the module)."""
+    stop = symbol_span[0] if symbol_span else min(len(head), 400)
+    lines = []
+    for raw in head[:stop].splitlines():
+        line = raw.strip(" \t*-_.")
+        motto = MOTTO.search(fold_lower(line))
+        if motto:  # the right column read on the same line: keep what is left of it
+            line = line[: motto.start()].strip(" \t*-_.")
+        if not line or not any(ch.isalpha() for ch in line):
+            continue
+        letters = [ch for ch in line if ch.isalpha()]
+        if sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
+            continue
+        lines.append(line)
+    bodies: list[str] = []
+    scopes: list[str | None] = []
+    printed = False  # the last body was named as printed (a following line may go on with its name)
+    for i, line in enumerate(lines):
+        folded = fold_lower(line)
+        kind = _kind(folded)
+        if bodies and _LEVEL_LINE.match(folded):
+            # "ỦY BAN NHÂN DÂN" / "PHƯỜNG CẨM THÀNH": the line qualifies the body above it (never a body itself:
+            # `TỈNH PHÚ THỌ` is no `Chính phủ`)
+            merged, merged_scope = (None, None) if printed else resolve_issuer(f"{lines[i - 1]} {line}")
+            if merged and merged != bodies[-1]:
+                bodies[-1], scopes[-1] = merged, merged_scope
+            else:
+                bodies[-1] = f"{bodies[-1]} {_level_phrase(line)}"
+            continue
+        resolved, scope = (None, None) if kind in PRINTED_FIRST else resolve_issuer(line)
+        if resolved:
+            bodies.append(resolved)
+            scopes.append(scope)
+            printed = False
+        elif kind is not None:
+            bodies.append(_as_printed(line, kind))
+            scopes.append(None)
+            printed = True
+        elif printed and bodies:  # a long name's second line: `VÀ TRUYỀN THÔNG VIỆT - HÀN`
+            bodies[-1] = f"{bodies[-1]} {_as_printed(line, None)}"
+    if not bodies:
+        return None, None
+    issuer, parent = bodies[-1], (bodies[-2] if len(bodies) > 1 else None)
+    if parent:
+        # "UBND TỈNH QUẢNG NGÃI" / "SỞ NỘI VỤ" → "Sở Nội vụ tỉnh Quảng Ngãi"; "VĂN PHÒNG" → "Văn phòng Ủy ban ..."
+        parent_scope = scopes[-2]
+        if fold_lower(issuer) in {"van phong", "thanh tra", "ban quan ly"} or \
+                fold_lower(issuer).startswith(_UNIT_OF_PARENT):
+            issuer = f"{issuer} {parent}"
+        elif parent_scope and not printed and parent_scope not in issuer:
+            issuer = f"{issuer} {parent_scope}"  # (a body named as printed says where it is itself)
+    return issuer, parent
+
+
+def _kind(folded: str) -> str | None:
+    """The kind word a line opens with (the longest that fits), or None."""
+    words = folded.split()
+    for kind in sorted(KINDS, key=lambda k: -len(k)):
+        n = len(kind.split())
+        if words[:n] == kind.split() and len(words) > n:
+            return kind
+    return None
+
+
+def _as_printed(line: str, kind: str | None) -> str:
+    """A body's name in running text: its kind word as written (`Trường Đại học`), the rest of its words with a
+    capital (`Công Nghệ Thông Tin`), small words small (`và`, `của`)."""
+    words = line.split()
+    head: list[str] = []
+    if kind is not None:
+        n = len(kind.split())
+        head, words = [KINDS[kind]], words[n:]
+    rest = [w.lower() if w.lower() in _SMALL else w if not _VOWEL.search(fold_lower(w)) else
+            w[:1].upper() + w[1:].lower() for w in words]  # (a word with no vowel is an acronym: `TNCS`)
+    return " ".join(head + rest)
+
+
+def _level_phrase(line: str) -> str:
+    """`PHƯỜNG CẨM THÀNH` → `phường Cẩm Thành` (level word lower-cased, the name in title case); a province's
+    name as the province table spells it (`THÀNH PHÓ HỎ CHÍ MINH` → `thành phố Hồ Chí Minh`)."""
+    words = line.split()
+    folded = fold_lower(line).split()
+    for level, printed in sorted(_LEVEL_WORDS.items(), key=lambda kv: -len(kv[0])):
+        n = len(level.split())
+        if folded[:n] == level.split():
+            province = match_province(folded[n:]) if printed in {"tỉnh", "thành phố"} else None
+            if province and province[1] == len(folded) - n:  # spelt as the province table spells it
+                return f"{printed} {province[0]}"
+            name = " ".join(w[:1].upper() + w[1:].lower() for w in words[n:])
+            return f"{printed} {name}".strip()
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words)

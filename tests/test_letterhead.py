@@ -1,0 +1,61 @@
+"""The issuing body from the letterhead (`nlp.letterhead`): the lowest body named is the issuer, a level line
+qualifies the body above it, a body the issuer table does not hold is named as printed when its line opens with
+the word of its kind. Letterheads written for the test, each beside a look-alike."""
+
+import pytest
+
+from nlp.header import parse_header
+
+
+def issued(letterhead: str, number: str = "Số: 12/TB-ĐHAG") -> tuple[str | None, str | None]:
+    header = parse_header(f"{letterhead}\n{number}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                          "Long Xuyên, ngày 05 tháng 10 năm 2016\nTHÔNG BÁO\nVề lịch làm việc\n")
+    return header.issuer, header.issuer_parent
+
+
+@pytest.mark.parametrize("letterhead, issuer, parent", [
+    # a university under the province's Ủy ban: the university, not the Ủy ban
+    ("UBND TỈNH AN GIANG\nTRƯỜNG ĐẠI HỌC AN GIANG", "Trường Đại học An Giang", "Ủy ban nhân dân tỉnh An Giang"),
+    # under a ministry whose name its own shares, and a level line that qualifies the university
+    ("BỘ CÔNG THƯƠNG\nTRƯỜNG ĐẠI HỌC CÔNG THƯƠNG\nTHÀNH PHỐ HỒ CHÍ MINH",
+     "Trường Đại học Công Thương thành phố Hồ Chí Minh", "Bộ Công Thương"),
+    # … its place garbled by OCR: spelt as the province table spells it
+    ("BỘ CÔNG THƯƠNG\nTRƯỜNG ĐẠI HỌC CÔNG THƯƠNG\nTHÀNH PHÓ HỎ CHÍ MINH",
+     "Trường Đại học Công Thương thành phố Hồ Chí Minh", "Bộ Công Thương"),
+    # a long name on two lines, then the office that writes
+    ("TRƯỜNG ĐẠI HỌC KINH TẾ\nVÀ QUẢN TRỊ KINH DOANH\nPHÒNG ĐÀO TẠO",
+     "Phòng Đào Tạo Trường Đại học Kinh Tế và Quản Trị Kinh Doanh",
+     "Trường Đại học Kinh Tế và Quản Trị Kinh Doanh"),
+    ("SỞ Y TẾ ĐỒNG NAI\nBỆNH VIỆN ĐA KHOA THỐNG NHẤT", "Bệnh viện Đa Khoa Thống Nhất", None),
+    ("TRƯỜNG ĐH SƯ PHẠM HÀ NỘI", "Trường Đại học Sư Phạm Hà Nội", None),  # `ĐH` abbreviated
+    ("ĐOÀN TNCS HỒ CHÍ MINH\nTRƯỜNG THPT CHU VĂN AN", "Trường THPT Chu Văn An", None),  # acronyms kept
+])
+def test_a_body_the_table_does_not_hold_is_named_as_printed(letterhead, issuer, parent):
+    got = issued(letterhead)
+    assert got[0] == issuer and (parent is None or got[1] == parent)
+
+
+@pytest.mark.parametrize("letterhead, issuer", [
+    # a level line is no body of its own: `TỈNH PHÚ THỌ` is close to `Chính phủ` in letters only
+    ("ỦY BAN NHÂN DÂN\nTỈNH PHÚ THỌ", "Ủy ban nhân dân tỉnh Phú Thọ"),
+    ("UBND TỈNH QUẢNG NGÃI\nSỞ NỘI VỤ", "Sở Nội vụ tỉnh Quảng Ngãi"),  # a body the table holds: as it names it
+    ("UBND TỈNH QUẢNG NGÃI\nVĂN PHÒNG", "Văn phòng Ủy ban nhân dân tỉnh Quảng Ngãi"),
+    # a province printed without its level word is named with it, as running text names it
+    ("SỞ Y TẾ KIÊN GIANG\nTHANH TRA", "Thanh tra Sở Y tế tỉnh Kiên Giang"),
+    ("SỞ TƯ PHÁP HÀ NỘI", "Sở Tư pháp thành phố Hà Nội"),
+])
+def test_bodies_the_table_holds_and_level_lines(letterhead, issuer):
+    assert issued(letterhead, "Số: 12/TB-UBND")[0] == issuer
+
+
+def test_a_capitalised_line_of_no_kind_names_no_body():
+    """A line in capitals that opens with no kind word and that the table does not know (a heading that crept
+    above the number) names no body: the issuer stays the one above it."""
+    assert issued("UBND TỈNH AN GIANG\nKHẨN") == ("Ủy ban nhân dân tỉnh An Giang", None)
+
+
+def test_a_units_code_alone_names_no_issuer():
+    """With no letterhead read, the symbol's code gives the issuer (`…/QĐ-TTg`: Thủ tướng Chính phủ), but not a
+    unit's code: `…/TB-ĐT` is some body's Phòng Đào tạo (or Đầu tư), no body of its own."""
+    assert issued("", "Số: 12/QĐ-TTg")[0] == "Thủ tướng Chính phủ"
+    assert issued("", "Số: 277/TB-ĐT")[0] is None
