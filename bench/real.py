@@ -44,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from pipeline.handwritten import filled_text  # noqa: E402
+
 LABELS = ROOT / "bench" / "data" / "real" / "labels"
 TRANSCRIPTS = ROOT / "bench" / "data" / "real" / "transcripts"
 
@@ -59,6 +61,13 @@ def norm(text: str) -> str:
 def cer(truth: str, text: str) -> float:
     t = norm(truth)
     return Levenshtein.distance(t, norm(text)) / max(1, len(t))
+
+
+def issuer_key(name: str | None) -> str:
+    """A body's name for comparison: letter case, punctuation and spacing aside (`Phòng Đào tạo, Trường …` is
+    `Phòng Đào Tạo Trường …`)."""
+    folded = unicodedata.normalize("NFC", name or "").casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
 
 
 def symbol_key(symbol: str | None) -> str | None:
@@ -90,6 +99,7 @@ class FileResult:
     own_symbol_named: str | None = None  # the letter's own symbol when the reader is given the file's real name
     own_date_named: str | None = None
     types: tuple[int, int] = (0, 0)  # (references found whose type is the label's, references found and labelled)
+    own_issuer: tuple[str | None, str | None] = (None, None)  # (label, vanban)
 
 
 def counts(truth: set, got: set) -> tuple[int, int, int]:
@@ -207,7 +217,9 @@ def run_file(label: dict, path: Path, raw: bool, kind: str, hidden_name: str, ca
     got = {(symbol_key(r.symbol), r.date if any(m.date and not m.resolved_from for m in r.mention_list) else None)
            for r in extraction.references if r.resolved_from != "name"}
     page_texts = loaded.text.split("\f") if loaded.text else []
-    corrected = (analysis.restored or loaded.text or "").split("\f")
+    # the text vanban gives (`vanban ocr`, the sidecar, texts.jsonl): corrected, the blanks' handwriting in place
+    corrected = filled_text(loaded.text or "", analysis.restored, analysis.restored_map, loaded.word_spans or (),
+                            analysis.blanks).split("\f")
     result = FileResult(name, kind, len(page_texts) or 1, truth, got, (doc.get("symbol"), extraction.header.symbol),
                         (doc.get("date"), extraction.header.date), seconds, ocr_seconds, None, source=source_of(label))
     result.own_symbol_named = named.symbol
@@ -219,6 +231,7 @@ def run_file(label: dict, path: Path, raw: bool, kind: str, hidden_name: str, ca
     found_types = [(labelled_type[key], r.type) for r in extraction.references
                    if (key := symbol_key(r.symbol)) in labelled_type]
     result.types = (sum(a == b for a, b in found_types), len(found_types))
+    result.own_issuer = (doc.get("issuer"), extraction.header.issuer)
     result.all_got = {symbol_key(r.symbol) for r in extraction.references}
     transcripts = {int(p.stem.rsplit("-p", 1)[1]): p for p in TRANSCRIPTS.glob(f"{Path(label['file']).stem}-p*.txt")}
     raw_texts: dict[int, str] = {}
@@ -344,6 +357,13 @@ def report(results: list[FileResult]) -> None:
         if found:
             print(f"reference types ({label}): {right} of {found} found references typed as labelled "
                   f"({right / found:.3f})")
+        issued = [r for r in rows if r.own_issuer[0]]
+        if issued:
+            right = sum(issuer_key(r.own_issuer[0]) == issuer_key(r.own_issuer[1]) for r in issued)
+            wrong = sum(bool(r.own_issuer[1]) and issuer_key(r.own_issuer[0]) != issuer_key(r.own_issuer[1])
+                        for r in issued)
+            print(f"own issuer ({label}): {right} of {len(issued)} as labelled, {wrong} other, "
+                  f"{len(issued) - right - wrong} none (letter case, punctuation and spacing aside)")
     pages = [(r.name, page, c) for r in results for page, c in sorted(r.page_cer.items())]
     if pages:
         print("\n| transcribed page | vanban CER | vanban before correction | raw Tesseract CER |")
