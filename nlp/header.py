@@ -79,6 +79,8 @@ _GARBLED_NUMBER = re.compile(rf"[ \t]*(?![^\n]{{0,10}}?[a-zà-ỹđ]{{3}})(?P<ju
                              rf"(?=[ \t]*(?:\n|\Z|[ \t]{{3,}}))")
 _KINH_GUI = re.compile(r"(?<![a-z])k\w{1,3}h[ \t]+g\w{1,3}[ \t]*:")
 _VV = re.compile(r"(?<![a-z])v[ \t]*[/.][ \t]*v(?![a-z])")
+# … printed `Vv` (no slash), or its slash lost to OCR (`Vy phúc khảo …`): only opening a line, a word after it
+_VV_LOOSE = re.compile(r"(?:^|\n)[ \t]*v[vy](?=[ \t]+[a-z])")
 _SIGN_AUTH = re.compile(r"(?<![A-Za-z])(KT|TM|TL|TUQ|Q)\.[ \t]*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \t]{2,60})")
 _SIGNATURE_TIME = re.compile(
     r"th[o0]i\s+gian\s+k[yi]\s*:?\s*(\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2})", re.IGNORECASE
@@ -405,6 +407,8 @@ def _titled_heading() -> re.Pattern[str]:
 def _subject(head: str, folded: str) -> str | None:
     """`V/v ...` up to the blank line or `Kính gửi`; else the title lines under the type heading."""
     vv = _VV.search(folded)
+    if vv is None:
+        vv = _VV_LOOSE.search(folded[: max(0, folded.find("kinh gui")) or 1500])
     if vv and vv.start() < 1500:
         end = _block_end(folded, vv.end(), columns=len(_COLUMNS))
         return _clean(head[vv.end() : end]) or None

@@ -114,7 +114,7 @@ def _kind(folded: str) -> str | None:
     words = folded.split()
     for kind in sorted(KINDS, key=lambda k: -len(k)):
         n = len(kind.split())
-        if words[:n] == kind.split() and len(words) > n:
+        if words[:n] == kind.split() and (len(words) > n or n > 1):  # `TRƯỜNG ĐẠI HỌC` alone: its name follows
             return kind
     return None
 
@@ -129,6 +129,12 @@ def _as_printed(line: str, kind: str | None) -> str:
         head, words = [KINDS[kind]], words[n:]
     rest = [w.lower() if w.lower() in _SMALL else w if not _VOWEL.search(fold_lower(w)) else
             w[:1].upper() + w[1:].lower() for w in words]  # (a word with no vowel is an acronym: `TNCS`)
+    folded = [fold_lower(w) for w in words]
+    for n in (4, 3, 2):  # a province's name at the end, spelt as the province table spells it (`CÀN THƠ`)
+        province = match_province(folded[-n:]) if len(words) > n else None
+        if province and province[1] == n:
+            rest[-n:] = [province[0]]
+            break
     return " ".join(head + rest)
 
 

@@ -182,3 +182,15 @@ def test_a_contract_keeps_its_kind_and_has_no_place_today():
               "Số: 2020/SAVN-LAB\nHà Nội, ngày 12 tháng 3 năm 2020\nV/v giao hàng\nKính gửi: Công ty A\n")
     header = parse_header(letter)
     assert (header.type, header.place) == ("Công văn", "Hà Nội")
+
+
+@pytest.mark.parametrize("label", ["Vv", "Vy"])
+def test_a_subject_printed_vv_or_its_slash_lost(label):
+    """`Vv phúc khảo …` as a university prints it, or `V/v` whose slash OCR lost (`Vy`): the subject; a line of the
+    body that opens with the name Vy is none."""
+    text = (f"TRƯỜNG ĐẠI HỌC NGOẠI NGỮ\nSố: 38/ĐHNN\n{label} phúc khảo kết quả kỳ thi\nchuẩn đầu ra cho sinh viên\n\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nĐà Nẵng, ngày 07 tháng 01 năm 2022\n\n"
+            "Kính gửi: Các cơ sở giáo dục.\n")
+    assert parse_header(text).subject == "phúc khảo kết quả kỳ thi chuẩn đầu ra cho sinh viên"
+    body = text.replace(f"{label} phúc khảo kết quả kỳ thi\nchuẩn đầu ra cho sinh viên\n", "") + "Vy đã nộp hồ sơ.\n"
+    assert parse_header(body).subject is None

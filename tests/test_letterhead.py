@@ -28,6 +28,9 @@ def issued(letterhead: str, number: str = "Số: 12/TB-ĐHAG") -> tuple[str | No
      "Trường Đại học Kinh Tế và Quản Trị Kinh Doanh"),
     ("SỞ Y TẾ ĐỒNG NAI\nBỆNH VIỆN ĐA KHOA THỐNG NHẤT", "Bệnh viện Đa Khoa Thống Nhất", None),
     ("TRƯỜNG ĐH SƯ PHẠM HÀ NỘI", "Trường Đại học Sư Phạm Hà Nội", None),  # `ĐH` abbreviated
+    # the kind alone on its line, the name under it, the province garbled by OCR
+    ("UBND THÀNH PHỐ CẦN THƠ\nTRƯỜNG ĐẠI HỌC\nKỸ THUẬT - CÔNG NGHỆ CÀN THƠ", "Trường Đại học Kỹ Thuật - Công Nghệ Cần Thơ",
+     "Ủy ban nhân dân thành phố Cần Thơ"),
     ("ĐOÀN TNCS HỒ CHÍ MINH\nTRƯỜNG THPT CHU VĂN AN", "Trường THPT Chu Văn An", None),  # acronyms kept
 ])
 def test_a_body_the_table_does_not_hold_is_named_as_printed(letterhead, issuer, parent):
