@@ -80,6 +80,7 @@ _GARBLED_NUMBER = re.compile(rf"[ \t]*(?![^\n]{{0,10}}?[a-zà-ỹđ]{{3}})(?P<ju
 _KINH_GUI = re.compile(r"(?<![a-z])k\w{1,3}h[ \t]+g\w{1,3}[ \t]*:")
 _VV = re.compile(r"(?<![a-z])v[ \t]*[/.][ \t]*v(?![a-z])")
 # … printed `Vv` (no slash), or its slash lost to OCR (`Vy phúc khảo …`): only opening a line, a word after it
+_VE_VIEC_LINE = re.compile(r"(?:^|\n)[ \t]*(?=ve[ \t]+viec[ \t]+[a-z])")
 _VV_LOOSE = re.compile(r"(?:^|\n)[ \t]*v[vy](?=[ \t]+[a-z])")
 _SIGN_AUTH = re.compile(r"(?<![A-Za-z])(KT|TM|TL|TUQ|Q)\.[ \t]*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \t]{2,60})")
 _SIGNATURE_TIME = re.compile(
@@ -405,7 +406,27 @@ def _titled_heading() -> re.Pattern[str]:
 
 
 def _subject(head: str, folded: str) -> str | None:
-    """`V/v ...` up to the blank line or `Kính gửi`; else the title lines under the type heading."""
+    """`V/v ...` up to the blank line or `Kính gửi`; else the title lines under the type heading (its opening `Về`
+    mended where OCR garbled it: `_opening`)."""
+    found = _subject_text(head, folded)
+    return _opening(found) if found else found
+
+
+# A subject's first word where `Về` was printed (`Về việc …`, `Về công tác …`), as OCR and the restorer leave it:
+# `và việc`, `'Và công tác`, `,Vêviệc`, `è việc` — no subject opens with `và`, nor with `vê`, `vẻ` or a lone vowel
+# (before `việc`; before another word only `và`, since `Vê sinh` is a garbled `Vệ sinh` and `Vẽ` a word)
+_GARBLED_VE = re.compile(r"^[\W_]*(?:(?:[Vv](?:à|ê|ẻ|è|ế|e)|[èẻềê])[ \t]*(?=việc)|[Vv]à(?=[ \t]))")
+
+
+def _opening(subject: str) -> str:
+    """`và việc ban hành …` → `Về việc ban hành …`; `,Vêviệc triển khai` → `Về việc triển khai`."""
+    match = _GARBLED_VE.match(subject)
+    if match:
+        return f"Về {subject[match.end():].lstrip()}"
+    return "Về " + subject[3:] if subject.startswith("VỀ việc") else subject  # (a capital's diacritic read)
+
+
+def _subject_text(head: str, folded: str) -> str | None:
     vv = _VV.search(folded)
     if vv is None:
         vv = _VV_LOOSE.search(folded[: max(0, folded.find("kinh gui")) or 1500])
@@ -415,6 +436,11 @@ def _subject(head: str, folded: str) -> str | None:
     heading = _heading_pattern().search(folded)
     if heading:
         return _title_block(head, folded, heading.end())
+    # no V/v and no type heading: a letterhead's line that opens `Về việc …` (older letters print it in full)
+    ve_viec = _VE_VIEC_LINE.search(folded[: max(0, folded.find("kinh gui")) or 1500])
+    if ve_viec:
+        end = _block_end(folded, ve_viec.end(), columns=len(_COLUMNS))
+        return _clean(head[ve_viec.end() : end]) or None
     return None
 
 

@@ -194,3 +194,29 @@ def test_a_subject_printed_vv_or_its_slash_lost(label):
     assert parse_header(text).subject == "phúc khảo kết quả kỳ thi chuẩn đầu ra cho sinh viên"
     body = text.replace(f"{label} phúc khảo kết quả kỳ thi\nchuẩn đầu ra cho sinh viên\n", "") + "Vy đã nộp hồ sơ.\n"
     assert parse_header(body).subject is None
+
+
+@pytest.mark.parametrize("printed, subject", [
+    ("và việc ban hành Quy định", "Về việc ban hành Quy định"),  # the restorer's `và` for a garbled `Vẻ`
+    ("'Và công tác văn thư", "Về công tác văn thư"),  # no subject opens with `và`
+    (",Vêviệc triển khai thực hiện", "Về việc triển khai thực hiện"),
+    ("è việc thi hành kỷ luật", "Về việc thi hành kỷ luật"),
+    # look-alikes that stay: words of their own
+    ("Vẽ tranh cổ động", "Vẽ tranh cổ động"), ("Vê sinh môi trường", "Vê sinh môi trường"),
+    ("Vàng bạc đá quý", "Vàng bạc đá quý"), ("Về việc tăng cường", "Về việc tăng cường"),
+])
+def test_a_subjects_opening_ve_as_ocr_garbled_it(printed, subject):
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 12/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            f"Độc lập - Tự do - Hạnh phúc\nQuảng Ngãi, ngày 05 tháng 02 năm 2025\nQUYẾT ĐỊNH\n{printed}\n\n"
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\nCăn cứ Luật Tổ chức chính quyền địa phương;\n")
+    assert parse_header(text).subject == subject
+
+
+def test_a_letter_that_prints_ve_viec_in_full_under_its_number():
+    """An older letter prints `Về việc …` in full where others print `V/v`: with no V/v and no type heading, that
+    line is the subject; a body line after `Kính gửi` that opens `Về việc` is none."""
+    head = ("ỦY BAN NHÂN DÂN\nTỈNH PHÚ THỌ\nSố: 4532/UBND-KSTTHC\n{line}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nPhú Thọ, ngày 07 tháng 12 năm 2011\n\nKính gửi: Các sở, ban, ngành.\n{body}")
+    text = head.format(line="VỀ việc xây dựng kế hoạch rà\nsoát quy định, thủ tục hành chính.\n", body="")
+    assert parse_header(text).subject == "Về việc xây dựng kế hoạch rà soát quy định, thủ tục hành chính"
+    assert parse_header(head.format(line="", body="Về việc này, Sở Nội vụ báo cáo.\n")).subject is None
