@@ -49,6 +49,7 @@ PRINTED_FIRST = {"truong dai hoc", "truong dh", "truong cao dang", "truong trung
                  "benh vien", "trung tam", "tong cong ty", "cong ty", "ngan hang", "tap doan", "hop tac xa",
                  "hoi", "vien", "phong", "khoa"}
 _VOWEL = re.compile(r"[aeiouy]")
+_GLUED_UBND = re.compile(r"^UBND(?=(?:TỈNH|THÀNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|THỊ)\b)")
 _SMALL = {"và", "của", "về", "các", "cho", "với", "thuộc", "trực"}
 # units named after their parent: `Văn phòng Ủy ban nhân dân tỉnh …`, `Phòng Đào tạo Trường Đại học …`
 _UNIT_OF_PARENT = ("van phong", "thanh tra", "ban quan ly", "phong ", "khoa ")
@@ -59,7 +60,7 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
     stop = symbol_span[0] if symbol_span else min(len(head), 400)
     lines = []
     for raw in head[:stop].splitlines():
-        line = raw.strip(" \t*-_.")
+        line = _GLUED_UBND.sub("UBND ", raw.strip(" \t*-_."))  # `UBNDTỈNH PHÚ THỌ`: OCR ran the two together
         motto = MOTTO.search(fold_lower(line))
         if motto:  # the right column read on the same line: keep what is left of it
             line = line[: motto.start()].strip(" \t*-_.")

@@ -46,6 +46,8 @@ def test_a_body_the_table_does_not_hold_is_named_as_printed(letterhead, issuer, 
     # a province printed without its level word is named with it, as running text names it
     ("SỞ Y TẾ KIÊN GIANG\nTHANH TRA", "Thanh tra Sở Y tế tỉnh Kiên Giang"),
     ("SỞ TƯ PHÁP HÀ NỘI", "Sở Tư pháp thành phố Hà Nội"),
+    # OCR ran `UBND` into the level word, and read the rule under the line as dots
+    ("UBNDTỈNH PHÚ THỌ..........\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Sở Thông tin và Truyền thông tỉnh Phú Thọ"),
 ])
 def test_bodies_the_table_holds_and_level_lines(letterhead, issuer):
     assert issued(letterhead, "Số: 12/TB-UBND")[0] == issuer
