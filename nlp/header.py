@@ -79,9 +79,10 @@ _GARBLED_NUMBER = re.compile(rf"[ \t]*(?![^\n]{{0,10}}?[a-zà-ỹđ]{{3}})(?P<ju
                              rf"(?=[ \t]*(?:\n|\Z|[ \t]{{3,}}))")
 _KINH_GUI = re.compile(r"(?<![a-z])k\w{1,3}h[ \t]+g\w{1,3}[ \t]*:")
 _VV = re.compile(r"(?<![a-z])v[ \t]*[/.][ \t]*v(?![a-z])")
-# … printed `Vv` (no slash), or its slash lost to OCR (`Vy phúc khảo …`): only opening a line, a word after it
-_VE_VIEC_LINE = re.compile(r"(?:^|\n)[ \t]*(?=ve[ \t]+viec[ \t]+[a-z])")
+# Opening a line of the header (before `Kính gửi`), a word after it: `Vv` printed without its slash, or the slash
+# lost to OCR (`Vy phúc khảo …`); an older letter's `Về việc …` printed in full
 _VV_LOOSE = re.compile(r"(?:^|\n)[ \t]*v[vy](?=[ \t]+[a-z])")
+_VE_VIEC_LINE = re.compile(r"(?:^|\n)[ \t]*(?=ve[ \t]+viec[ \t]+[a-z])")
 _SIGN_AUTH = re.compile(r"(?<![A-Za-z])(KT|TM|TL|TUQ|Q)\.[ \t]*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \t]{2,60})")
 _SIGNATURE_TIME = re.compile(
     r"th[o0]i\s+gian\s+k[yi]\s*:?\s*(\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2})", re.IGNORECASE
@@ -427,9 +428,8 @@ def _opening(subject: str) -> str:
 
 
 def _subject_text(head: str, folded: str) -> str | None:
-    vv = _VV.search(folded)
-    if vv is None:
-        vv = _VV_LOOSE.search(folded[: max(0, folded.find("kinh gui")) or 1500])
+    header_lines = folded[: max(0, folded.find("kinh gui")) or 1500]  # (where a subject line may open)
+    vv = _VV.search(folded) or _VV_LOOSE.search(header_lines)
     if vv and vv.start() < 1500:
         end = _block_end(folded, vv.end(), columns=len(_COLUMNS))
         return _clean(head[vv.end() : end]) or None
@@ -437,7 +437,7 @@ def _subject_text(head: str, folded: str) -> str | None:
     if heading:
         return _title_block(head, folded, heading.end())
     # no V/v and no type heading: a letterhead's line that opens `Về việc …` (older letters print it in full)
-    ve_viec = _VE_VIEC_LINE.search(folded[: max(0, folded.find("kinh gui")) or 1500])
+    ve_viec = _VE_VIEC_LINE.search(header_lines)
     if ve_viec:
         end = _block_end(folded, ve_viec.end(), columns=len(_COLUMNS))
         return _clean(head[ve_viec.end() : end]) or None

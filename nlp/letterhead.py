@@ -35,19 +35,16 @@ _LEVEL_WORDS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện
 # body the issuer table cannot hold (there are thousands of schools and hospitals) and whose words a fuzzy match
 # would take for another's (`TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG` is no Bộ Công Thương); the others are looked up first.
 KINDS = {
-    "truong dai hoc": "Trường Đại học", "truong dh": "Trường Đại học", "truong cao dang": "Trường Cao đẳng", "truong trung cap": "Trường Trung cấp",
-    "truong trung hoc pho thong": "Trường Trung học phổ thông", "truong trung hoc co so": "Trường Trung học cơ sở",
-    "truong tieu hoc": "Trường Tiểu học", "truong mam non": "Trường Mầm non", "truong": "Trường",
-    "dai hoc": "Đại học", "hoc vien": "Học viện", "benh vien": "Bệnh viện", "trung tam": "Trung tâm",
-    "tong cong ty": "Tổng công ty", "cong ty": "Công ty", "ngan hang": "Ngân hàng", "tap doan": "Tập đoàn",
-    "hop tac xa": "Hợp tác xã", "lien doan lao dong": "Liên đoàn Lao động", "hoi": "Hội", "vien": "Viện",
-    "phong": "Phòng", "khoa": "Khoa", "cuc": "Cục", "chi cuc": "Chi cục", "tong cuc": "Tổng cục", "vu": "Vụ",
-    "ban": "Ban", "doan": "Đoàn",
+    "truong dai hoc": "Trường Đại học", "truong dh": "Trường Đại học", "truong cao dang": "Trường Cao đẳng",
+    "truong trung cap": "Trường Trung cấp", "truong trung hoc pho thong": "Trường Trung học phổ thông",
+    "truong trung hoc co so": "Trường Trung học cơ sở", "truong tieu hoc": "Trường Tiểu học",
+    "truong mam non": "Trường Mầm non", "truong": "Trường", "dai hoc": "Đại học", "hoc vien": "Học viện",
+    "benh vien": "Bệnh viện", "trung tam": "Trung tâm", "tong cong ty": "Tổng công ty", "cong ty": "Công ty",
+    "ngan hang": "Ngân hàng", "tap doan": "Tập đoàn", "hop tac xa": "Hợp tác xã",
+    "lien doan lao dong": "Liên đoàn Lao động", "hoi": "Hội", "vien": "Viện", "phong": "Phòng", "khoa": "Khoa",
+    "cuc": "Cục", "chi cuc": "Chi cục", "tong cuc": "Tổng cục", "vu": "Vụ", "ban": "Ban", "doan": "Đoàn",
 }
-PRINTED_FIRST = {"truong dai hoc", "truong dh", "truong cao dang", "truong trung cap", "truong trung hoc pho thong",
-                 "truong trung hoc co so", "truong tieu hoc", "truong mam non", "truong", "dai hoc", "hoc vien",
-                 "benh vien", "trung tam", "tong cong ty", "cong ty", "ngan hang", "tap doan", "hop tac xa",
-                 "hoi", "vien", "phong", "khoa"}
+PRINTED_FIRST = set(KINDS) - {"cuc", "chi cuc", "tong cuc", "vu", "ban", "doan", "lien doan lao dong"}
 _VOWEL = re.compile(r"[aeiouy]")
 _GLUED_UBND = re.compile(r"^UBND(?=(?:TỈNH|THÀNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|THỊ)\b)")
 _SMALL = {"và", "của", "về", "các", "cho", "với", "thuộc", "trực"}

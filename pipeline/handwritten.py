@@ -566,6 +566,25 @@ def restored_offset(changes: tuple[tuple[int, int, int, int], ...], offset: int,
     return offset + shift
 
 
+def ink_span(evidence: dict[str, Any], restored: str | None,
+             changes: tuple[tuple[int, int, int, int], ...]) -> tuple[int, int]:
+    """Where OCR read the pen's ink (the evidence's `span`, offsets of the text as read), as offsets of the corrected
+    text (the restored one when there is one)."""
+    a, b = (int(v) for v in evidence["span"])
+    if restored is None:
+        return a, max(a, b)
+    start = restored_offset(changes, a, True)
+    return start, max(restored_offset(changes, b, False), start)
+
+
+def in_place(base: str, start: int, end: int, value: str) -> str:
+    """The reading as it takes the place of the ink `base[start:end]`: apart from printed letters OCR ran into it
+    (`Só:‡#45/GM` → `Só: 745/GM`), joined to a symbol's `/` or `-` after it."""
+    left = " " if start and not base[start - 1].isspace() else ""
+    right = " " if end < len(base) and not base[end].isspace() and base[end] not in "/-" else ""
+    return left + value + right
+
+
 def filled_text(text: str, restored: str | None, changes: tuple[tuple[int, int, int, int], ...],
                 spans: tuple[tuple[int, int, int, tuple[int, int, int, int]], ...], blanks: dict[str, Any]) -> str:
     """The corrected text with what was written by hand in the header's blanks where it was written — the text of
@@ -591,12 +610,8 @@ def filled_text(text: str, restored: str | None, changes: tuple[tuple[int, int, 
             continue
         value = str(evidence["value"])
         if evidence.get("span"):
-            a, b = (int(v) for v in evidence["span"])
-            start = restored_offset(changes, a, True) if restored is not None else a
-            end = max(restored_offset(changes, b, False) if restored is not None else b, start)
-            left = " " if start and not base[start - 1].isspace() else ""
-            right = " " if end < len(base) and not base[end].isspace() and base[end] not in "/-" else ""
-            edits.append((start, end, left + value + right))
+            start, end = ink_span(evidence, restored, changes)
+            edits.append((start, end, in_place(base, start, end, value)))
             continue
         box = tuple(int(v) for v in evidence["box"])
         page = int(evidence.get("page") or first)

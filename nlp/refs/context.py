@@ -216,7 +216,7 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
     if name is None:
         return None, None
     rest = city_words(words[used:])
-    scope = None
+    scope = kind = None
     for level, printed in sorted(_LEVELS.items(), key=lambda kv: -len(kv[0])):
         lw = level.split()
         if rest[: len(lw)] == lw:
@@ -238,9 +238,8 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
         province = match_province(rest)
         if province:
             scope = province[0]
-    full = f"{name} {scope}" if scope else name
-    if scope and scope == (province or (None,))[0] and not _has_level(name):
-        # `SỞ Y TẾ KIÊN GIANG` is the Sở Y tế of tỉnh Kiên Giang: named as running text names it
-        full = f"{name} {_province_kind(scope)} {scope}"
+            # `SỞ Y TẾ KIÊN GIANG` is the Sở Y tế of tỉnh Kiên Giang: named as running text names it
+            kind = None if _has_level(name) else _province_kind(scope)
+    full = " ".join(part for part in (name, kind, scope) if part)
     # "Ủy ban nhân dân tỉnh": the place, when printed, qualifies the body; a bare level word is kept in the name.
     return full, scope if scope and scope not in _LEVELS.values() else None

@@ -22,7 +22,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ..handwritten import filled_text, restored_offset as _to_new
+from ..handwritten import filled_text, in_place, ink_span, restored_offset as _to_new
 
 PLUGIN = "pipeline.exports.ocrmypdf_plugin"
 # a run's readings, per (input file, OCR forced): OCRmyPDF asks for pages one by one, vanban reads the file once
@@ -86,9 +86,7 @@ def _ink_in_word(base: str, placed: list[tuple[int, tuple[int, int, int, int], i
         return None
     for k, (_page, _box, a, b) in enumerate(placed):
         if a <= start and end <= b:
-            left = " " if start > a and not base[start - 1].isspace() else ""
-            right = " " if end < b and base[end] not in "/-" and not base[end].isspace() else ""
-            return k, base[a:start] + left + value + right + base[end:b]
+            return k, base[a:start] + in_place(base, start, end, value) + base[end:b]
     return None
 
 
@@ -118,10 +116,7 @@ def reading_of(loaded: Any, restored: str | None, changes: tuple[tuple[int, int,
             continue
         inside = None
         if evidence.get("span"):  # where OCR read the ink: the reading takes its place within the word
-            a, b = (int(v) for v in evidence["span"])
-            start = _to_new(changes, a, True) if restored is not None else a
-            end = max(_to_new(changes, b, False) if restored is not None else b, start)
-            inside = _ink_in_word(base, placed, (start, end), str(evidence["value"]))
+            inside = _ink_in_word(base, placed, ink_span(evidence, restored, changes), str(evidence["value"]))
         if inside is not None:
             words_of[inside[0]] = inside[1]
         else:
