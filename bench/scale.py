@@ -638,9 +638,9 @@ def store_cost(archive: Path, work: Path, letters: int, seed: int) -> dict[str, 
 _OCR_PAGES = """
 import json, sys, time
 from pathlib import Path
-from pipeline.batch import _one_thread
+from pipeline.workers.job import one_thread
 from pipeline.process import process_path
-_one_thread()
+one_thread()
 times = []
 for name in sys.argv[1:]:
     t0 = time.perf_counter()

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .restore.vietnamese import is_valid_syllable
+
 
 @dataclass(frozen=True)
 class Decoded:
@@ -46,27 +48,16 @@ def _vni() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile("|".join(map(re.escape, keys))), pairs
 
 
-@lru_cache(maxsize=1)
-def syllables() -> frozenset[str]:
-    """Vietnamese syllables (lower case), from underthesea's Viet74K lexicon."""
-    try:
-        path = resources.files("underthesea").joinpath("corpus", "data", "Viet74K.txt")
-        words = path.read_text(encoding="utf-8").split()
-    except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover - underthesea is a dependency
-        words = []
-    return frozenset(unicodedata.normalize("NFC", w.lower()) for w in words if w.isalpha())
-
-
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def vietnamese_score(text: str) -> float:
-    """Share of the marked words (those with a non-ASCII letter) that are Vietnamese syllables; 0 without any."""
-    known = syllables()
-    marked = [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text)) if not w.isascii()]
+    """Share of the marked words (those with a non-ASCII letter) that are well-formed Vietnamese syllables (an
+    onset, a rhyme and a tone that fits it); 0 without any. Mojibake never is one: `Qu¶ng`, `®Þnh`, `Vieät`."""
+    marked = [w for w in _WORD.findall(unicodedata.normalize("NFC", text)) if not w.isascii()]
     if not marked:
         return 0.0
-    return sum(1 for w in marked if w in known) / len(marked)
+    return sum(map(is_valid_syllable, map(str.lower, marked))) / len(marked)
 
 
 def from_tcvn3(text: str) -> str:

@@ -6,6 +6,8 @@ import bisect
 import re
 from functools import lru_cache
 
+from . import underthesea_parts
+
 # A line break ends a paragraph when the line before ends a sentence or clause, or the next line opens a list item
 # or a new clause ("- ", "1.", "a)", "Căn cứ", "Thực hiện" — after a title block that ends with no full stop:
 # "… trên địa bàn tỉnh Quảng Ngãi⏎Thực hiện Công văn số 6138/UBND-KGVX …").
@@ -19,10 +21,9 @@ _MAX_SNIPPET = 420
 @lru_cache(maxsize=1)
 def _sent_tokenize():
     try:
-        from underthesea import sent_tokenize
+        return underthesea_parts.sent_tokenize()
     except Exception:  # pragma: no cover - underthesea is a hard dependency
         return None
-    return sent_tokenize
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from . import underthesea_parts
+
 # OCR look-alikes that the fold maps onto letters. Kept tiny: only characters that never carry meaning in
 # Vietnamese prose and that generic OCR prints for accented vowels or for Đ.
 _FOLD_EXTRA = {
@@ -84,6 +86,7 @@ _CONTROL_MAP = {0x02: "-", 0xFFFE: "-", 0x0B: "\n", 0x0D: "\n", 0x85: "\n", 0x20
 _CONTROL_MAP.update({cp: None for cp in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
                      if cp not in _CONTROL_MAP})
 _CONTROL_MAP.update({0xFFFF: None})
+_CONTROLS = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_CONTROL_MAP)) + "]")
 _NONCHARACTER = re.compile("[\ud800-\udfff]")  # lone surrogates (bytes decoded with surrogateescape)
 
 
@@ -93,17 +96,17 @@ def clean_controls(text: str) -> str:
     dropped."""
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
-    text = text.translate(_CONTROL_MAP)
+    if _CONTROLS.search(text):  # (most text has none: translate is a dictionary lookup per character)
+        text = text.translate(_CONTROL_MAP)
     return _NONCHARACTER.sub("", text) if not text.isascii() else text
 
 
 @lru_cache(maxsize=1)
 def _token_normalize():
     try:
-        from underthesea.pipeline.text_normalize import token_normalize
+        return underthesea_parts.token_normalize()
     except Exception:  # pragma: no cover - underthesea is a hard dependency; stay usable without it
         return None
-    return token_normalize
 
 
 def normalize(text: str) -> str:
@@ -115,7 +118,13 @@ def normalize(text: str) -> str:
     text = _ZERO_WIDTH.sub("", nfc(clean_controls(text)))
     if _token_normalize() is None:
         return text
-    return _WORD.sub(lambda match: _modern_tone(match.group(0)), text)
+    # each distinct word once; the text is rewritten only where a word changes (clean text: nowhere)
+    changed = {word: modern for word in set(_WORD.findall(text)) if (modern := _modern_tone(word)) != word}
+    if not changed:
+        return text
+    # those words alone, each where it stands whole (no letter either side, as `_WORD` takes words)
+    alternatives = "|".join(map(re.escape, sorted(changed, key=len, reverse=True)))
+    return re.sub(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", lambda match: changed[match.group(0)], text)
 
 
 @lru_cache(maxsize=65536)

@@ -15,7 +15,6 @@ import os
 import re
 import sqlite3
 import stat
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,7 +24,8 @@ from . import exports, stages, workers as worker_pool
 from .archive import paths as doc_paths, store
 from .archive.ingest import store_record
 from .limits import DEFAULT as DEFAULT_LIMITS, Limits, apply as apply_limits
-from .process import SUPPORTED_SUFFIXES, DocumentRecord, VanbanError, file_digest, process_path
+from .process import SUPPORTED_SUFFIXES, DocumentRecord, VanbanError, file_digest
+from .workers.job import work as _work, worker_init as _worker_init
 
 
 @dataclass
@@ -217,13 +217,6 @@ def _plan(conn, items: list[tuple[Path, str]], force: bool) -> _Plan:
         plan.todo.append((path, source))
         plan.paths[source] = files
     return plan
-
-
-def _work(item: tuple[str, str, bool]) -> DocumentRecord:
-    """One file, in whatever process or cluster worker runs it (Tesseract and OpenCV on one thread there)."""
-    _one_thread()
-    path, source, force_ocr = item
-    return process_path(Path(path), source, force_ocr=force_ocr)
 
 
 def _records(todo: list[tuple[Path, str]], workers: int, scheduler: str | None, force_ocr: bool = False,
@@ -421,25 +414,6 @@ def _mtime(path: Path) -> float | None:
         return path.stat().st_mtime
     except OSError:
         return None
-
-
-def _worker_init(limits: Limits = DEFAULT_LIMITS, profile: bool = False) -> None:
-    """A worker's settings, from the run itself: its fork server may have started before the run set them."""
-    apply_limits(limits)
-    if profile:
-        stages.enable()
-    _one_thread()
-
-
-def _one_thread() -> None:
-    """One Tesseract thread and one OpenCV thread per worker, so that N workers use N cores: OpenCV's own thread
-    pool would otherwise take the other workers' cores for its resizes and rotations. (OpenCV reads its variable
-    when it is imported: a worker that reads only text never imports it.)"""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    os.environ["OPENCV_FOR_THREADS_NUM"] = "1"
-    cv2 = sys.modules.get("cv2")
-    if cv2 is not None:
-        cv2.setNumThreads(1)
 
 
 def archive_counts(conn) -> dict[str, int]:

@@ -15,6 +15,7 @@ The defaults fit a province's archive (letters of a few pages, decrees with anne
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 
@@ -41,9 +42,17 @@ def current() -> Limits:
 
 
 def apply(limits: Limits) -> None:
-    """Make `limits` those of this process and of the page loader."""
+    """Make `limits` those of this process and of the page loader (told now if it is loaded, else by
+    `to_page_loader` before the first scan: a worker that reads only text never imports OpenCV)."""
+    _current[0] = limits
+    if "ocr.load" in sys.modules:
+        to_page_loader()
+
+
+def to_page_loader() -> None:
+    """This process's limits of pages and pixels, given to `ocr.load` (before a scan or PDF is read)."""
     from ocr import load
 
-    _current[0] = limits
+    limits = current()
     load.set_limits(pages=limits.pages or None,
                     pixels=int(limits.megapixels * 1_000_000) if limits.megapixels else None)

@@ -258,6 +258,9 @@ def load_scan(path: Path, *, force_ocr: bool = False) -> Loaded:
     import ocr
     from nlp.readable import reads_as_vietnamese
 
+    from .limits import to_page_loader
+
+    to_page_loader()
     try:
         document = ocr.read(path, force_ocr=force_ocr, accept_layer=lambda text: reads_as_vietnamese(prepare(text)))
     except ocr.NoTextError as exc:

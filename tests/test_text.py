@@ -34,3 +34,31 @@ def test_slug_and_strip():
     assert slug("1588/QĐ-TTg") == "1588-qd-ttg"
     assert slug("819/SKHCN-BCVT&CĐS") == "819-skhcn-bcvt-cds"
     assert strip_diacritics("Đề án") == "De an"
+
+
+def test_normalize_rewrites_whole_words_only():
+    # `hoà` becomes `hòa` wherever it stands as a word; inside `xhoà` or `hoàa` (no words to normalise) nothing moves
+    assert normalize("hoà, xhoà hoàa (hoà)\nthuý athuý") == "hòa, xhoà hoàa (hòa)\nthúy athuý"
+    assert normalize("Kế hoạch số 58") == "Kế hoạch số 58"  # nothing to place: the text as it came
+
+
+_NORMALIZE_LETTERS = "hoàáảthuýúyòóỏoaèẻeHOÀTHUÝqk đĐ-.,/5\n"
+
+
+@given(st.text(alphabet=_NORMALIZE_LETTERS, max_size=60))
+def test_normalize_is_the_word_by_word_normaliser(text):
+    """Rewriting each distinct word once gives what normalising every word where it stands gives."""
+    from nlp import text as module
+
+    word_by_word = module._WORD.sub(lambda m: module._modern_tone(m.group(0)), module.nfc(text))
+    assert normalize(text) == word_by_word
+
+
+@given(st.lists(st.sampled_from(["a", "ệ", "\r\n", "\r", "\n", "\x02", "\x0b", "\x00", "\x1f", "\x85", "\x9f",
+                                         "\ufffe", "\uffff", "\u2028", "\t", "\f", "\ud800", " "]), max_size=30).map("".join))
+def test_clean_controls_maps_every_control_character(text):
+    from nlp.text import _CONTROL_MAP, clean_controls
+
+    expected = text.replace("\r\n", "\n").translate(_CONTROL_MAP)
+    expected = "".join(ch for ch in expected if not "\ud800" <= ch <= "\udfff")
+    assert clean_controls(text) == expected

@@ -40,6 +40,7 @@ _LEGISLATURE_CODES = frozenset({"QH", "UBTVQH"})
 # Cyrillic capitals that look like Latin ones (`66/NQ-СР`, a text layer or OCR engine that mixed the alphabets):
 # read as the Latin letters for the grammar, one character for one, so every span stays the text's.
 _CYRILLIC = str.maketrans("АВСЕНКМОРТХ", "ABCEHKMOPTX")
+_HAS_CYRILLIC = re.compile("[АВСЕНКМОРТХ]")
 
 
 def _named_around(sym: ParsedSymbol, name: str | None, folded: str, text: str) -> ParsedSymbol:
@@ -69,7 +70,7 @@ def find_mentions(text: str) -> list[Mention]:
     prev_type: tuple[str, str] | None = None
     prev_end = 0
     pages = page_starts(text)
-    for match in SYMBOL.finditer(text.translate(_CYRILLIC) if not text.isascii() else text):
+    for match in SYMBOL.finditer(text.translate(_CYRILLIC) if _HAS_CYRILLIC.search(text) else text):
         sym = parse_symbol(match)
         lone = sym is None
         if lone and (sym := parse_symbol(match, lone=True)) is None:

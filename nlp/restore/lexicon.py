@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from .. import underthesea_parts
 from .lm import COMMA, NUM
 from .vietnamese import canonical, is_valid_syllable, nfc
 
@@ -28,11 +28,7 @@ def lm_word(token: str) -> str:
 
 
 def viet74k_path() -> Path | None:
-    try:
-        path = resources.files("underthesea").joinpath("corpus", "data", "Viet74K.txt")
-    except ModuleNotFoundError:  # pragma: no cover
-        return None
-    return Path(str(path)) if path.is_file() else None
+    return underthesea_parts.data_file("corpus", "data", "Viet74K.txt")
 
 
 def viet74k_syllables() -> set[str]:

@@ -37,6 +37,7 @@ def warm() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         from ..process import Loaded, analyse, decode_text, prepare
+        from . import job  # noqa: F401 - what a worker unpickles: its task then imports nothing
 
         analyse(Loaded(text=prepare(decode_text(_SAMPLE.encode("utf-8"))), kind="text"))
     except Exception:  # noqa: BLE001 - the workers load it themselves then, and say what fails on a file

@@ -1,0 +1,43 @@
+"""What a batch of text loads: only what it runs (each check in a fresh interpreter)."""
+
+import subprocess
+import sys
+import textwrap
+
+from tests.conftest import ROOT
+
+
+def _python(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_reading_text_runs_underthesea_parts_without_its_package_init():
+    out = _python("""
+        import sys
+        from nlp.text import normalize
+        from nlp.sentences import sentence_index
+        assert normalize("hoà thuý") == "hòa thúy"
+        text = "Căn cứ Luật này. Thực hiện Kế hoạch số 58/KH-UBND."
+        assert sentence_index(text).bounds(text.index("Kế")) == (text.index("Thực"), len(text))
+        print(sorted(m for m in sys.modules if m.startswith("underthesea.pipeline.")
+                     and m.split(".")[2] in {"chunking", "ner", "pos_tag", "classification", "lang_detect"}))
+        from underthesea import word_tokenize  # the package as a whole, when someone asks for it
+        print(word_tokenize("Ủy ban nhân dân tỉnh")[0], "underthesea.pipeline.ner" in sys.modules)
+    """)
+    assert out.splitlines() == ["[]", "Ủy True"]
+
+
+def test_a_worker_reading_text_imports_neither_the_run_nor_opencv(tmp_path):
+    letter = tmp_path / "a.txt"
+    letter.write_text("Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh.", encoding="utf-8")
+    out = _python(f"""
+        import sys
+        from pipeline.workers.job import work, worker_init
+        worker_init()
+        record = work(({str(letter)!r}, "a.txt", False))
+        print(record.status, [m for m in ("cv2", "PIL", "pipeline.batch", "sqlite3", "networkx") if m in sys.modules])
+    """)
+    assert out.split() == ["ok", "[]"]
