@@ -186,6 +186,27 @@ def test_layout_is_fast_and_spread_at_5000_nodes():
     assert layout(nx.MultiDiGraph()) == {} and list(layout(nx.MultiDiGraph([(1, 2)]))) == [1, 2]
 
 
+def test_small_layouts_sum_the_repulsion_the_quadtree_approximates():
+    """Up to EXACT nodes the repulsion is summed over every pair; it agrees with the quadtree's approximation."""
+    import math
+
+    import numpy as np
+
+    from pipeline.exports import graph_layout as gl
+
+    rng = np.random.default_rng(5)
+    for n in (7, 120, gl.EXACT):
+        pos = rng.uniform(-1, 1, (n, 2)) * math.sqrt(n) * 4
+        mass = 1.0 + rng.integers(0, 5, n)
+        unit, levels = gl._unit_square(pos), min(9, max(2, int(math.log(max(n, 4), 4)) + 1))
+        approx = gl._near_field(pos, mass, unit, levels) + sum(gl._far_field(pos, mass, unit, level)
+                                                               for level in range(2, levels + 1))
+        exact = gl._Repulsion(mass)(pos)
+        assert np.abs(exact - approx).sum() < 0.05 * np.abs(exact).sum()
+        assert np.allclose(exact, gl._Repulsion(mass)(pos))  # its arrays reused: the same force again
+        assert np.allclose(exact.sum(0), 0, atol=1e-6 * np.abs(exact).sum())  # action and reaction
+
+
 KILLABLE = """
 import signal, sys, time
 signal.signal(signal.SIGINT, signal.default_int_handler)  # a shell's background job inherits SIGINT ignored

@@ -44,11 +44,15 @@ def _force_layout(n: int, edges: np.ndarray, iterations: int, seed: int = 7) -> 
     pos = np.random.default_rng(seed).uniform(-1, 1, (n, 2)) * math.sqrt(n) * 4
     step, gravity = math.sqrt(n), 1.0 / math.sqrt(n)
     far = np.zeros((n, 2))
+    repulsion = _Repulsion(mass) if n <= EXACT else None
     for iteration in range(iterations):
-        unit = _unit_square(pos)
-        if iteration % 2 == 0:  # the far field changes slowly: every other step is enough
-            far = sum((_far_field(pos, mass, unit, level) for level in range(2, levels + 1)), np.zeros((n, 2)))
-        force = far + _near_field(pos, mass, unit, levels) - gravity * mass[:, None] * pos
+        if repulsion is not None:
+            force = repulsion(pos) - gravity * mass[:, None] * pos
+        else:
+            unit = _unit_square(pos)
+            if iteration % 2 == 0:  # the far field changes slowly: every other step is enough
+                far = sum((_far_field(pos, mass, unit, level) for level in range(2, levels + 1)), np.zeros((n, 2)))
+            force = far + _near_field(pos, mass, unit, levels) - gravity * mass[:, None] * pos
         if len(edges):
             delta = pos[edges[:, 0]] - pos[edges[:, 1]]
             force -= _scatter(edges[:, 0], delta, n) - _scatter(edges[:, 1], delta, n)
@@ -57,6 +61,37 @@ def _force_layout(n: int, edges: np.ndarray, iterations: int, seed: int = 7) -> 
         pos += move * (np.minimum(length, step) / length)[:, None]
         step = max(step * 0.95, 0.5)
     return pos - pos.mean(0)
+
+
+# Up to this many nodes the repulsion is summed over every pair (faster than the quadtree's many small steps, and
+# exact: 0.4 ms a step for 290 nodes, where the quadtree took 1.4).
+EXACT = 400
+
+
+class _Repulsion:
+    """The repulsion every node feels from every other (the force the quadtree approximates), summed over every
+    pair in n×n arrays made once per layout: a fresh array of that size each step is a fresh mapping of memory,
+    whose page faults cost four times the arithmetic."""
+
+    def __init__(self, mass: np.ndarray) -> None:
+        n = len(mass)
+        self.pair_mass = np.outer(mass, mass)
+        self.dx, self.dy, self.weight = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+
+    def __call__(self, pos: np.ndarray) -> np.ndarray:
+        dx, dy, weight = self.dx, self.dy, self.weight
+        np.subtract(pos[:, 0, None], pos[None, :, 0], out=dx)
+        np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)
+        np.multiply(dx, dx, out=weight)
+        np.multiply(dy, dy, out=dy)
+        weight += dy
+        np.maximum(weight, 1e-2, out=weight)
+        np.divide(self.pair_mass, weight, out=weight)
+        np.fill_diagonal(weight, 0.0)
+        dx *= weight
+        np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)  # (its square was a step above)
+        dy *= weight
+        return np.stack([dx.sum(1), dy.sum(1)], 1)
 
 
 def _unit_square(pos: np.ndarray) -> np.ndarray:
