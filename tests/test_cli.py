@@ -124,3 +124,14 @@ def test_a_scan_that_cannot_be_read_is_one_line_for_every_one_file_command(tmp_p
         done = run(*args)
         lines = done.stderr.decode().strip().splitlines()
         assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: "), (args, done.stderr)
+
+
+def test_the_command_ends_after_its_exit_handlers_with_its_streams_flushed():
+    """`vanban` exits without the interpreter's teardown, but not before the exit handlers and the buffered output."""
+    import sys
+
+    script = ("import atexit, sys\nfrom pipeline.workers.launch import _leave\n"
+              "atexit.register(lambda: print('handler ran'))\nsys.stdout.write('buffered, ')\n_leave(%r)\n")
+    for code, status, err in ((3, 3, ""), (None, 0, ""), ("no archive here", 1, "no archive here")):
+        done = subprocess.run([sys.executable, "-c", script % (code,)], capture_output=True, text=True)
+        assert (done.returncode, done.stdout, done.stderr.strip()) == (status, "buffered, handler ran\n", err)
