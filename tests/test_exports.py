@@ -266,6 +266,60 @@ def test_one_failing_export_does_not_cost_the_others(demo_archive, tmp_path, mon
     assert not list((tmp_path / "out").glob(".*.partial"))
 
 
+SIDE_BY_SIDE = """
+import os, sys, threading, zipfile
+from pathlib import Path
+from pipeline.archive import store
+from pipeline.exports import files, side_by_side
+archive, out = Path(sys.argv[1]), Path(sys.argv[2])
+conn = store.connect(archive, readonly=True)
+children = []
+real_start = side_by_side.start
+side_by_side.start = lambda *a: children.append(real_start(*a)) or children[-1]
+beside = files.export_all(conn, out / "beside")
+idle = threading.Event()
+other = threading.Thread(target=idle.wait)
+other.start()  # a process with another thread (the web server, a progress bar) is not forked
+alone = files.export_all(conn, out / "alone")
+idle.set()
+other.join()
+parent, real_workbook = os.getpid(), files.write_workbook
+def dies_in_the_child(*args):
+    if os.getpid() != parent:
+        os._exit(9)
+    return real_workbook(*args)
+files.write_workbook = dies_in_the_child
+crashed = files.export_all(conn, out / "crashed")
+print(children[0] is not None, children[1] is None, children[2] is not None)
+print(list(beside.written) == list(alone.written) == list(crashed.written) == list(files.EXPORTS))
+print(not beside.failed and not alone.failed and not crashed.failed)
+for name in sorted(os.listdir(out / "alone")):
+    for other in ("beside", "crashed"):
+        a, b = out / "alone" / name, out / other / name
+        if name.endswith(".xlsx"):
+            za, zb = zipfile.ZipFile(a), zipfile.ZipFile(b)
+            same = all(za.read(n) == zb.read(n) for n in za.namelist()) and za.namelist() == zb.namelist()
+        else:
+            same = a.read_bytes() == b.read_bytes()
+        print(name, other, same)
+"""
+
+
+def test_the_tables_written_beside_the_graph_are_those_written_after_it(demo_archive, tmp_path):
+    """The tables are written by a forked child while the graph is laid out: the same files as one process
+    writes; not forked beside another thread; a child that dies leaves its tables to this process, all written."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", SIDE_BY_SIDE, str(demo_archive), str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[:3] == ["True True True", "True", "True"]
+    compared = [line.rsplit(" ", 1) for line in lines[3:]]
+    assert len(compared) == 2 * 10 and all(same == "True" for _, same in compared), compared
+
+
 def test_values_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
     from nlp.extract import extract
     from pipeline import exports

@@ -116,7 +116,11 @@ def import_in_background() -> threading.Thread:
 
     thread = threading.Thread(target=load, name="vanban-export-imports", daemon=True)
     thread.start()
+    _BACKGROUND.append(thread)
     return thread
+
+
+_BACKGROUND: list[threading.Thread] = []  # the import threads started, joined before the exports are written
 
 
 def _html(conn: sqlite3.Connection, handle: IO[str], clean: graph_files.Sanitizer) -> None:
@@ -183,12 +187,39 @@ def _quiet_cleanup() -> Iterator[None]:
         sys.unraisablehook = hook
 
 
+GRAPH_EXPORTS = ("gexf", "graphml", "json", "html")  # the files laid out by the graph's placement
+
+
 def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = None,
                options: ExportOptions = ExportOptions()) -> ExportReport:
-    """The contract's files (or those named), from the store, into `out`."""
+    """The contract's files (or those named), from the store, into `out`: the graph files here, the tables in a
+    child process meanwhile where one can be forked (`side_by_side`), else here after them."""
+    from . import side_by_side
+
     out.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
-    with _graph_html().shared_placement():  # the graph's layout once for graph.html, .gexf and .graphml
-        for name in names or list(EXPORTS):
-            export(conn, name, out / EXPORTS[name][0], report, options)
+    names = names or list(EXPORTS)
+    graphs = [name for name in names if name in GRAPH_EXPORTS]
+    tables = [name for name in names if name not in GRAPH_EXPORTS]
+
+    def write(connection: sqlite3.Connection, which: list[str], into: ExportReport) -> None:
+        for name in which:
+            export(connection, name, out / EXPORTS[name][0], into, options)
+
+    while _BACKGROUND:
+        _BACKGROUND.pop().join()  # (its imports are the writers' own; and a fork wants this process's one thread)
+    child = side_by_side.start(conn, tables, options, write) if graphs else None
+    try:
+        with _graph_html().shared_placement():  # the graph's layout once for graph.html, .gexf and .graphml
+            write(conn, graphs if child else names, report)
+    except BaseException:
+        if child is not None:
+            side_by_side.stop(child)
+        raise
+    if child is not None:
+        written = side_by_side.finish(child)
+        if written is None:
+            write(conn, tables, report)  # the child ended without a report: its files are written here
+        else:
+            side_by_side.merge(report, written)
     return report
