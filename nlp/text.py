@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from . import underthesea_parts
 
@@ -57,7 +58,37 @@ def fold(text: str) -> str:
     """Same-length view of `text` without diacritics (case kept): `Kế hoạch số` → `Ke hoach so`."""
     if text.isascii():
         return text
+    if len(text) >= _LONG:
+        return _fold_long(text)
     return text.translate(_fold_table())
+
+
+_LONG = 2000  # characters from which a whole text is folded as an array (str.translate looks each one up)
+
+
+@lru_cache(maxsize=1)
+def _fold_codes() -> Any:
+    """`_fold_table` as an array: code point → folded code point, for every code point up to the table's last."""
+    import numpy as np
+
+    table = _fold_table()
+    codes = np.arange(max(table) + 1, dtype=np.uint32)
+    for code, folded in table.items():
+        codes[code] = ord(folded)
+    return codes
+
+
+def _fold_long(text: str) -> str:
+    """`fold` of a long text through numpy (a document: six times faster than translate); the same result."""
+    import numpy as np
+
+    try:
+        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate (bytes decoded with surrogateescape): the slow way
+        return text.translate(_fold_table())
+    codes = _fold_codes()
+    mapped = np.where(points < len(codes), codes[np.minimum(points, len(codes) - 1)], points)
+    return mapped.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
 @lru_cache(maxsize=32)

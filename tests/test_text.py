@@ -62,3 +62,16 @@ def test_clean_controls_maps_every_control_character(text):
     expected = text.replace("\r\n", "\n").translate(_CONTROL_MAP)
     expected = "".join(ch for ch in expected if not "\ud800" <= ch <= "\udfff")
     assert clean_controls(text) == expected
+
+
+@given(st.text(min_size=1, max_size=40).map(lambda piece: piece * 100))
+def test_fold_of_a_long_text_is_the_character_by_character_fold(text):
+    """A document is folded as an array (`_fold_long`): the same as folding it character by character."""
+    from nlp.text import _fold_table
+
+    assert fold(text) == text.translate(_fold_table())
+
+
+def test_fold_of_a_long_text_with_a_lone_surrogate():
+    text = ("Kế hoạch \udc8d số 58 Ð ¢ \u0301 " * 200)
+    assert fold(text) == ("Ke hoach \udc8d so 58 D e \u0300 " * 200)
