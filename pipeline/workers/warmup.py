@@ -13,6 +13,7 @@ imports them; a scan's page costs far more than their import).
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 
@@ -40,6 +41,9 @@ def warm() -> None:
         from . import job  # noqa: F401 - what a worker unpickles: its task then imports nothing
 
         analyse(Loaded(text=prepare(decode_text(_SAMPLE.encode("utf-8"))), kind="text"))
+        # What is loaded stays for the workers' lives: out of the collector's sight, a worker's collections do
+        # not walk it (nor write to its pages, which the workers share copy-on-write) — gc.freeze's own use.
+        gc.freeze()
     except Exception:  # noqa: BLE001 - the workers load it themselves then, and say what fails on a file
         pass
 
