@@ -128,3 +128,15 @@ def test_a_clean_text_file_is_its_own_restored_text(monkeypatch):
     assert calls.decoded == 0
     stripped = analyse(Loaded(text=fold(CLEAN), kind="text"))
     assert stripped.restored is not None and "trách nhiệm" in stripped.restored
+
+
+def test_codes_in_capitals_do_not_send_a_written_line_to_the_decoder(monkeypatch):
+    """`- VPUB: + CVP, các PCVP (đ/b);` and `Số: 153/2026/NĐ-CP` are codes and acronyms, not garble: the line
+    passes as written (its full reading made `các` `cục` and `đ/b` `dự/bị`); a heading typed without its marks,
+    in capitals too, is still restored."""
+    counter = _Counter(monkeypatch)
+    codes = CLEAN + "\n- VPUB: + CVP, các PCVP (đ/b);\n- Lưu: VT, KGVX (2b).\nSố: 153/2026/NĐ-CP\n"
+    assert restore(codes, typed=True).text == codes
+    assert counter.decoded == 0
+    heading = CLEAN + "\nCONG HOA XA HOI CHU NGHIA VIET NAM\n"
+    assert restore(heading, typed=True).text.endswith("\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n")

@@ -133,11 +133,24 @@ def _good_line(counts: list[int]) -> bool:
 
 
 def _line_counts(line: str, model_key: int) -> list[int]:
-    """`_line_modes`'s counts of one line, judged without the tokeniser: the words are taken by the bare word
-    pattern, so the parts of codes and symbols (`QH14`, `NĐ`, `CP`), which the tokeniser would set aside, count
-    too, as unknown words: a line they tip is left to the full reading (never the other way)."""
-    found = [stats for word in _WORDS.findall(line) if (stats := _word_stats(model_key, word)) is not None]
+    """`_line_modes`'s counts of one line of written text, judged without the tokeniser: the words are taken by the
+    bare word pattern, so the parts of symbols in small letters or with marks count too, as unknown words (a line
+    they tip is left to the full reading, never the other way); a code in capitals is no word to judge by
+    (`_written_stats`)."""
+    found = [stats for word in _WORDS.findall(line) if (stats := _written_stats(model_key, word)) is not None]
     return [sum(column) for column in zip(*found)] if found else [0, 0, 0, 0, 0, 0]
+
+
+@lru_cache(maxsize=200_000)
+def _written_stats(model_key: int, word: str) -> tuple[int, ...] | None:
+    """`_word_stats` for a word of written text; None for a code in capitals that spells no Vietnamese syllable
+    (`NĐ-CP`, `Lưu: VT, KGVX`, `VPUB`, `VIETNAM DUTY NOT PAID`): an acronym or a symbol's part, which restoring
+    never improves. Those lines were read in full and came back unchanged at best, `các PCVP (đ/b)` → `cục PCVP
+    (dự/bị)` at worst. A heading typed without its marks still counts (`CONG HOA XA HOI`: each a syllable)."""
+    if word.isupper() and sum(ch.isalpha() for ch in word) >= 2 \
+            and fold(nfc(word.lower())) not in _MODELS[model_key].by_fold:
+        return None
+    return _word_stats(model_key, word)
 
 
 def _line_modes(tokens: list[Token], n_lines: int, model: Model) -> list[str]:
