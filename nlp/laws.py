@@ -393,13 +393,44 @@ def _replacers() -> dict[str, tuple[Law, ...]]:
 
 
 def _passed_by(law: Law, on: str) -> bool | None:
-    """Whether `law` was passed on or before `on`; None when only its year is known and it is that year."""
+    """Whether `law` was passed on or before `on`; None when only its year is known, it is that year and the laws
+    numbered around it do not tell (`_passed_within`)."""
     if law.passed:
         return law.passed <= on
+    earliest, latest = _passed_within().get(law.symbol or "", (None, None))
+    if latest is not None and latest <= on:
+        return True
+    if earliest is not None and earliest > on:
+        return False
     year = _year(law)
     if year is None or year == int(on[:4]):
         return None
     return year < int(on[:4])
+
+
+@lru_cache(maxsize=1)
+def _passed_within() -> dict[str, tuple[str | None, str | None]]:
+    """Symbol → (earliest, latest) day a law the table has no date for can have been passed, from the laws numbered
+    around it in its legislature's sequence: `84/2025/QH15` is numbered before 89/2025/QH15, passed 2025-06-25, so
+    it was passed by then — give or take a session's votes out of number order (NUMBER_ORDER_SLACK)."""
+    groups: dict[tuple[int, str], list[tuple[int, Law]]] = {}
+    for law in laws():
+        match = _NEW_SYMBOL.fullmatch(law.symbol or "")
+        if match is not None and law.kind in _SEQUENCE:
+            key = (int(match.group("term")), _SEQUENCE[law.kind])
+            groups.setdefault(key, []).append((int(match.group("n")), law))
+    slack = dt.timedelta(days=NUMBER_ORDER_SLACK)
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for group in groups.values():
+        dated = sorted((n, dt.date.fromisoformat(law.passed)) for n, law in group if law.passed)
+        for n, law in group:
+            if law.passed:
+                continue
+            before = [day for m, day in dated if m < n]
+            after = [day for m, day in dated if m > n]
+            out[law.symbol] = ((max(before) - slack).isoformat() if before else None,
+                               (min(after) + slack).isoformat() if after else None)
+    return out
 
 
 def _current(versions: tuple[Law, ...], on: str) -> list[Law] | None:

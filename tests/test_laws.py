@@ -448,3 +448,13 @@ def test_a_law_named_without_a_date_is_the_version_in_force_then():
     # look-alike: a year in the text chooses that year's law, whatever the letter's date
     named = {r.symbol: r for r in extract(_letter(2025, "Căn cứ Luật Đầu tư công năm 2019;")).references}
     assert list(named) == ["39/2019/QH14"] and "year" in named["39/2019/QH14"].resolved_how
+
+
+def test_a_law_without_its_date_is_placed_by_the_laws_numbered_around_it():
+    """84/2025/QH15 (Luật Thanh tra) has no date in the table; 89/2025/QH15, numbered after it, was passed on
+    2025-06-25: so it was passed by then, give or take a session's votes out of order (45 days)."""
+    from nlp.laws import resolve
+
+    assert resolve("Luật Thanh tra", citing_date="2025-11-28").law.symbol == "84/2025/QH15"
+    assert resolve("Luật Thanh tra", citing_date="2024-12-01").law.symbol == "11/2022/QH15"
+    assert resolve("Luật Thanh tra", citing_date="2025-07-15") is None  # inside the window: either may be meant
