@@ -410,7 +410,12 @@ def _subject(head: str, folded: str) -> str | None:
     """`V/v ...` up to the blank line or `Kính gửi`; else the title lines under the type heading (its opening `Về`
     mended where OCR garbled it: `_opening`)."""
     found = _subject_text(head, folded)
+    if found and not _WORDLIKE.search(found):
+        return None  # OCR's noise where the title could not be read (`À .^A r`): no word of two letters
     return _opening(found) if found else found
+
+
+_WORDLIKE = re.compile(r"[^\W\d_]{2}")  # two letters together: what every subject, however short, holds
 
 
 # A subject's first word where `Về` was printed (`Về việc …`, `Về công tác …`), as OCR and the restorer leave it:

@@ -220,3 +220,10 @@ def test_a_letter_that_prints_ve_viec_in_full_under_its_number():
     text = head.format(line="VỀ việc xây dựng kế hoạch rà\nsoát quy định, thủ tục hành chính.\n", body="")
     assert parse_header(text).subject == "Về việc xây dựng kế hoạch rà soát quy định, thủ tục hành chính"
     assert parse_header(head.format(line="", body="Về việc này, Sở Nội vụ báo cáo.\n")).subject is None
+
+
+def test_ocr_noise_where_a_title_was_is_no_subject():
+    """A title OCR could not read leaves specks (`À .^A r`): no subject, rather than that; a subject of one short
+    word is still one."""
+    assert parse_header("QUYẾT ĐỊNH\nÀ .^A r\nĐiều 1. Ban hành kèm theo Quyết định này").subject is None
+    assert parse_header("Số: 5/UBND-VP\nV/v Lũ\nKính gửi: các sở, ban, ngành").subject == "Lũ"
