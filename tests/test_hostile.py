@@ -99,12 +99,12 @@ def wait_for_workers(process: subprocess.Popen, count: int, timeout: float = 60)
 
 
 def test_a_killed_worker_costs_its_file_only(tmp_path):
-    folder = letters_folder(tmp_path / "in", 120)  # a few seconds of work for two workers
+    folder = letters_folder(tmp_path / "in", 600)  # a second or two of work for two workers
     out = tmp_path / "out"
     process = subprocess.Popen([*VANBAN, "run", str(folder), "--out", str(out), "--workers", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     workers = wait_for_workers(process, 2)
-    time.sleep(0.5)  # each worker is reading a letter (they are given one as they start)
+    time.sleep(0.2)  # each worker is reading a letter (they are given one as they start)
     os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
     stdout, stderr = process.communicate(timeout=200)
     assert process.returncode == 3, stderr
@@ -112,7 +112,7 @@ def test_a_killed_worker_costs_its_file_only(tmp_path):
     failed = [line for line in stderr.splitlines() if line.startswith("failed:")]
     assert len(failed) == 1 and "[worker]" in failed[0] and "SIGKILL" in failed[0], stderr
     report = json.loads((out / "run.json").read_text())
-    assert report["ok"] == 119 and report["failed"] == 1 and report["processed"] == 120
+    assert report["ok"] == 599 and report["failed"] == 1 and report["processed"] == 600
     for name in ("graph.gexf", "graph.graphml", "graph.json", "graph.html", "documents.csv", "references.csv",
                  "errors.csv", "merges.csv", "vanban.xlsx"):
         assert (out / name).exists(), name

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
@@ -208,7 +208,12 @@ def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = No
 
     while _BACKGROUND:
         _BACKGROUND.pop().join()  # (its imports are the writers' own; and a fork wants this process's one thread)
-    child = side_by_side.start(conn, tables, options, write) if graphs else None
+    def write_plain(connection: sqlite3.Connection, which: list[str]) -> dict[str, Any]:
+        into = ExportReport()
+        write(connection, which, into)
+        return asdict(into)
+
+    child = side_by_side.start(conn, tables, write_plain) if graphs else None
     try:
         with _graph_html().shared_placement():  # the graph's layout once for graph.html, .gexf and .graphml
             write(conn, graphs if child else names, report)
@@ -221,5 +226,8 @@ def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = No
         if written is None:
             write(conn, tables, report)  # the child ended without a report: its files are written here
         else:
-            side_by_side.merge(report, written)
+            report.written.update(written.get("written", {}))
+            report.failed.update(written.get("failed", {}))
+            report.warnings.extend(written.get("warnings", []))
+            report.seconds.update(written.get("seconds", {}))
     return report

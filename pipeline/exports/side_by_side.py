@@ -16,12 +16,11 @@ import os
 import signal
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, Callable
 
-from .files import ExportOptions, ExportReport
-
-Writer = Callable[[sqlite3.Connection, list[str], ExportReport], None]
+# writes the named exports from a connection; returns its report as plain data (it crosses the pipe as JSON)
+Writer = Callable[[sqlite3.Connection, list[str]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def archive_file(conn: sqlite3.Connection) -> str | None:
     return None
 
 
-def start(conn: sqlite3.Connection, names: list[str], options: ExportOptions, write: Writer) -> Child | None:
+def start(conn: sqlite3.Connection, names: list[str], write: Writer) -> Child | None:
     """A child writing `names` with `write` (on its own read-only connection), or None where it cannot be forked."""
     if not names or not hasattr(os, "fork") or threading.active_count() != 1:
         return None
@@ -53,10 +52,9 @@ def start(conn: sqlite3.Connection, names: list[str], options: ExportOptions, wr
             os.close(reader)
             from ..archive import store
 
-            report = ExportReport()
-            write(store.connect(path, readonly=True), names, report)
+            report = write(store.connect(path, readonly=True), names)
             with os.fdopen(writer, "wb") as handle:
-                handle.write(json.dumps(asdict(report)).encode("utf-8"))
+                handle.write(json.dumps(report).encode("utf-8"))
             status = 0
         finally:
             os._exit(status)
@@ -64,7 +62,7 @@ def start(conn: sqlite3.Connection, names: list[str], options: ExportOptions, wr
     return Child(pid, reader)
 
 
-def finish(child: Child) -> ExportReport | None:
+def finish(child: Child) -> dict[str, Any] | None:
     """The child's report once it has ended; None if it ended without one (then its exports are still to write)."""
     with os.fdopen(child.reader, "rb") as handle:
         data = handle.read()
@@ -72,9 +70,10 @@ def finish(child: Child) -> ExportReport | None:
     if status != 0 or not data:
         return None
     try:
-        return ExportReport(**json.loads(data))
-    except (ValueError, TypeError):
+        report = json.loads(data)
+    except ValueError:
         return None
+    return report if isinstance(report, dict) else None
 
 
 def stop(child: Child) -> None:
@@ -88,11 +87,3 @@ def stop(child: Child) -> None:
         os.close(child.reader)
     except OSError:
         pass
-
-
-def merge(into: ExportReport, other: ExportReport) -> None:
-    into.written.update(other.written)
-    into.failed.update(other.failed)
-    into.warnings.extend(other.warnings)
-    into.seconds.update(other.seconds)
-
