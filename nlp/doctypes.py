@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -246,6 +247,15 @@ def _letter_class(ch: str, confusions: dict[str, tuple[str, tuple[str, ...]]]) -
 
 
 @lru_cache(maxsize=None)
+def fuzzy_first_letters(phrases: Iterable[str]) -> str:
+    """A character class of the letters `fuzzy_pattern`'s patterns of these phrases can open with (a word's first
+    letter is itself, or P for Đ): a pattern that looks ahead for one is scanned far faster by `re`."""
+    letters = {fold_lower(phrase).strip()[:1] for phrase in phrases} - {""}
+    if "d" in letters:
+        letters.add("p")
+    return "[" + "".join(sorted(re.escape(letter) for letter in letters)) + "]"
+
+
 def fuzzy_pattern(phrase: str) -> str:
     """A regex (for folded, lower-cased text) that matches `phrase` as generic OCR tends to print it.
 

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from .dates import date_at
-from .doctypes import fuzzy_pattern
+from .doctypes import fuzzy_first_letters, fuzzy_pattern
 from .laws import laws, match_key
 from .references import Mention, NamedMention
 from .text import fold_lower
@@ -40,7 +40,8 @@ _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     alts = "|".join(f"(?P<k{i}>{fuzzy_pattern(k)})" for i, k in enumerate(_KINDS))
-    return re.compile(rf"(?<![a-z])(?:{alts}){_GAP}")
+    # (the look-ahead for a first letter lets `re` skip the other positions fast: a third of this scan's time)
+    return re.compile(rf"(?={fuzzy_first_letters(_KINDS)})(?<![a-z])(?:{alts}){_GAP}")
 
 
 @lru_cache(maxsize=1)

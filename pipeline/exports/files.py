@@ -187,7 +187,7 @@ def _quiet_cleanup() -> Iterator[None]:
         sys.unraisablehook = hook
 
 
-GRAPH_EXPORTS = ("gexf", "graphml", "json", "html")  # the files laid out by the graph's placement
+GRAPH_EXPORTS = ("gexf", "graphml", "html")  # the files laid out by the graph's placement (graph.json is not)
 
 
 def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = None,
@@ -230,4 +230,5 @@ def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = No
             report.failed.update(written.get("failed", {}))
             report.warnings.extend(written.get("warnings", []))
             report.seconds.update(written.get("seconds", {}))
+        report.written = {name: report.written[name] for name in names if name in report.written}  # (their order)
     return report
