@@ -41,3 +41,19 @@ def test_a_worker_reading_text_imports_neither_the_run_nor_opencv(tmp_path):
         print(record.status, [m for m in ("cv2", "PIL", "pipeline.batch", "sqlite3", "networkx") if m in sys.modules])
     """)
     assert out.split() == ["ok", "[]"]
+
+
+def test_good_written_text_never_loads_the_decoding_model():
+    """Judging lines needs the restorer's vocabulary alone: its language model's arrays and the OCR channels are
+    read when a text first needs decoding. A name outside the syllable grammar the model knows (`Đắk Lắk`) and
+    codes in capitals are good written text."""
+    out = _python("""
+        from nlp.restore import load_model, restore
+        model = load_model()
+        text = ("Các sở, ban, ngành có trách nhiệm tổ chức thực hiện Kế hoạch này.\\n18. Tỉnh Đắk Lắk\\n"
+                "19. Tỉnh Đắk Nông\\n- Lưu: VT, KGVX.\\nSố: 153/2026/NĐ-CP\\n")
+        print(restore(text, typed=True).text == text, "tri_keys" in vars(model.lm), "channels" in vars(model))
+        print(restore("Quyet dinh nay co hieu luc thi hanh ke tu ngay ky.", typed=True).text[:26],
+              "tri_keys" in vars(model.lm))
+    """)
+    assert out.splitlines() == ["True False False", "Quyết định này có hiệu lực True"]

@@ -140,3 +140,4 @@ def test_codes_in_capitals_do_not_send_a_written_line_to_the_decoder(monkeypatch
     assert counter.decoded == 0
     heading = CLEAN + "\nCONG HOA XA HOI CHU NGHIA VIET NAM\n"
     assert restore(heading, typed=True).text.endswith("\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n")
+

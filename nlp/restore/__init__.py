@@ -146,11 +146,16 @@ def _written_stats(model_key: int, word: str) -> tuple[int, ...] | None:
     """`_word_stats` for a word of written text; None for a code in capitals that spells no Vietnamese syllable
     (`NĐ-CP`, `Lưu: VT, KGVX`, `VPUB`, `VIETNAM DUTY NOT PAID`): an acronym or a symbol's part, which restoring
     never improves. Those lines were read in full and came back unchanged at best, `các PCVP (đ/b)` → `cục PCVP
-    (dự/bị)` at worst. A heading typed without its marks still counts (`CONG HOA XA HOI`: each a syllable)."""
-    if word.isupper() and sum(ch.isalpha() for ch in word) >= 2 \
-            and fold(nfc(word.lower())) not in _MODELS[model_key].by_fold:
+    (dự/bị)` at worst. A heading typed without its marks still counts (`CONG HOA XA HOI`: each a syllable); a
+    marked word the model knows as written is known, syllable or not (`Tỉnh Đắk Lắk`)."""
+    model = _MODELS[model_key]
+    if word.isupper() and sum(ch.isalpha() for ch in word) >= 2 and fold(nfc(word.lower())) not in model.by_fold:
         return None
-    return _word_stats(model_key, word)
+    stats = _word_stats(model_key, word)
+    if stats is not None and stats[1] and not stats[2] and nfc(word.lower()) in model.lm.ids:
+        # written with its marks as the model has seen it, a name outside the syllable grammar (`Đắk Lắk`)
+        return (stats[0], 1, 1, *stats[3:])
+    return stats
 
 
 def _line_modes(tokens: list[Token], n_lines: int, model: Model) -> list[str]:

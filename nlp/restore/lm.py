@@ -12,6 +12,7 @@ Lookup is the usual back-off form of an interpolated model: log P(w | u v) is th
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,29 @@ class NgramLM:
         self.words: list[str] = words
         self.counts = np.asarray(counts, dtype=np.int64)
         self.ids: dict[str, int] = {w: i for i, w in enumerate(words)}
+        self.folder = folder
+        self._loading = threading.Lock()
+
+    _ARRAYS = frozenset({"uni_p", "uni_bow", "bi_keys", "bi_p", "bi_bow", "tri_keys", "tri_p", "bos_bow",
+                         "bi_has_tri"})
+
+    def __getattr__(self, name: str):
+        """The probability arrays, read when first asked for (the vocabulary alone judges whether a written line
+        needs decoding; most never does)."""
+        if name not in NgramLM._ARRAYS:
+            raise AttributeError(name)
+        with self.__dict__["_loading"]:
+            if name not in self.__dict__:
+                self._load_arrays(self.__dict__["folder"])
+        return self.__dict__[name]
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_loading"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _loading=threading.Lock())
+
+    def _load_arrays(self, folder: Path) -> None:
         quant = np.load(folder / "quant.npy")  # rows: uni-free tables for bi_p, bi_bow, tri_p
         self.uni_p = np.load(folder / "uni_p.npy").astype(np.float64)
         self.uni_bow = np.load(folder / "uni_bow.npy").astype(np.float64)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -22,44 +22,56 @@ VIE_TONE_COST = 4.0
 
 @dataclass
 class Model:
+    """The model. What judging a word needs (the vocabulary, the syllables by their folded spelling) is read at
+    load; what decoding needs (the language model's arrays, the OCR channels, the syllable index, the search cache)
+    when a text first needs decoding — most written text never does (`restore._doubtful_lines`)."""
+
     lm: NgramLM
-    channels: dict[str, Channel]
     syllables: list[str]  # the syllables the restorer may write (model spelling, lower case)
     by_fold: dict[str, list[str]]  # folded spelling → syllables, most frequent first
-    index: SyllableIndex
     knows: Knowledge
+    folder: Path = MODEL_DIR
     params: dict = field(default_factory=dict)
-    search_cache: dict = field(default_factory=dict)  # channel → OCR token → [(syllable, cost)], precomputed
 
     def word_id(self, word: str) -> int:
         return self.lm.ids.get(word, UNK_ID)
+
+    @cached_property
+    def channels(self) -> dict[str, Channel]:
+        data = json.loads((self.folder / "channel.json").read_text(encoding="utf-8"))
+        tables = dict(data["channels"])
+        tone_cost = float(self.params.get("vie_tone_cost", VIE_TONE_COST))
+        if "vie" in tables and tone_cost > 0:
+            tables["vie"] = with_tone_confusions(tables["vie"], tone_cost)
+        return {name: Channel.from_dict(table) for name, table in tables.items()}
+
+    @cached_property
+    def index(self) -> SyllableIndex:
+        return SyllableIndex(self.syllables)
+
+    @cached_property
+    def search_cache(self) -> dict:
+        """Channel → OCR token → [(syllable, cost)], precomputed (empty when the model has none)."""
+        cache_file = self.folder / "search_cache.json"
+        return json.loads(cache_file.read_text(encoding="utf-8")) if cache_file.is_file() else {}
 
 
 def load(folder: Path = MODEL_DIR) -> Model:
     folder = Path(folder)
     lm = NgramLM(folder)
-    data = json.loads((folder / "channel.json").read_text(encoding="utf-8"))
-    params = data.get("params", {})
+    params = json.loads((folder / "channel.json").read_text(encoding="utf-8")).get("params", {}) \
+        if (folder / "channel.json").is_file() else {}
     params_file = folder / "params.json"
     if params_file.is_file():
         params = {**params, **json.loads(params_file.read_text(encoding="utf-8"))}
-    tables = dict(data["channels"])
-    tone_cost = float(params.get("vie_tone_cost", VIE_TONE_COST))
-    if "vie" in tables and tone_cost > 0:
-        tables["vie"] = with_tone_confusions(tables["vie"], tone_cost)
-    channels = {name: Channel.from_dict(table) for name, table in tables.items()}
     syllables = [w for w in lm.words[len(SPECIALS):] if is_valid_syllable(w)]
     by_fold: dict[str, list[str]] = {}
     for w in syllables:  # vocabulary is sorted by count, so each list is most frequent first
         by_fold.setdefault(fold(w), []).append(w)
     # words of the model that are no syllable and no syllable without its marks (ubnd, internet, video)
     others = frozenset(w for w in lm.words[len(SPECIALS):] if not is_valid_syllable(w) and fold(w) not in by_fold)
-    search_cache: dict = {}
-    cache_file = folder / "search_cache.json"
-    if cache_file.is_file():
-        search_cache = json.loads(cache_file.read_text(encoding="utf-8"))
-    return Model(lm=lm, channels=channels, syllables=syllables, by_fold=by_fold, index=SyllableIndex(syllables),
-                 knows=Knowledge(frozenset(by_fold), others), params=params, search_cache=search_cache)
+    return Model(lm=lm, syllables=syllables, by_fold=by_fold, knows=Knowledge(frozenset(by_fold), others),
+                 folder=folder, params=params)
 
 
 @lru_cache(maxsize=4)

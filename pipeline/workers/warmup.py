@@ -1,6 +1,8 @@
 """What every worker of `vanban run` needs before its first file, done once in the fork server that the workers are
 forked from: the pipeline's modules, underthesea's tone normaliser and sentence splitter, the restorer's
-model and the tables, loaded by analysing a short letter. Each forked worker then starts with them in memory
+vocabulary and the tables, loaded by analysing a short letter. (The restorer's decoding model — its language
+model's arrays, the OCR channels — is left to the first text that needs decoding: a batch of good written text
+never loads it; a scan's first page, which takes seconds, loads it in 0.15 s.) Each forked worker then starts with them in memory
 (shared with its siblings, copy-on-write) instead of loading them on its first file — and the fork server does
 this while the run is still scanning its folders.
 
@@ -28,7 +30,7 @@ Triển khai chuyển đổi số năm 2025
 Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
 Căn cứ Nghị định số 47/2020/NĐ-CP ngày 09/4/2020 của Chính phủ;
 Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị và Công văn số 819/SKHCN-BCVT&CĐS,
-Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau. Ủy ban nhan dan tinh yeu cau cac so thuc hien.
+Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau.
 """
 
 
