@@ -59,15 +59,23 @@ def candidates(mined: Mined, log) -> list[Candidate]:
         dated[(key, int(date[:4]))][date] += n
     readings: dict[str, Counter] = {}
     kinds: dict[str, str] = {}
+    shared: set[str] = set()  # symbols a resolution of the Assembly shares with a law
     for sym, sights in by_symbol.items():
-        kind = kind_of_symbol(sym, _best(Counter(s.kind for s in sights if s.kind)))
-        if kind is None or kind == "Nghị quyết" or not _term_fits_year(sym):
+        votes = Counter(s.kind for s in sights if s.kind)
+        kind = kind_of_symbol(sym, _best(votes))
+        if kind == "Nghị quyết":
+            # The Assembly numbered its resolutions apart from its laws (55/2010/QH12 is a resolution on the
+            # land-use tax and Luật An toàn thực phẩm): the law is kept where it is named, twice at least.
+            votes.pop("Nghị quyết")
+            kind = kind_of_symbol(sym, _best(votes)) if votes else None
+            shared.add(sym)
+        if kind is None or not _term_fits_year(sym):
             continue
         keys: Counter = Counter()
         for s in sights:
             if s.key and s.key.startswith(name_key(kind)):
                 keys[s.key] += s.weight
-        if keys:
+        if keys and (sym not in shared or sum(keys.values()) >= 2):
             readings[sym], kinds[sym] = keys, kind
     chosen = {sym: _best(keys) for sym, keys in readings.items()}
     # A law that the corpus says amends another of the same name is an amending law that the text cited by the
@@ -92,8 +100,8 @@ def candidates(mined: Mined, log) -> list[Candidate]:
         if not names:
             continue
         dates: Counter = Counter()
-        for s in sights:
-            if s.date and (year is None or int(s.date[:4]) == year) and s.key in (None, key):
+        for s in sights:  # (of a shared symbol, only the law's own sightings: the others may be the resolution's)
+            if s.date and (year is None or int(s.date[:4]) == year) and s.key in ((key,) if sym in shared else (None, key)):
                 dates[s.date] += s.weight
         dated_by = "number" if dates else ""
         if not dates and year is not None and dated.get((key, year)):
