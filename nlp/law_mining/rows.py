@@ -100,8 +100,10 @@ def candidates(mined: Mined, log) -> list[Candidate]:
         if not names:
             continue
         dates: Counter = Counter()
-        for s in sights:  # (of a shared symbol, only the law's own sightings: the others may be the resolution's)
-            if s.date and (year is None or int(s.date[:4]) == year) and s.key in ((key,) if sym in shared else (None, key)):
+        # (of a shared symbol, only the law's own sightings: the unnamed ones may be the resolution's)
+        own = (key,) if sym in shared else (None, key)
+        for s in sights:
+            if s.date and (year is None or int(s.date[:4]) == year) and s.key in own:
                 dates[s.date] += s.weight
         dated_by = "number" if dates else ""
         if not dates and year is not None and dated.get((key, year)):

@@ -2,9 +2,9 @@
 forked from: the pipeline's modules, underthesea's tone normaliser and sentence splitter, the restorer's
 vocabulary and the tables, loaded by analysing a short letter. (The restorer's decoding model — its language
 model's arrays, the OCR channels — is left to the first text that needs decoding: a batch of good written text
-never loads it; a scan's first page, which takes seconds, loads it in 0.15 s.) Each forked worker then starts with them in memory
-(shared with its siblings, copy-on-write) instead of loading them on its first file — and the fork server does
-this while the run is still scanning its folders.
+never loads it; a scan's first page, which takes seconds, loads it in 0.15 s.) Each forked worker then starts
+with them in memory (shared with its siblings, copy-on-write) instead of loading them on its first file — and
+the fork server does this while the run is still scanning its folders.
 
 Nothing here may start a thread: a worker forked from a process with threads can inherit a lock held for ever.
 OpenBLAS (numpy's) starts one at import unless told to use one thread, which workers do anyway (one core each);
