@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -179,25 +180,36 @@ _SEQUENCE = {"Luật": "laws", "Bộ luật": "laws", "Pháp lệnh": "ordinance
 NUMBER_ORDER_SLACK = 45  # days: the numbers of one session need not follow the days of its votes
 
 
+def numbered_sequences(rows: Iterable[Law]) -> list[list[tuple[int, Law]]]:
+    """The laws of each numbering sequence (a legislature's laws and codes, its ordinances, its resolutions), each
+    with its number: `84/2025/QH15` is (84, …) in QH15's laws."""
+    groups: dict[tuple[int, str], list[tuple[int, Law]]] = {}
+    for law in rows:
+        match = _NEW_SYMBOL.fullmatch(law.symbol or "")
+        if match is not None and law.kind in _SEQUENCE:
+            key = (int(match.group("term")), _SEQUENCE[law.kind])
+            groups.setdefault(key, []).append((int(match.group("n")), law))
+    return list(groups.values())
+
+
 def numbering_problems(rows: list[Law]) -> dict[str, str]:
     """Symbols whose number breaks the order of dates in their legislature (laws and codes share one sequence,
     ordinances another): `58/2025/QH15` cannot be passed in 2025 when 60/2024/QH15 was passed in 2024. A row
     without its date counts as passed some day of its symbol's year."""
-    groups: dict[tuple[int, str], list[tuple[int, dt.date, dt.date, Law]]] = {}
-    for law in rows:
-        match = _NEW_SYMBOL.fullmatch(law.symbol)
-        if match is None or law.kind not in _SEQUENCE:
-            continue
-        if law.passed:
-            lo = hi = dt.date.fromisoformat(law.passed)
-        else:
-            year = int(match.group("y"))
-            lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        key = (int(match.group("term")), _SEQUENCE[law.kind])
-        groups.setdefault(key, []).append((int(match.group("n")), lo, hi, law))
+    groups: list[list[tuple[int, dt.date, dt.date, Law]]] = []
+    for sequence in numbered_sequences(rows):
+        group = []
+        for n, law in sequence:
+            if law.passed:
+                lo = hi = dt.date.fromisoformat(law.passed)
+            else:
+                year = int(law.symbol.split("/")[1])
+                lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            group.append((n, lo, hi, law))
+        groups.append(group)
     out: dict[str, str] = {}
     slack = dt.timedelta(days=NUMBER_ORDER_SLACK)
-    for group in groups.values():
+    for group in groups:
         group.sort(key=lambda item: (item[0], item[1]))
         for i, (n, lo, _hi, law) in enumerate(group):
             for m, _lo, other_hi, other in group[i + 1 :]:
@@ -413,15 +425,9 @@ def _passed_within() -> dict[str, tuple[str | None, str | None]]:
     """Symbol → (earliest, latest) day a law the table has no date for can have been passed, from the laws numbered
     around it in its legislature's sequence: `84/2025/QH15` is numbered before 89/2025/QH15, passed 2025-06-25, so
     it was passed by then — give or take a session's votes out of number order (NUMBER_ORDER_SLACK)."""
-    groups: dict[tuple[int, str], list[tuple[int, Law]]] = {}
-    for law in laws():
-        match = _NEW_SYMBOL.fullmatch(law.symbol or "")
-        if match is not None and law.kind in _SEQUENCE:
-            key = (int(match.group("term")), _SEQUENCE[law.kind])
-            groups.setdefault(key, []).append((int(match.group("n")), law))
     slack = dt.timedelta(days=NUMBER_ORDER_SLACK)
     out: dict[str, tuple[str | None, str | None]] = {}
-    for group in groups.values():
+    for group in numbered_sequences(laws()):
         dated = sorted((n, dt.date.fromisoformat(law.passed)) for n, law in group if law.passed)
         for n, law in group:
             if law.passed:

@@ -32,14 +32,14 @@ class Model:
     knows: Knowledge
     folder: Path = MODEL_DIR
     params: dict = field(default_factory=dict)
+    channel_tables: dict = field(default_factory=dict, repr=False)  # channel.json's, built into `channels` on use
 
     def word_id(self, word: str) -> int:
         return self.lm.ids.get(word, UNK_ID)
 
     @cached_property
     def channels(self) -> dict[str, Channel]:
-        data = json.loads((self.folder / "channel.json").read_text(encoding="utf-8"))
-        tables = dict(data["channels"])
+        tables = dict(self.channel_tables)
         tone_cost = float(self.params.get("vie_tone_cost", VIE_TONE_COST))
         if "vie" in tables and tone_cost > 0:
             tables["vie"] = with_tone_confusions(tables["vie"], tone_cost)
@@ -59,8 +59,8 @@ class Model:
 def load(folder: Path = MODEL_DIR) -> Model:
     folder = Path(folder)
     lm = NgramLM(folder)
-    params = json.loads((folder / "channel.json").read_text(encoding="utf-8")).get("params", {}) \
-        if (folder / "channel.json").is_file() else {}
+    data = json.loads((folder / "channel.json").read_text(encoding="utf-8"))
+    params = data.get("params", {})
     params_file = folder / "params.json"
     if params_file.is_file():
         params = {**params, **json.loads(params_file.read_text(encoding="utf-8"))}
@@ -71,7 +71,7 @@ def load(folder: Path = MODEL_DIR) -> Model:
     # words of the model that are no syllable and no syllable without its marks (ubnd, internet, video)
     others = frozenset(w for w in lm.words[len(SPECIALS):] if not is_valid_syllable(w) and fold(w) not in by_fold)
     return Model(lm=lm, syllables=syllables, by_fold=by_fold, knows=Knowledge(frozenset(by_fold), others),
-                 folder=folder, params=params)
+                 folder=folder, params=params, channel_tables=data["channels"])
 
 
 @lru_cache(maxsize=4)

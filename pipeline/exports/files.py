@@ -38,6 +38,12 @@ class ExportReport:
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def merge(self, other: ExportReport) -> None:
+        self.written.update(other.written)
+        self.failed.update(other.failed)
+        self.warnings.extend(other.warnings)
+        self.seconds.update(other.seconds)
+
 
 @contextmanager
 def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
@@ -206,13 +212,13 @@ def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = No
         for name in which:
             export(connection, name, out / EXPORTS[name][0], into, options)
 
-    while _BACKGROUND:
-        _BACKGROUND.pop().join()  # (its imports are the writers' own; and a fork wants this process's one thread)
-    def write_plain(connection: sqlite3.Connection, which: list[str]) -> dict[str, Any]:
+    def write_plain(connection: sqlite3.Connection, which: list[str]) -> dict[str, Any]:  # (the child's report)
         into = ExportReport()
         write(connection, which, into)
         return asdict(into)
 
+    while _BACKGROUND:
+        _BACKGROUND.pop().join()  # (its imports are the writers' own; and a fork wants this process's one thread)
     child = side_by_side.start(conn, tables, write_plain) if graphs else None
     try:
         with _graph_html().shared_placement():  # the graph's layout once for graph.html, .gexf and .graphml
@@ -226,9 +232,6 @@ def export_all(conn: sqlite3.Connection, out: Path, names: list[str] | None = No
         if written is None:
             write(conn, tables, report)  # the child ended without a report: its files are written here
         else:
-            report.written.update(written.get("written", {}))
-            report.failed.update(written.get("failed", {}))
-            report.warnings.extend(written.get("warnings", []))
-            report.seconds.update(written.get("seconds", {}))
+            report.merge(ExportReport(**written))
         report.written = {name: report.written[name] for name in names if name in report.written}  # (their order)
     return report
