@@ -30,6 +30,24 @@ def test_reading_text_runs_underthesea_parts_without_its_package_init():
     assert out.splitlines() == ["[]", "Ủy True"]
 
 
+def test_underthesea_normaliser_tables_read_without_joblib_as_its_module_reads_them():
+    out = _python("""
+        import sys, joblib
+        from nlp.underthesea_parts import data_file, token_normalize
+        normalise = token_normalize()
+        table = sys.modules["underthesea.pipeline.text_normalize.text_normalizer"]
+        own = joblib.load(data_file("pipeline", "text_normalize", "tn_rules_2023_07_14.bin"))
+        print(table.token_map == own["token"], table.character_map == own["character"], normalise("thuý"))
+    """)
+    assert out.split() == ["True", "True", "thúy"]
+    out = _python("""
+        import sys
+        from nlp.text import normalize
+        print(normalize("hoà"), "joblib" in sys.modules)
+    """)
+    assert out.split() == ["hòa", "False"]
+
+
 def test_a_worker_reading_text_imports_neither_the_run_nor_opencv(tmp_path):
     letter = tmp_path / "a.txt"
     letter.write_text("Thực hiện Kế hoạch số 58/KH-UBND ngày 10/10/2025 của UBND tỉnh.", encoding="utf-8")

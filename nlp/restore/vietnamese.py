@@ -96,6 +96,8 @@ uy uya uych uyn uynh uyp uyt uyu uyên uyêt uân uâng uât uây uê uêch uên
 ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
 y yêm yên yêt yêu
 """.split())
+# the onsets a word can open with, by its first letter (the empty onset last): a word tries two or three, not 28
+_ONSETS_BY_FIRST = {first: tuple(o for o in _ONSETS if o[:1] == first) + ("",) for first in {o[:1] for o in _ONSETS}}
 _STOP_CODAS = ("c", "ch", "p", "t")
 _FRONT = ("e", "ê", "i", "y")
 
@@ -128,7 +130,7 @@ def is_valid_syllable(syllable: str) -> bool:
     bare, tone = strip_tone(syllable)
     if any(ch not in LOWER_LETTERS for ch in bare):
         return False
-    for onset in _ONSETS:
+    for onset in _ONSETS_BY_FIRST.get(bare[:1], ("",)):
         if not bare.startswith(onset):
             continue
         rhyme = bare[len(onset):]
