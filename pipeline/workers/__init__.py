@@ -85,13 +85,24 @@ class _Worker:
                                        name="vanban-worker")
         self.process.start()
         child.close()
-        self.item: Any = None
-        self.busy = False
-        self.started = 0.0
+        self.items: deque = deque()  # sent and not yet answered, in the order the worker reads them
+        self.started = 0.0  # when it began the first of them, as far as the run can tell
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.items)
 
     def give(self, item: Any) -> None:
-        self.item, self.busy, self.started = item, True, time.monotonic()
         self.conn.send(item)
+        if not self.items:
+            self.started = time.monotonic()
+        self.items.append(item)
+
+    def answered(self) -> Any:
+        """The item the worker has just answered; the next one in its pipe starts now."""
+        item = self.items.popleft()
+        self.started = time.monotonic()
+        return item
 
     def rss_mb(self) -> float:
         try:
@@ -151,7 +162,11 @@ def prestart() -> None:
 def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init: Callable[[], None] | None = None,
         seconds: float | None = None, memory_mb: float | None = None) -> Iterator[Outcome]:
     """The outcome of every item, as they finish, from `workers` processes. A generator: closing it (or an
-    exception in the caller, Ctrl-C) stops every worker."""
+    exception in the caller, Ctrl-C) stops every worker.
+
+    A worker holds its next item in its pipe while it reads one (`_hand_out`), so it never waits for the caller,
+    who stores each result between two looks at the workers. When a worker is stopped or dies, the item it was
+    reading is the one that failed; the one behind it goes back to the queue."""
     context = _context()
     queue = deque(items)
     pool: list[_Worker] = []
@@ -165,24 +180,29 @@ def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init:
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=_POLL))
             finished = []
             for k, worker in enumerate(pool):
-                if not worker.busy:
-                    continue
-                outcome = None
-                if worker.conn in ready or worker.process.sentinel in ready:
-                    outcome = _receive(worker)
+                lost, answers = False, len(finished)
+                while worker.busy and worker.conn.poll():  # every answer in its pipe
+                    answer = _answer(worker)
+                    if answer is None:
+                        lost = True
+                        break
+                    finished.append(answer)
+                if not worker.busy or (len(finished) > answers and worker.process.sentinel not in ready):
+                    continue  # it answered: its next item is measured from now, at the next look
+                failure = None
+                if lost or worker.process.sentinel in ready:
+                    worker.process.join(5)
+                    failure = death(worker.process.exitcode)
                 elif seconds and time.monotonic() - worker.started > seconds:
-                    outcome = Outcome(worker.item, failure=f"took more than {seconds:g} s (--max-seconds): stopped")
+                    failure = f"took more than {seconds:g} s (--max-seconds): stopped"
                 elif memory_mb and worker.rss_mb() > memory_mb:
-                    outcome = Outcome(worker.item, failure=f"needed more than {memory_mb:g} MB of memory "
-                                                           "(--max-memory-mb): stopped")
-                if outcome is None:
+                    failure = f"needed more than {memory_mb:g} MB of memory (--max-memory-mb): stopped"
+                if failure is None:
                     continue
-                worker.busy = False
-                if outcome.failure is not None and not (outcome.failure.startswith("internal error in the worker")
-                                                        and worker.process.is_alive()):
-                    worker.kill()
-                    pool[k] = _Worker(context, work, init)
-                finished.append(outcome)
+                worker.kill()
+                finished.append(Outcome(worker.items.popleft(), failure=failure))
+                queue.extendleft(reversed(worker.items))  # not begun: read by the next free worker
+                pool[k] = _Worker(context, work, init)
             _hand_out(pool, queue, lambda: _Worker(context, work, init))  # they read on while the caller stores
             yield from finished
     finally:
@@ -194,7 +214,9 @@ def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init:
 
 
 def _hand_out(pool: list[_Worker], queue: deque, fresh: Callable[[], _Worker]) -> None:
-    """The next items to the idle workers (a fresh one for a worker that died while idle)."""
+    """The next items to the idle workers (a fresh one for a worker that died while idle); then, while more items
+    wait than there are workers, one more to each worker that reads one, to start when it is done (at the end of
+    the queue none is held behind a long file while another worker is free)."""
     for k, worker in enumerate(pool):
         if not worker.busy and queue:
             try:
@@ -204,16 +226,21 @@ def _hand_out(pool: list[_Worker], queue: deque, fresh: Callable[[], _Worker]) -
                 pool[k] = worker = fresh()
                 worker.give(queue[0])
             queue.popleft()
+    for worker in pool:
+        if len(worker.items) == 1 and (len(queue) > len(pool) or len(pool) == 1 and queue):
+            try:
+                worker.give(queue[0])
+            except OSError:  # it died reading: the main loop reports its item; this one stays in the queue
+                continue
+            queue.popleft()
 
 
-def _receive(worker: _Worker) -> Outcome:
+def _answer(worker: _Worker) -> Outcome | None:
+    """The worker's answer for its first item, which waits in its pipe; None when the pipe holds no answer but its
+    end (the worker died)."""
     try:
-        if worker.conn.poll():
-            kind, value = worker.conn.recv()
-            if kind == "ok":
-                return Outcome(worker.item, result=value)
-            return Outcome(worker.item, failure=value)
+        kind, value = worker.conn.recv()
     except (EOFError, OSError):
-        pass
-    worker.process.join(5)
-    return Outcome(worker.item, failure=death(worker.process.exitcode))
+        return None
+    item = worker.answered()
+    return Outcome(item, result=value) if kind == "ok" else Outcome(item, failure=value)
