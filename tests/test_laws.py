@@ -458,3 +458,16 @@ def test_a_law_without_its_date_is_placed_by_the_laws_numbered_around_it():
     assert resolve("Luật Thanh tra", citing_date="2025-11-28").law.symbol == "84/2025/QH15"
     assert resolve("Luật Thanh tra", citing_date="2024-12-01").law.symbol == "11/2022/QH15"
     assert resolve("Luật Thanh tra", citing_date="2025-07-15") is None  # inside the window: either may be meant
+
+
+def test_a_law_just_passed_whose_entry_into_force_is_unknown_is_not_yet_taken():
+    """Luật Đầu tư 143/2025/QH15 was passed on 2025-12-11; the table lacks its entry into force, which the law puts
+    no sooner than 45 days later: a letter of 2026-01-17 may still mean 61/2020/QH14, so neither is given; from
+    45 days on, the new law is the one in force."""
+    from nlp.laws import resolve
+
+    assert resolve("Luật Đầu tư", citing_date="2026-01-17") is None
+    assert resolve("Luật Đầu tư", citing_date="2026-03-01").law.symbol == "143/2025/QH15"
+    assert resolve("Luật Đầu tư", citing_date="2025-12-01").law.symbol == "61/2020/QH14"
+    # look-alike: a law whose entry into force the table holds keeps it (72/2025/QH15, in force the day it passed)
+    assert resolve("Luật Tổ chức chính quyền địa phương", citing_date="2025-06-20").law.symbol == "72/2025/QH15"
