@@ -48,6 +48,10 @@ def test_a_body_the_table_does_not_hold_is_named_as_printed(letterhead, issuer, 
     ("SỞ TƯ PHÁP HÀ NỘI", "Sở Tư pháp thành phố Hà Nội"),
     # OCR ran `UBND` into the level word, and read the rule under the line as dots
     ("UBNDTỈNH PHÚ THỌ..........\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Sở Thông tin và Truyền thông tỉnh Phú Thọ"),
+    # OCR ran the province's two words together: the province as the table spells it …
+    ("UBND TỈNH BẾN TRE\nSỞ NỘI VỤ\nTỈNH BẾNTRE", "Sở Nội vụ tỉnh Bến Tre"),
+    # … and a word that is no province run together stays as printed
+    ("UBND TỈNH BẾN TRE\nSỞ NỘI VỤ\nPHÒNG HÀNHCHÍNH", "Phòng Hànhchính Sở Nội vụ"),
 ])
 def test_bodies_the_table_holds_and_level_lines(letterhead, issuer):
     assert issued(letterhead, "Số: 12/TB-UBND")[0] == issuer

@@ -161,7 +161,8 @@ def _has_level(name: str) -> bool:
 
 
 def match_province(words: list[str]) -> tuple[str, int] | None:
-    """Fuzzy province name at the start of folded words (`quang ngdi` → Quảng Ngãi); (name, words used)."""
+    """Fuzzy province name at the start of folded words (`quang ngdi` → Quảng Ngãi); (name, words used). A name of
+    two or more words that OCR ran together is one word (`vinhlong` → Vĩnh Long, `TỈNH VĨNHLONG`)."""
     return _match_province(tuple(words[:4]))
 
 
@@ -174,6 +175,10 @@ def _match_province(words: tuple[str, ...]) -> tuple[str, int] | None:
         score = fuzz.ratio(" ".join(words[:n]), key)
         if score >= 80 and (best is None or score > best[0]):
             best = (score, name, n)
+    if best is None and words and len(words[0]) >= 5:
+        for name, key, n in _province_keys():
+            if n > 1 and fuzz.ratio(words[0], key.replace(" ", "")) >= 90:
+                return name, 1
     return (best[1], best[2]) if best else None
 
 
