@@ -11,7 +11,14 @@ from .named_laws import latest_cited, resolve_named, with_law_names
 from .references import Mention, NamedMention, Reference, find_mentions, merge
 from .dates import date_at
 from .doctypes import issuer_name
-from .refs.repair import cut_towards_letter, fold_for_matching, letter_codes, own_codes, towards_letter_codes
+from .refs.repair import (
+    codes_named_nearby,
+    cut_towards_letter,
+    fold_for_matching,
+    letter_codes,
+    own_codes,
+    towards_letter_codes,
+)
 from .relation_checks import check_mentions, why_not
 from .relations import classify
 from .text import fold_lower, slug
@@ -100,6 +107,39 @@ def _cut_towards_own(mentions: list[Mention], header: Header, text: str) -> list
     return out
 
 
+def _cut_towards_named(mentions: list[Mention], text: str) -> list[Mention]:
+    """Cited symbols whose last code OCR cut short, read as the code of the body the words around them name when
+    the words right after them spell its rest (`Quyết định số 70/2014/QĐ- TT ng ngày 10/12/2014 của Thủ tướng
+    Chính phủ` → 70/2014/QĐ-TTg, dated 2014-12-10), as `_cut_towards_own` does with the letter's own code. A code
+    the words after it do not spell stays (`Quyết định số 12/QĐ-UB ngày … của UBND tỉnh`: an old code, whole)."""
+    folded = None
+    out = []
+    for m in mentions:
+        end = m.symbol_span[1]
+        last = re.split(r"[-/]", m.symbol)[-1]
+        if m.date or not re.search(r"[-/]", m.symbol[len(m.number):]):
+            out.append(m)
+            continue
+        folded = folded if folded is not None else fold_for_matching(text)
+        context = folded[max(0, m.symbol_span[0] - 150) : end + 150]
+        found = None
+        for code in codes_named_nearby(last, context):
+            head = m.symbol[len(m.number) + 1 : len(m.symbol) - len(last)]
+            found = cut_towards_letter(m.symbol, m.number, text[end : end + len(head + code) + 6], head + code)
+            if found:
+                break
+        if found is None:
+            out.append(m)
+            continue
+        symbol, used = found
+        date = date_at(folded, end + used, max_gap=4, text=text)
+        out.append(replace(m, symbol=symbol, symbol_span=(m.symbol_span[0], end + used),
+                           date=date.iso if date else m.date,
+                           span=(m.span[0], max(m.span[1], date.span[1] if date else end + used)),
+                           repairs=m.repairs + (f"{m.symbol}…→{symbol}",)))
+    return out
+
+
 def _towards_own_codes(mention: Mention, header: Header) -> Mention:
     """A cited symbol's garbled code read towards the letter's own (`nlp.refs.repair.towards_letter_codes`)."""
     symbol, repairs = towards_letter_codes(mention.symbol, mention.number, letter_codes(header.symbol))
@@ -161,7 +201,7 @@ def extract(text: str, doubtful: tuple[tuple[int, int], ...] = ()) -> Extraction
     own = [m for m in mentions if _is_own(m, header)]
     cited = check_mentions([m for m in mentions if not _is_own(m, header)], header.type_code, header.issuer_code,
                            header.date)
-    cited = _cut_towards_own(cited, header, text)
+    cited = _cut_towards_named(_cut_towards_own(cited, header, text), text)
     references = merge([_towards_own_codes(m, header) for m in cited])
     header = _dated_after_what_it_cites(header, references)
     id_of = {}

@@ -124,6 +124,18 @@ def test_a_date_before_the_number_without_its_comma(body, expected):
     # look-alikes: a legislature that did not sit that year is no symbol; a bracket after the code is no speck in it
     ("Căn cứ Luật số 20/2013/QH1 5 ngày 01/7/2013;", []),
     ("Theo Công văn số 12/UBND-VP] ngày 01/7/2025.", [("12/UBND-VP", None)]),
+    # an L whose foot OCR read as a comma; look-alike: a comma before a roman numeral stays a comma
+    ("Thực hiện Công văn số 1189/SNV-I,ĐVL&TN ngày 12/5/2025 của Sở Nội vụ.", [("1189/SNV-LĐVL&TN", "2025-05-12")]),
+    ("Thực hiện các Công văn số 1189/SNV-I,II ngày 12/5/2025.", [("1189/SNV-I", None)]),
+    # a 1 read as l in a number OCR split with a space; look-alike: a word after số is no digit
+    ("Thực hiện Công văn số 2l 05/UBND-NC ngày 12/5/2025 của UBND tỉnh.", [("2105/UBND-NC", "2025-05-12")]),
+    ("Thực hiện Công văn số la 05/UBND-NC ngày 12/5/2025 của UBND tỉnh.", [("05/UBND-NC", "2025-05-12")]),
+    # a code OCR cut short, the body it names printed after it: that body's code, and the date after it
+    ("Căn cứ Quyết định số 70/2014/QĐ- TT ng ngày 10/12/2014 của Thủ tướng Chính phủ.",
+     [("70/2014/QĐ-TTg", "2014-12-10")]),
+    # look-alikes: an old code that the words after it do not spell on, a code no body named around it begins
+    ("Căn cứ Quyết định số 12/QĐ-UB ngày 10/12/1999 của UBND tỉnh.", [("12/QĐ-UB", "1999-12-10")]),
+    ("Căn cứ Quyết định số 70/2014/QĐ- TT ng ngày 10/12/2014 của Bộ Tài chính.", [("70/2014/QĐ-TT", None)]),
 ])
 def test_specks_and_spaces_inside_codes(body, expected):
     assert refs(body, PROVINCE) == expected

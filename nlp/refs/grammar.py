@@ -33,7 +33,9 @@ _UP = "A-ZĐÐƉ"
 # inside a code OCR may print an accented capital for a letter ("STNMĨT"): kept, and repaired against the tables
 # "BCVT &CĐS": a space by the "&"; "BCĐ38§9QNg": a speck OCR read as "§" inside a code, dropped
 # "PH]10", "PH|10": a speck read as a bracket or a bar between a unit's letters and digits, dropped (`repair`)
-_SEG = rf"[{_UP}](?:[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|[§\]|](?=[{_UP}a-zđ0-9])|[ ]?&[(€]?(?=[{_UP}(€])){{0,15}}"
+# "SNV-I,ĐVL&TN": an L whose foot OCR read as a comma (`I,`), between capitals: read as the L (`repair`)
+_SEG = (rf"(?:I,(?=(?!I)[{_UP}])|[{_UP}])(?:I,(?=(?!I)[{_UP}]{{2}})|[{_UP}a-zđ0-9À-ÝĂĨŨƠƯẠ-ỹ]|[§\]|](?=[{_UP}a-zđ0-9])"
+        rf"|[ ]?&[(€]?(?=[{_UP}(€])){{0,15}}")
 _WS = r"[ \t]{0,2}(?:\n[ \t]{0,2})?"
 _HY = rf"{_WS}[-–—‐]{_WS}"
 # OCR prints a fraction slash (U+2044) or a division slash for "/" in italics, or both

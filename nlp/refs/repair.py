@@ -65,18 +65,21 @@ def number_digits(number: str) -> tuple[str, tuple[str, ...]]:
     return digits, (f"{number}→{digits}",)
 
 
-# "số 1 2/2021/QĐ-TTg": OCR split a number's digits with a space; after "số" the digits before belong to it
-_SPLIT_NUMBER = re.compile(r"(?<![a-z0-9])so[ \t]*[:.]?[ \t]+(\d{1,2}) \Z")  # "so" itself: "s6" is số in garble
+# "số 1 2/2021/QĐ-TTg": OCR split a number's digits with a space; after "số" the digits before belong to it (one of
+# them perhaps read as a letter that looks like 1: "số 2l 05/UBND-NC")
+_SPLIT_NUMBER = re.compile(r"(?<![a-z0-9])so[ \t]*[:.]?[ \t]+(\d[\dli|]?|[li|]\d) \Z")  # "so" itself: "s6" is số
+_ONE_LOOKALIKES = str.maketrans("li|", "111")
 
 
 def joined_number(sym: ParsedSymbol, folded: str) -> ParsedSymbol:
-    """`Quyết định số 1 2/2021/QĐ-TTg` → 12/2021/QĐ-TTg: OCR split the number's digits with a space; after "số",
-    one or two digits before the symbol's own (three at most) belong to it."""
+    """`Quyết định số 1 2/2021/QĐ-TTg` → 12/2021/QĐ-TTg, `Công văn số 2l 05/UBND-NC` → 2105/UBND-NC: OCR split the
+    number's digits with a space; after "số", one or two digits before the symbol's own (three at most) belong to
+    it (an l, I or | among them read as the 1 it looks like). `số 2 lần` is no number: a digit must follow."""
     start = sym.span[0]
     split = _SPLIT_NUMBER.search(folded, max(0, start - 12), start)
     if not split or len(sym.number) > 3:
         return sym
-    number = split.group(1) + sym.number
+    number = split.group(1).translate(_ONE_LOOKALIKES) + sym.number
     return replace(sym, symbol=number + sym.symbol[len(sym.number):], number=number, span=(split.start(1), sym.span[1]),
                    repairs=sym.repairs + ("split digits",))
 
@@ -101,8 +104,9 @@ def split_type_code(split: str, rest: str) -> str:
 
 def drop_specks(raw: str) -> str:
     """`01/KH-BCĐ38§9QNg` → 01/KH-BCĐ389QNg, `34/BC-CAT-PH]10` → 34/BC-CAT-PH10: a speck inside a code that OCR read
-    as "§", a bracket or a bar, dropped (the grammar takes one only between a code's letters and digits)."""
-    return re.sub(r"[§\]|]", "", raw)
+    as "§", a bracket or a bar, dropped (the grammar takes one only between a code's letters and digits); and
+    `1189/SNV-I,ĐVL&TN` → 1189/SNV-LĐVL&TN: an L whose foot OCR read as a comma, inside a code of capitals."""
+    return re.sub(r"[§\]|]", "", raw).replace("I,", "L")
 
 
 def after_ampersand(seg: str) -> str:
@@ -275,6 +279,17 @@ def issuer_named_nearby(code: str | None, folded_context: str) -> str | None:
     fits = {known for known in issuer_and_unit_codes() if _one_letter_apart(code, known)
             and (name := doctypes.issuer_name(known)) and fold_lower(name) in folded_context}
     return fits.pop() if len(fits) == 1 else None
+
+
+def codes_named_nearby(code: str | None, folded_context: str) -> tuple[str, ...]:
+    """The known issuer codes longer than `code` that begin with it, whose body's name the words around it print
+    (`folded_context`, folded): `QĐ- TT ng … của Thủ tướng Chính phủ` → (TTg,), the code OCR cut short."""
+    if not code:
+        return ()
+    start = fold_lower(code)
+    return tuple(sorted(known for known in issuer_and_unit_codes()
+                        if len(known) > len(code) and fold_lower(known).startswith(start)
+                        and (name := doctypes.issuer_name(known)) and fold_lower(name) in folded_context))
 
 
 def cut_towards_letter(symbol: str, number: str, following: str, own_codes: str) -> tuple[str, int] | None:
