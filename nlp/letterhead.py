@@ -41,10 +41,12 @@ KINDS = {
     "truong mam non": "Trường Mầm non", "truong": "Trường", "dai hoc": "Đại học", "hoc vien": "Học viện",
     "benh vien": "Bệnh viện", "trung tam": "Trung tâm", "tong cong ty": "Tổng công ty", "cong ty": "Công ty",
     "ngan hang": "Ngân hàng", "tap doan": "Tập đoàn", "hop tac xa": "Hợp tác xã",
-    "lien doan lao dong": "Liên đoàn Lao động", "hoi": "Hội", "vien": "Viện", "phong": "Phòng", "khoa": "Khoa",
+    "lien doan lao dong": "Liên đoàn Lao động", "cong doan": "Công đoàn", "hoi": "Hội", "vien": "Viện", "phong": "Phòng", "khoa": "Khoa",
     "cuc": "Cục", "chi cuc": "Chi cục", "tong cuc": "Tổng cục", "vu": "Vụ", "ban": "Ban", "doan": "Đoàn",
 }
-PRINTED_FIRST = set(KINDS) - {"cuc", "chi cuc", "tong cuc", "vu", "ban", "doan", "lien doan lao dong"}
+PRINTED_FIRST = set(KINDS) - {"cuc", "chi cuc", "tong cuc", "vu", "ban", "doan", "lien doan lao dong", "cong doan"}
+# a dash between two bodies' names: a joint letter (`LIÊN ĐOÀN LAO ĐỘNG - / SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH`)
+_DASH = re.compile(r"\s*[-–]\s*")
 _VOWEL = re.compile(r"[aeiouy]")
 _GLUED_UBND = re.compile(r"^UBND(?=(?:TỈNH|THÀNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|THỊ)\b)")
 _SMALL = {"và", "của", "về", "các", "cho", "với", "thuộc", "trực"}
@@ -55,7 +57,8 @@ _UNIT_OF_PARENT = ("van phong", "thanh tra", "ban quan ly", "phong ", "khoa ")
 def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | None, str | None]:
     """(issuer, parent body) from the capitalised lines above the số/ký hiệu line of `head` (see the module)."""
     stop = symbol_span[0] if symbol_span else min(len(head), 400)
-    lines = []
+    lines: list[str] = []
+    dashed: set[int] = set()  # lines that end with a dash: the next body's name may be joined to theirs
     for raw in head[:stop].splitlines():
         line = _GLUED_UBND.sub("UBND ", raw.strip(" \t*-_."))  # `UBNDTỈNH PHÚ THỌ`: OCR ran the two together
         motto = MOTTO.search(fold_lower(line))
@@ -66,14 +69,19 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
         letters = [ch for ch in line if ch.isalpha()]
         if sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
             continue
-        lines.append(line)
+        for k, part in enumerate(parts := _joint_parts(line)):
+            if k < len(parts) - 1 or (not motto and raw.rstrip(" \t*_.").endswith(("-", "–"))):
+                dashed.add(len(lines))
+            lines.append(part)
     bodies: list[str] = []
     scopes: list[str | None] = []
+    joined: list[bool] = []  # the body is named jointly with the one before it (a joint letter)
     printed = False  # the last body was named as printed (a following line may go on with its name)
     for i, line in enumerate(lines):
         folded = fold_lower(line)
         kind = _kind(folded)
-        if bodies and _LEVEL_LINE.match(folded):
+        joint = bool(bodies) and i - 1 in dashed and (kind is not None or resolve_issuer(line)[0] is not None)
+        if bodies and not joint and _LEVEL_LINE.match(folded):
             # "ỦY BAN NHÂN DÂN" / "PHƯỜNG CẨM THÀNH": the line qualifies the body above it (never a body itself:
             # `TỈNH PHÚ THỌ` is no `Chính phủ`)
             merged, merged_scope = (None, None) if printed else resolve_issuer(f"{lines[i - 1]} {line}")
@@ -86,15 +94,23 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
         if resolved:
             bodies.append(resolved)
             scopes.append(scope)
+            joined.append(joint)
             printed = False
         elif kind is not None:
             bodies.append(_as_printed(line, kind))
             scopes.append(None)
+            joined.append(joint)
             printed = True
         elif printed and bodies:  # a long name's second line: `VÀ TRUYỀN THÔNG VIỆT - HÀN`
             bodies[-1] = f"{bodies[-1]} {_as_printed(line, None)}"
     if not bodies:
         return None, None
+    if joined[-1]:  # a joint letter: both bodies are its issuer, and the body above them its parent
+        scope = scopes[-1] or next((s for s in reversed(scopes[:-2]) if s), None)
+        issuer = f"{bodies[-2]} - {bodies[-1]}"
+        if scope and not issuer.endswith(scope):
+            issuer = f"{issuer} {scope}"
+        return issuer, (bodies[-3] if len(bodies) > 2 else None)
     issuer, parent = bodies[-1], (bodies[-2] if len(bodies) > 1 else None)
     if parent:
         # "UBND TỈNH QUẢNG NGÃI" / "SỞ NỘI VỤ" → "Sở Nội vụ tỉnh Quảng Ngãi"; "VĂN PHÒNG" → "Văn phòng Ủy ban ..."
@@ -105,6 +121,18 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
         elif parent_scope and not printed and parent_scope not in issuer:
             issuer = f"{issuer} {parent_scope}"  # (a body named as printed says where it is itself)
     return issuer, parent
+
+
+def _joint_parts(line: str) -> list[str]:
+    """A letterhead line cut where a dash joins two bodies' names (`SỞ Y TẾ -CÔNG ĐOÀN NGÀNH`): the name after the
+    dash opens with a body's kind word and the one before names a body too. A dash inside one name stays
+    (`KỸ THUẬT - CÔNG NGHỆ CẦN THƠ`, `VIỆT - HÀN`)."""
+    for dash in _DASH.finditer(line):
+        before, after = line[: dash.start()], line[dash.end() :]
+        if before and after and _kind(fold_lower(after)) is not None and \
+                (_kind(fold_lower(before)) is not None or resolve_issuer(before)[0] is not None):
+            return [before, *_joint_parts(after)]
+    return [line]
 
 
 def _kind(folded: str) -> str | None:

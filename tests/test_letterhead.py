@@ -57,6 +57,21 @@ def test_bodies_the_table_holds_and_level_lines(letterhead, issuer):
     assert issued(letterhead, "Số: 12/TB-UBND")[0] == issuer
 
 
+@pytest.mark.parametrize("letterhead, issuer, parent", [
+    # a joint letter: a dash at a line's end or inside it joins two bodies, both its issuer
+    ("LIÊN ĐOÀN LAO ĐỘNG -\nSỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nTỈNH AN GIANG",
+     "Liên đoàn Lao động - Sở Văn hóa, Thể thao và Du lịch tỉnh An Giang", None),
+    ("UBND TỈNH KIÊN GIANG\nSỞ Y TẾ -CÔNG ĐOÀN NGÀNH Y TẾ", "Sở Y tế - Công đoàn Ngành Y Tế tỉnh Kiên Giang",
+     "Ủy ban nhân dân tỉnh Kiên Giang"),
+    # look-alikes: a dash inside one body's name, at a line's end or inside it
+    ("UBND THÀNH PHỐ CẦN THƠ\nTRƯỜNG ĐẠI HỌC KỸ THUẬT -\nCÔNG NGHỆ CẦN THƠ", "Trường Đại học Kỹ Thuật Công Nghệ Cần Thơ",
+     "Ủy ban nhân dân thành phố Cần Thơ"),
+    ("TRƯỜNG ĐẠI HỌC VIỆT - HÀN\nPHÒNG ĐÀO TẠO", "Phòng Đào Tạo Trường Đại học Việt - Hàn", "Trường Đại học Việt - Hàn"),
+])
+def test_a_joint_letter_names_both_bodies(letterhead, issuer, parent):
+    assert issued(letterhead, "Số: 12/CTPH-LĐLĐ-SVHTTDL") == (issuer, parent)
+
+
 def test_a_capitalised_line_of_no_kind_names_no_body():
     """A line in capitals that opens with no kind word and that the table does not know (a heading that crept
     above the number) names no body: the issuer stays the one above it."""
