@@ -572,7 +572,7 @@ def _signature(text: str) -> tuple[str | None, str | None, str | None]:
     authority = f"{match.group(1)}. {' '.join(match.group(2).split())}"
     authority = re.split(r"\s{2,}|\n", authority)[0].strip()
     title = name = None
-    lines = text[match.end() :].split("\n")[1:12]
+    lines = re.split(r"[\n\f]", text[match.end() :])[1:12]  # (a page's end ends a line: `Ngô Thị Minh⏎2`)
     for line in lines:
         stripped = line.strip()
         if not stripped or stripped.startswith(("-", "+")):
@@ -581,8 +581,30 @@ def _signature(text: str) -> tuple[str | None, str | None, str | None]:
         if title is None and letters and all(ch.isupper() for ch in letters) and len(stripped.split()) <= 6:
             title = stripped
             continue
-        words = stripped.split()
-        if 2 <= len(words) <= 5 and all(w[:1].isupper() and w[1:].islower() for w in words if w.isalpha()):
-            name = stripped
+        name = signer_name(stripped)
+        if name:
             break
     return authority, title, name
+
+
+# an academic or professional title before a signer's name: `TS.`, `ThS.`, `PGS.TS.`, `BS.CKII.`
+_NAME_TITLE = re.compile(r"(?:[A-ZĐ][A-Za-zĐđ]{0,5}\.)+")
+
+
+def signer_name(line: str) -> str | None:
+    """A signer's name as printed under the signature — `Nguyễn Văn Hùng`, `PGS.TS. Đặng Xuân Thư` — or None: two to
+    five words of letters, each with a capital and then small letters, after an optional title; a digit or a mark
+    OCR glued to the name's end, or a speck of one to three digits and marks before it, is left out (`Ngô Thị
+    Minh2`, `3. Huỳnh Ngọc Thọ`). A line with anything else is no name (`Số: 6J[) /VP-KSTTHC`, `———t LauL———`,
+    `Nơi nhận:`)."""
+    words = line.split()
+    if len(words) > 2 and len(words[0]) <= 3 and not any(ch.isalpha() for ch in words[0]):
+        words = words[1:]
+    title = words[0] if words and _NAME_TITLE.fullmatch(words[0]) else None
+    words = words[1:] if title else words
+    if words:
+        words[-1] = re.sub(r"[\d\W_]+$", "", words[-1])
+    if not 2 <= len(words) <= 5 or not all(w.replace("'", "").isalpha() and w[:1].isupper() and
+                                            (len(w) == 1 or w[1:].replace("'", "").islower()) for w in words):
+        return None
+    return " ".join(([title] if title else []) + words)

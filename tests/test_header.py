@@ -227,3 +227,27 @@ def test_ocr_noise_where_a_title_was_is_no_subject():
     word is still one."""
     assert parse_header("QUYẾT ĐỊNH\nÀ .^A r\nĐiều 1. Ban hành kèm theo Quyết định này").subject is None
     assert parse_header("Số: 5/UBND-VP\nV/v Lũ\nKính gửi: các sở, ban, ngành").subject == "Lũ"
+
+
+@pytest.mark.parametrize("line, name", [
+    ("Nguyễn Văn Hùng", "Nguyễn Văn Hùng"),
+    ("PGS.TS. Đặng Xuân Thư", "PGS.TS. Đặng Xuân Thư"),  # a title kept
+    ("Y Ngông Niê Kđăm", "Y Ngông Niê Kđăm"),  # a one-letter word of a name
+    ("Ngô Thị Minh2", "Ngô Thị Minh"),  # a digit OCR glued to its end
+    ("3. Huỳnh Ngọc Thọ", "Huỳnh Ngọc Thọ"),  # a speck before it
+    # look-alikes: no name
+    ("số: 6J[) /VP-KSTTHC", None), ("———t LauL———", None), ("Nơi nhận:", None), ("Lê", None),
+    ("Sở Tư pháp tỉnh Quảng Ngãi đề nghị các đơn vị", None),
+])
+def test_a_signers_name_is_letters_only(line, name):
+    from nlp.header import signer_name
+
+    assert signer_name(line) == name
+
+
+def test_the_signers_name_is_found_past_ocr_noise_and_a_page_end():
+    head = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 15/QĐ-UBND\nQuảng Ngãi, ngày 05 tháng 02 năm 2025\nQUYẾT ĐỊNH\nVề việc\n"
+    noisy = head + "Điều 1. Nội dung.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n———t LauL———\nTrần Phước Hiền\n"
+    assert parse_header(noisy).signer_name == "Trần Phước Hiền"
+    paged = head + "Điều 1. Nội dung.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTrần Phước Hiền\f2\nPHỤ LỤC\n"
+    assert parse_header(paged).signer_name == "Trần Phước Hiền"
