@@ -153,8 +153,8 @@ def _as_printed(line: str, kind: str | None) -> str:
     if kind is not None:
         n = len(kind.split())
         head, words = [KINDS[kind]], words[n:]
-    rest = [w.lower() if w.lower() in _SMALL else w if not _VOWEL.search(fold_lower(w)) else
-            w[:1].upper() + w[1:].lower() for w in words]  # (a word with no vowel is an acronym: `TNCS`)
+    rest = [w.lower() if w.lower() in _SMALL else w if not _VOWEL.search(fold_lower(w)) else _capitalised(w)
+            for w in words]  # (a word with no vowel is an acronym: `TNCS`)
     folded = [fold_lower(w) for w in words]
     for n in (4, 3, 2):  # a province's name at the end, spelt as the province table spells it (`CÀN THƠ`)
         province = match_province(folded[-n:]) if len(words) > n else None
@@ -162,6 +162,12 @@ def _as_printed(line: str, kind: str | None) -> str:
             rest[-n:] = [province[0]]
             break
     return " ".join(head + rest)
+
+
+def _capitalised(word: str) -> str:
+    """`CÔNG` → `Công`, `-CÔNG` → `-Công` (a dash OCR ran into the word keeps the capital on its first letter)."""
+    lead = len(word) - len(word.lstrip("-–(\"'“"))
+    return word[:lead] + word[lead : lead + 1].upper() + word[lead + 1 :].lower()
 
 
 def _level_phrase(line: str) -> str:
