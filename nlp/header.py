@@ -410,12 +410,14 @@ def _subject(head: str, folded: str) -> str | None:
     """`V/v ...` up to the blank line or `Kính gửi`; else the title lines under the type heading (its opening `Về`
     mended where OCR garbled it: `_opening`)."""
     found = _subject_text(head, folded)
-    if found and not _WORDLIKE.search(found):
+    if found and not _WORDLIKE.search(fold_lower(found)):
         return None  # OCR's noise where the title could not be read (`À .^A r`): no word of two letters
     return _opening(found) if found else found
 
 
-_WORDLIKE = re.compile(r"[^\W\d_]{2}")  # two letters together: what every subject, however short, holds
+# two letters together (of folded text: Vietnamese letters, not the marks OCR reads as modifier letters, `ˆA`):
+# what every subject, however short, holds
+_WORDLIKE = re.compile(r"[a-z]{2}")
 
 
 # A subject's first word where `Về` was printed (`Về việc …`, `Về công tác …`), as OCR and the restorer leave it:
@@ -465,7 +467,8 @@ _PROMULGATES = re.compile(r"ban hanh (?:thong tu|nghi dinh|quyet dinh|nghi quyet
 def _title_block(head: str, folded: str, start: int) -> str | None:
     """The title under the type heading, ending where the title ends: its first line, and the lines that carry
     it on (a line that starts in lower case, one after a line ending on `của`, `và`, a comma, or an upper-case
-    title's upper-case lines) — never a `Căn cứ`, an `Điều 1.`, a body sentence or the letterhead repeated."""
+    title's upper-case lines) — never a `Căn cứ`, an `Điều 1.`, a body sentence or the letterhead repeated. Lines of
+    OCR's noise (no two letters together: a seal's marks read as `À .^A r`) are passed over."""
     end = _block_end(folded, start + 1)
     lines = head[start:end].split("\n")
     kept: list[str] = []
@@ -478,6 +481,8 @@ def _title_block(head: str, folded: str, start: int) -> str | None:
         low = fold_lower(text)
         if _BODY_LINE.match(low):
             break
+        if not _WORDLIKE.search(low):
+            continue  # OCR's noise around the title (a seal's or a signature's marks: `À .^A r`): passed over
         if not kept:
             if _HEADER_LINE.match(low) or _is_letterhead(text):
                 continue

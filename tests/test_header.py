@@ -227,6 +227,10 @@ def test_ocr_noise_where_a_title_was_is_no_subject():
     word is still one."""
     assert parse_header("QUYẾT ĐỊNH\nÀ .^A r\nĐiều 1. Ban hành kèm theo Quyết định này").subject is None
     assert parse_header("Số: 5/UBND-VP\nV/v Lũ\nKính gửi: các sở, ban, ngành").subject == "Lũ"
+    # specks above a title that was read: passed over, the title is the subject
+    assert parse_header("QUYẾT ĐỊNH\n\nÀ .^A r\n.ˆA Ấ\nVề việc bổ nhiệm vào ngạch Thanh tra viên\nđối với ông Võ Văn "
+                        "Dương\n\nCăn cứ Luật Thanh tra;").subject == \
+        "Về việc bổ nhiệm vào ngạch Thanh tra viên đối với ông Võ Văn Dương"
 
 
 @pytest.mark.parametrize("line, name", [
