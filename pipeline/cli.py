@@ -15,7 +15,7 @@ from .archive import store
 from .limits import DEFAULT as _LIMITS
 from .cli_output import RunProgress, _, out, print_answer, print_texts
 from .cli_output import print_extraction as _print_extraction
-from .cli_output import set_lang as _set_lang
+from .cli_output import chosen_lang, set_lang as _set_lang
 from .process import VanbanError, decode_text, extraction_to_dict, prepare
 
 app = typer.Typer(
@@ -350,7 +350,7 @@ def check_command(
     if as_json:
         sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
         return
-    _ = i18n.gettext_for(i18n.cli_lang(lang))
+    _ = i18n.gettext_for(chosen_lang(lang))
     out.print(_("%(n)s letters rest on documents no longer in force on their date") % {"n": len(findings)})
     if findings:
         table = Table(*[_(h) for h in HEADERS])
@@ -401,9 +401,8 @@ def export_command(
 
 def _export_options(csv_plain: bool, lang: str | None):
     from .exports import ExportOptions
-    from .web import i18n
 
-    return ExportOptions(bom=not csv_plain, lang=i18n.cli_lang(lang))
+    return ExportOptions(bom=not csv_plain, lang=chosen_lang(lang))
 
 
 def _export(db: Path, targets: list[tuple[str, Path]], options=None):

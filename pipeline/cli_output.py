@@ -23,10 +23,21 @@ def _(message: str) -> str:
     return _state.get("gettext", str)(message)  # type: ignore[operator]
 
 
+def chosen_lang(option: str | None) -> str:
+    """`--lang`'s language (`i18n.cli_lang`); one line and exit status 2 when it names none vanban speaks."""
+    from .web import i18n
+
+    try:
+        return i18n.cli_lang(option)
+    except ValueError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(2) from None
+
+
 def set_lang(option: str | None) -> str:
     from .web import i18n
 
-    lang = i18n.cli_lang(option)
+    lang = chosen_lang(option)
     _state["gettext"] = i18n.gettext_for(lang)
     _state["lang"] = lang
     return lang

@@ -61,3 +61,14 @@ def test_extract_s_labels():
     assert not [word for word in ENGLISH_LABELS if word in vietnamese]
     english = vanban("extract", "-", stdin=LETTER, lang="en_GB.UTF-8")
     assert "2 cited documents" in english and "based on" in english and "Number and symbol" in english
+
+
+def test_lang_is_read_in_any_case_and_an_unknown_one_is_said(archive):
+    out, _ = archive
+    question = ("query", "what cites 58/KH-UBND", "--db", str(out))
+    english = vanban(*question, "--lang", "en")
+    assert vanban(*question, "--lang", "EN") == english == vanban(*question, "--lang", "en_GB.UTF-8")
+    assert vanban(*question, "--lang", "Vi") == vanban(*question)
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", *question, "--lang", "fr"], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 2 and done.stderr.strip() == "error: unknown --lang 'fr' (vi or en)" and not done.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,10 +90,14 @@ def _by_language(tags: list[str]) -> str | None:
 
 
 def cli_lang(option: str | None = None, environ: dict[str, str] | None = None) -> str:
-    """The CLI's language: `--lang`, else LANGUAGE / LC_ALL / LC_MESSAGES / LANG (English when one says en),
-    else Vietnamese."""
+    """The CLI's language: `--lang` (`vi`, `en`, any case, a region or encoding after it: `EN`, `en_US.UTF-8`), else
+    LANGUAGE / LC_ALL / LC_MESSAGES / LANG (English when one says en), else Vietnamese. A `--lang` that names
+    neither is a ValueError (said, never silently Vietnamese)."""
     if option:
-        return option if option in LOCALES else DEFAULT
+        chosen = re.split(r"[_.\-@]", option.strip().lower(), maxsplit=1)[0]
+        if chosen not in LOCALES:
+            raise ValueError(f"unknown --lang {option!r} ({' or '.join(LOCALES)})")
+        return chosen
     env = os.environ if environ is None else environ
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "")
