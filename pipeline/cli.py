@@ -193,6 +193,7 @@ def run_command(
         from .stages import enable
 
         enable()  # each stage's own peak, in the workers too
+    exports_mode = exports_mode.lower()  # options are case-insensitive: --exports ALL
     if exports_mode not in EXPORT_MODES:
         sys.stderr.write(f"error: unknown --exports {exports_mode!r} ({', '.join(EXPORT_MODES)})\n")
         raise typer.Exit(2)
@@ -237,7 +238,8 @@ def run_command(
     for failure in summary.export_failures.values():
         sys.stderr.write(f"error: export failed: {failure}\n")
     if summary.stale_exports:
-        sys.stderr.write(f"exports not refreshed for a large archive ({', '.join(summary.stale_exports)}): "
+        why = "--exports none" if exports_mode == "none" else "a large archive"
+        sys.stderr.write(f"exports not refreshed ({why}: {', '.join(summary.stale_exports)}): "
                          f"`vanban export --db {out}` writes them\n")
     for note in pdfs.finish() if pdfs else []:  # the PDFs are made once the run's workers are done
         sys.stderr.write(f"warning: {shown(note)}\n")

@@ -359,3 +359,15 @@ def test_workers_start_with_the_models_loaded_and_no_thread(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_exports_mode_in_any_case_and_why_exports_were_left(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(LETTER.read_text(encoding="utf-8"), encoding="utf-8")
+    done = vanban("run", str(folder), "--out", str(tmp_path / "out"), "--exports", "NONE")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "out" / "graph.html").exists() and (tmp_path / "out" / "errors.csv").exists()
+    assert b"exports not refreshed (--exports none: " in done.stderr and b"large archive" not in done.stderr
+    wrong = vanban("run", str(folder), "--out", str(tmp_path / "out"), "--exports", "most")
+    assert wrong.returncode == 2 and wrong.stderr.strip() == b"error: unknown --exports 'most' (auto, all, none)"
