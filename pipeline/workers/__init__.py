@@ -26,6 +26,11 @@ from typing import Any, Callable, Iterable, Iterator
 
 _PR_SET_PDEATHSIG = 1
 _POLL = 0.25  # seconds between checks of the workers' time and memory
+# items a lone worker holds (the one it reads and those behind it): enough for the caller's slowest store (its first
+# records import what the store needs, ~0.1 s, while the worker reads a text in 5 ms), few enough that the pipe never
+# fills (a path is at most 4 kB); with two workers or more, one behind the one read (no file waits behind a long one
+# while another worker is free)
+AHEAD_ALONE = 8
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,7 @@ def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init:
     """The outcome of every item, as they finish, from `workers` processes. A generator: closing it (or an
     exception in the caller, Ctrl-C) stops every worker.
 
-    A worker holds its next item in its pipe while it reads one (`_hand_out`), so it never waits for the caller,
+    A worker holds its next items in its pipe while it reads one (`_hand_out`), so it never waits for the caller,
     who stores each result between two looks at the workers. When a worker is stopped or dies, the item it was
     reading is the one that failed; the one behind it goes back to the queue."""
     context = _context()
@@ -214,9 +219,10 @@ def run(items: Iterable[Any], work: Callable[[Any], Any], *, workers: int, init:
 
 
 def _hand_out(pool: list[_Worker], queue: deque, fresh: Callable[[], _Worker]) -> None:
-    """The next items to the idle workers (a fresh one for a worker that died while idle); then, while more items
-    wait than there are workers, one more to each worker that reads one, to start when it is done (at the end of
-    the queue none is held behind a long file while another worker is free)."""
+    """The next items to the idle workers (a fresh one for a worker that died while idle); then more to each worker
+    that reads one, to start when it is done: up to AHEAD_ALONE for a lone worker, one for each of two or more while
+    more items wait than there are workers (at the end of the queue none is held behind a long file while another
+    worker is free)."""
     for k, worker in enumerate(pool):
         if not worker.busy and queue:
             try:
@@ -226,12 +232,13 @@ def _hand_out(pool: list[_Worker], queue: deque, fresh: Callable[[], _Worker]) -
                 pool[k] = worker = fresh()
                 worker.give(queue[0])
             queue.popleft()
+    depth = AHEAD_ALONE if len(pool) == 1 else 2
     for worker in pool:
-        if len(worker.items) == 1 and (len(queue) > len(pool) or len(pool) == 1 and queue):
+        while 1 <= len(worker.items) < depth and (len(queue) > len(pool) or len(pool) == 1 and queue):
             try:
                 worker.give(queue[0])
             except OSError:  # it died reading: the main loop reports its item; this one stays in the queue
-                continue
+                break
             queue.popleft()
 
 
