@@ -78,3 +78,17 @@ def test_fold_of_a_long_text_is_the_character_by_character_fold(text):
 def test_fold_of_a_long_text_with_a_lone_surrogate():
     text = ("Kế hoạch \udc8d số 58 Ð ¢ \u0301 " * 200)
     assert fold(text) == ("Ke hoach \udc8d so 58 D e \u0300 " * 200)
+
+
+@given(st.text(alphabet="0123456789lo ab/-.ĐÔ", max_size=24))
+def test_fold_for_matching_reads_l_and_o_in_numbers_as_digits(text):
+    """The shortcut (no letter beside a digit: nothing to change) gives what the full substitution gives."""
+    import re
+
+    from nlp.refs.repair import _NUMBERISH, fold_for_matching
+    from nlp.text import fold_lower
+
+    full = _NUMBERISH.sub(lambda m: m.group(0).replace("l", "1").replace("o", "0"), fold_lower(text))
+    assert fold_for_matching(text) == full and len(full) == len(text)
+    if re.fullmatch(r"\d[lo]\d", text):  # a number OCR misread: read back (`2o2` → `202`)
+        assert fold_for_matching(text).isdigit()

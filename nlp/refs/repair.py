@@ -42,9 +42,14 @@ def issuer_and_unit_codes() -> frozenset[str]:
 _NUMBERISH = re.compile(r"(?<![a-z])[\dlo]*\d[\dlo]*\d[\dlo]*(?![a-z])|(?<![a-z])[lo]\d{2,}(?![a-z])")
 
 
+_LETTER_BY_DIGIT = re.compile(r"\d[lo]|[lo]\d")  # what `_NUMBERISH` can change: most texts hold none
+
+
 def fold_for_matching(text: str) -> str:
     """`fold_lower`, and OCR's l/o inside numbers read as 1/0 (`2o23` → `2023`): still the same length."""
     folded = fold_lower(text)
+    if not _LETTER_BY_DIGIT.search(folded):
+        return folded
     return _NUMBERISH.sub(lambda m: m.group(0).replace("l", "1").replace("o", "0"), folded)
 
 
