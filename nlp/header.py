@@ -410,6 +410,10 @@ def _subject(head: str, folded: str) -> str | None:
     """`V/v ...` up to the blank line or `Kính gửi`; else the title lines under the type heading (its opening `Về`
     mended where OCR garbled it: `_opening`)."""
     found = _subject_text(head, folded)
+    if found and "|" in found:
+        # a bar is never a title's: OCR ran another column into it (a stamp's `Ngày: 01/01/2024` read
+        # `Ngự Ot1O112024.| Quy định chi tiết …`); the title is the longest piece between bars
+        found = max((_clean(piece) for piece in found.split("|")), key=len) or None
     if found and not _WORDLIKE.search(fold_lower(found)):
         return None  # OCR's noise where the title could not be read (`À .^A r`): no word of two letters
     return _opening(found) if found else found

@@ -231,6 +231,9 @@ def test_ocr_noise_where_a_title_was_is_no_subject():
     assert parse_header("QUYẾT ĐỊNH\n\nÀ .^A r\n.ˆA Ấ\nVề việc bổ nhiệm vào ngạch Thanh tra viên\nđối với ông Võ Văn "
                         "Dương\n\nCăn cứ Luật Thanh tra;").subject == \
         "Về việc bổ nhiệm vào ngạch Thanh tra viên đối với ông Võ Văn Dương"
+    # a stamp's text OCR ran into the title with a bar between them: the title alone
+    assert parse_header("NGHỊ ĐỊNH\nNgự Ot1O112024.| Quy định chi tiết thi hành một số điều của Luật Chứng khoán\n\n"
+                        "Căn cứ Luật Chứng khoán;").subject == "Quy định chi tiết thi hành một số điều của Luật Chứng khoán"
 
 
 @pytest.mark.parametrize("line, name", [
