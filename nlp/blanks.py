@@ -34,6 +34,9 @@ _NUMBER_BLANK = re.compile(
     r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)(?P<blank>[^\n]{0,14}?)"
     rf"(?P<after>[ \t]*(?:/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?{_CODE}|-[ \t]*[a-z]{{1,4}}[ \t]*/[ \t]*{_CODE}))"
 )
+# `Số:⏎/BGDĐT-GDTrH`: OCR broke the line at the empty blank (the pen's digits unread, the label and the code one
+# line on the page): the blank is the break between them
+_NUMBER_BLANK_BROKEN = re.compile(_NUMBER_BLANK.pattern.replace(r"(?P<blank>[^\n]{0,14}?)", r"(?P<blank>[ \t]*\n)"))
 _DAY_BLANK = re.compile(rf"(?P<before>(?<![a-z]){_NGAY})(?P<blank>[^\n]{{0,8}}?)"
                         rf"(?P<after>[ \t]*{THANG_T_LOST})")
 _MONTH_BLANK = re.compile(rf"(?P<before>{THANG_T_LOST})(?P<blank>[^\n]{{0,8}}?)"
@@ -50,7 +53,7 @@ def _lost_slash_blank(type_code: str) -> re.Pattern[str]:
 
 def _blank(field: str, match: re.Match[str], text: str) -> Blank:
     start, end = match.start("blank"), match.end("blank")
-    while start < end and text[start] in " \t":
+    while start < end and text[start] in " \t\n":
         start += 1
     while end > start and text[end - 1] in " \t":
         end -= 1
@@ -72,6 +75,10 @@ def find_blanks(text: str, header: Header) -> list[Blank]:
         match = _NUMBER_BLANK.search(folded, line_start, line_end)
         if match is None and header.type_code:  # the pen's digits ran over the slash: `Số: 4ĐTB-ĐHKTCN`
             match = _lost_slash_blank(fold_lower(header.type_code)).search(folded, line_start, line_end)
+        if match is None:  # the label ends one line, the code opens the next
+            before_start = folded.rfind("\n", 0, max(0, line_start - 1)) + 1
+            after_end = folded.find("\n", line_end + 1)
+            match = _NUMBER_BLANK_BROKEN.search(folded, before_start, after_end if after_end >= 0 else len(folded))
         if match:
             out.append(_blank("number", match, head))
     if header.date_span:

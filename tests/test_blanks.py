@@ -14,7 +14,8 @@ HEAD = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n{so}\nCỘNG HÒA XÃ HỘI 
 
 @pytest.mark.parametrize("so, read", [("Số: #4 /QĐĐ-UBND", "#4"), ("Số: ố†T /QĐ-UBND", "ố†T"),
                                       ("Số:      /QĐ-UBND", ""), ("Số: 84 /QĐ-UBND", "84"),
-                                      ("Số:   /2020/NĐ-CP", "")])
+                                      ("Số:   /2020/NĐ-CP", ""),
+                                      ("Số:\n/QĐ-UBND", "")])  # OCR broke the line at the empty blank
 def test_the_number_blank_and_what_ocr_left_in_it(so, read):
     text = HEAD.format(so=so, date="ngày 05 tháng 02 năm 2025")
     header = parse_header(text)
@@ -89,3 +90,10 @@ def test_a_day_must_fit_the_signature_and_publication_dates():
     assert not plausible_day(31, 2, 2025, signed)  # no such day
     assert not plausible_day(5, 10, 2024, signed)  # months before: not this letter's
     assert plausible_day(20, 1, 2025, [])  # nothing to check against
+
+
+def test_a_line_break_is_a_number_blank_only_between_the_label_and_the_code():
+    """`Số:⏎/QĐ-UBND`: the label and the code on two lines of OCR's text, the blank between them; not a label
+    whose next line is another line of the letterhead."""
+    text = HEAD.format(so="Số:\nV/v kế hoạch", date="ngày 05 tháng 02 năm 2025")
+    assert not [b for b in find_blanks(text, parse_header(text)) if b.field == "number"]
