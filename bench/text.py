@@ -11,7 +11,8 @@ the same files in the same run, the two interleaved, and the faster of `--repeat
 largest resident set of any one process of the run (the writer, the fork server or a worker), from the kernel's
 accounting of the finished process tree and the high-water marks of the processes under the run, read while it
 lasts (workers are the fork server's children, which the kernel does not count as the run's). Both codes' bytecode
-is written first, as a package installed by pip has it. The per-stage table is this code's `vanban run --profile` on one worker.
+is written first, as a package installed by pip has it. The per-stage table is this code's `vanban run --profile`
+on one worker.
 `--largest` also runs the largest legal document of the corpus alone (peak memory of one worker on it).
 """
 

@@ -41,7 +41,8 @@ KINDS = {
     "truong mam non": "Trường Mầm non", "truong": "Trường", "dai hoc": "Đại học", "hoc vien": "Học viện",
     "benh vien": "Bệnh viện", "trung tam": "Trung tâm", "tong cong ty": "Tổng công ty", "cong ty": "Công ty",
     "ngan hang": "Ngân hàng", "tap doan": "Tập đoàn", "hop tac xa": "Hợp tác xã",
-    "lien doan lao dong": "Liên đoàn Lao động", "cong doan": "Công đoàn", "hoi": "Hội", "vien": "Viện", "phong": "Phòng", "khoa": "Khoa",
+    "lien doan lao dong": "Liên đoàn Lao động", "cong doan": "Công đoàn",
+    "hoi": "Hội", "vien": "Viện", "phong": "Phòng", "khoa": "Khoa",
     "cuc": "Cục", "chi cuc": "Chi cục", "tong cuc": "Tổng cục", "vu": "Vụ", "ban": "Ban", "doan": "Đoàn",
 }
 PRINTED_FIRST = set(KINDS) - {"cuc", "chi cuc", "tong cuc", "vu", "ban", "doan", "lien doan lao dong", "cong doan"}
