@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from .references import match_province, resolve_issuer
+from .refs.context import issuer_words
 from .text import fold_lower
 
 MOTTO = re.compile(
@@ -52,7 +53,10 @@ _VOWEL = re.compile(r"[aeiouy]")
 _GLUED_UBND = re.compile(r"^UBND(?=(?:TỈNH|THÀNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|THỊ)\b)")
 _SMALL = {"và", "của", "về", "các", "cho", "với", "thuộc", "trực"}
 # units named after their parent: `Văn phòng Ủy ban nhân dân tỉnh …`, `Phòng Đào tạo Trường Đại học …`
-_UNIT_OF_PARENT = ("van phong", "thanh tra", "ban quan ly", "phong ", "khoa ")
+_UNIT_OF_PARENT = ("van phong", "thanh tra", "phong ", "khoa ")
+# a Party committee's boards are named after it: `Ban Tuyên giáo Tỉnh ủy Quảng Ngãi`, `Ủy ban Kiểm tra Huyện ủy …`
+_UNIT_OF_PARTY = ("ban ", "uy ban kiem tra")
+_PARTY_COMMITTEE = re.compile(r"(?:tinh|thanh|huyen|quan|thi|dang) uy\b|ban chap hanh")
 
 
 def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | None, str | None]:
@@ -77,6 +81,7 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
     bodies: list[str] = []
     scopes: list[str | None] = []
     joined: list[bool] = []  # the body is named jointly with the one before it (a joint letter)
+    placed: list[bool] = []  # the body was named as printed by its kind's word: its name says where it is itself
     printed = False  # the last body was named as printed (a following line may go on with its name)
     for i, line in enumerate(lines):
         folded = fold_lower(line)
@@ -91,16 +96,39 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
             else:
                 bodies[-1] = f"{bodies[-1]} {_level_phrase(line)}"
             continue
-        resolved, scope = (None, None) if kind in PRINTED_FIRST else resolve_issuer(line)
+        resolved, scope, left = (None, None, []) if kind in PRINTED_FIRST else issuer_words(line)
+        left = _own_column(left)
+        if resolved and any(sum(ch.isalpha() for ch in word) >= 2 for word in left):
+            # the table knows the body's kind, the rest of the line names it (`HUYỆN ỦY SƠN TỊNH`, `ĐẢNG ỦY CÔNG AN
+            # TỈNH`, `BAN QUẢN LÝ DỰ ÁN`; a following line may go on with its name); after a body complete with its
+            # place, a body of its own is that body (`ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI SỞ NỘI VỤ`)
+            rest = " ".join(left)
+            if scope and (_kind(fold_lower(rest)) is not None or resolve_issuer(rest)[0] is not None):
+                bodies.append(resolved)
+                scopes.append(scope)
+                joined.append(joint)
+                placed.append(False)
+                line, folded, kind, joint = rest, fold_lower(rest), _kind(fold_lower(rest)), False
+                resolved, scope = (None, None) if kind in PRINTED_FIRST else resolve_issuer(rest)
+            else:
+                resolved = f"{resolved} {_as_printed(rest, None)}"
+                printed = True
+                bodies.append(resolved)
+                scopes.append(scope)
+                joined.append(joint)
+                placed.append(False)
+                continue
         if resolved:
             bodies.append(resolved)
             scopes.append(scope)
             joined.append(joint)
+            placed.append(False)
             printed = False
         elif kind is not None:
             bodies.append(_as_printed(line, kind))
             scopes.append(None)
             joined.append(joint)
+            placed.append(True)
             printed = True
         elif printed and bodies:  # a long name's second line: `VÀ TRUYỀN THÔNG VIỆT - HÀN`
             bodies[-1] = f"{bodies[-1]} {_as_printed(line, None)}"
@@ -116,12 +144,27 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
     if parent:
         # "UBND TỈNH QUẢNG NGÃI" / "SỞ NỘI VỤ" → "Sở Nội vụ tỉnh Quảng Ngãi"; "VĂN PHÒNG" → "Văn phòng Ủy ban ..."
         parent_scope = scopes[-2]
-        if fold_lower(issuer) in {"van phong", "thanh tra", "ban quan ly"} or \
-                fold_lower(issuer).startswith(_UNIT_OF_PARENT):
+        unit = fold_lower(issuer)
+        if unit in {"van phong", "thanh tra", "ban quan ly"} or unit.startswith(_UNIT_OF_PARENT) or \
+                (unit.startswith(_UNIT_OF_PARTY) and _PARTY_COMMITTEE.match(fold_lower(parent))):
             issuer = f"{issuer} {parent}"
-        elif parent_scope and not printed and parent_scope not in issuer:
-            issuer = f"{issuer} {parent_scope}"  # (a body named as printed says where it is itself)
+        elif parent_scope and not placed[-1] and parent_scope not in issuer:
+            # (a body named as printed says where it is itself); `Công an tỉnh` of tỉnh Quảng Ngãi: the level once
+            level = parent_scope.split()[0]
+            issuer = f"{issuer.removesuffix(' ' + level)} {parent_scope}"
     return issuer, parent
+
+
+def _own_column(words: list[str]) -> list[str]:
+    """The words of a letterhead's line before the other column's (`BỘ THÔNG TIN VÀ TRUYỀN THÔNG _ CỘNG HÒA XÃ
+    HỌICHỦ NGHĨA …`, a motto too garbled for MOTTO): up to a bar or an underscore OCR read between the columns, and
+    none when what is left opens the motto."""
+    kept = []
+    for word in words:
+        if not word.strip("_|"):
+            break
+        kept.append(word)
+    return [] if fold_lower("".join(kept)).startswith(("conghoa", "doclap")) else kept
 
 
 def _joint_parts(line: str) -> list[str]:

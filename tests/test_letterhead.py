@@ -75,6 +75,33 @@ def test_a_joint_letter_names_both_bodies(letterhead, issuer, parent):
     assert issued(letterhead, "Số: 12/CTPH-LĐLĐ-SVHTTDL") == (issuer, parent)
 
 
+@pytest.mark.parametrize("letterhead, issuer, parent", [
+    # a Party committee's board is named after it
+    ("TỈNH ỦY QUẢNG NGÃI\nBAN TUYÊN GIÁO", "Ban Tuyên Giáo Tỉnh ủy Quảng Ngãi", "Tỉnh ủy Quảng Ngãi"),
+    # a body whose kind the table knows, its name printed after it on the line (and on the next)
+    ("ĐẢNG BỘ TỈNH QUẢNG NGÃI\nHUYỆN ỦY SƠN TỊNH", "Huyện ủy Sơn Tịnh", None),
+    ("ĐẢNG ỦY KHỐI CƠ QUAN\nTỈNH QUẢNG NGÃI", "Đảng ủy khối Cơ Quan tỉnh Quảng Ngãi", None),
+    ("UBND TỈNH QUẢNG NGÃI\nBAN QUẢN LÝ DỰ ÁN\nĐẦU TƯ XÂY DỰNG", "Ban Quản lý Dự Án Đầu Tư Xây Dựng tỉnh Quảng Ngãi",
+     "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+    # look-alikes: the bare unit of an Ủy ban is named after it; a board under an Ủy ban is no Party board
+    ("UBND TỈNH QUẢNG NGÃI\nBAN QUẢN LÝ", "Ban Quản lý Ủy ban nhân dân tỉnh Quảng Ngãi",
+     "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+    # the police: the level word once; `CÔNG AN` is no `Long An`; a Party committee of a body is one body
+    ("UBND TỈNH QUẢNG NGÃI\nCÔNG AN TỈNH", "Công an tỉnh Quảng Ngãi", "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+    ("TỈNH ỦY QUẢNG NGÃI\nĐẢNG ỦY CÔNG AN TỈNH", "Đảng ủy Công An Tỉnh Quảng Ngãi", "Tỉnh ủy Quảng Ngãi"),
+    ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI SỞ NỘI VỤ", "Sở Nội vụ tỉnh Quảng Ngãi", "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+    ("UBND TỈNH QUẢNG NGÃI\nBAN CHỈ ĐẠO", "Ban Chỉ đạo tỉnh Quảng Ngãi", "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+])
+def test_party_boards_and_bodies_named_after_their_kind(letterhead, issuer, parent):
+    assert issued(letterhead, "Số: 12-CV/BTGTU") == (issuer, parent)
+
+
+def test_a_heading_the_table_matches_only_loosely_names_no_more_than_before():
+    """`QUẢN LÝ NHÀ NƯỚC VỀ HẢI QUAN` (a chapter's title) is close to `Quận ủy` in letters only: what follows it is
+    never taken for that body's name."""
+    assert "Hải Quan" not in (issued("Chương VII\nQUẢN LÝ NHÀ NƯỚC VỀ HẢI QUAN")[0] or "")
+
+
 def test_a_capitalised_line_of_no_kind_names_no_body():
     """A line in capitals that opens with no kind word and that the table does not know (a heading that crept
     above the number) names no body: the issuer stays the one above it."""

@@ -166,11 +166,17 @@ def match_province(words: list[str]) -> tuple[str, int] | None:
     return _match_province(tuple(words[:4]))
 
 
+def _same_first_letter(word: str, key: str) -> bool:
+    """A province's name as OCR garbles it keeps its first letter (an Đ may read P): `cong an` is no `long an`."""
+    first, wanted = word[:1], key[:1]
+    return first == wanted or {first, wanted} == {"d", "p"}
+
+
 @lru_cache(maxsize=4096)
 def _match_province(words: tuple[str, ...]) -> tuple[str, int] | None:
     best: tuple[float, str, int] | None = None
     for name, key, n in _province_keys():
-        if len(words) < n:
+        if len(words) < n or not _same_first_letter(words[0], key):
             continue
         score = fuzz.ratio(" ".join(words[:n]), key)
         if score >= 80 and (best is None or score > best[0]):
@@ -187,21 +193,33 @@ _LOCAL_STOP = {"ve", "v/v", "ngay", "tai", "theo", "va", "nam", "so", "da", "duo
 
 
 def resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
-    return _resolve_issuer(" ".join(phrase.split()))
+    return _resolve_issuer(" ".join(phrase.split()))[:2]
+
+
+def issuer_words(phrase: str) -> tuple[str | None, str | None, list[str]]:
+    """`resolve_issuer`, and the words of the phrase its name and place leave over (`HUYỆN ỦY SƠN TỊNH` → Huyện
+    ủy, [`SƠN`, `TỊNH`]): in a letterhead's line, where the whole line names the body, the rest of its name. None
+    are left over where the table's name was matched only loosely (`QUẢN LÝ NHÀ NƯỚC` is no `Quận ủy`)."""
+    full, scope, used = _resolve_issuer(" ".join(phrase.split()))
+    words = phrase.split()
+    if not full or not set(fold_lower(" ".join(words[:used])).split()) <= set(fold_lower(full).split()):
+        return full, scope, []
+    return full, scope, words[used:]
 
 
 @lru_cache(maxsize=8192)
-def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
+def _resolve_issuer(phrase: str) -> tuple[str | None, str | None, int]:
     """`Uy ban nhan dén tinh Quang Ngii` → (`Ủy ban nhân dân tỉnh Quảng Ngãi`, `tỉnh Quảng Ngãi`).
 
     The phrase is matched word-wise against the issuer table with a similarity threshold, so that OCR garble in
     the words does not stop it; a level word (tỉnh, thành phố, huyện ...) and a province name that follow qualify
-    it. Returns (None, None) when nothing in the table is close enough.
+    it. Returns (None, None, 0) when nothing in the table is close enough; else also the count of the phrase's
+    words the name and its place took.
     """
     raw_words = phrase.split()
     words = fold_lower(phrase).split()
     if not words:
-        return None, None
+        return None, None, 0
     name, used = None, 0
     first = raw_words[0].strip()
     if doctypes.known_code(first) and first.upper() == first and issuer_name(first.upper()):
@@ -219,15 +237,17 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
         if best:
             name, used = best[1], best[2]
     if name is None:
-        return None, None
+        return None, None, 0
     rest = city_words(words[used:])
     scope = kind = None
+    took = used
     for level, printed in sorted(_LEVELS.items(), key=lambda kv: -len(kv[0])):
         lw = level.split()
         if rest[: len(lw)] == lw:
             province = match_province(rest[len(lw) :]) if printed in {"tỉnh", "thành phố"} else None
             if province:
                 scope = f"{printed} {province[0]}"
+                took = used + len(lw) + province[1]
             else:
                 # a commune, ward or district: its name as printed ("phường Cẩm Thành")
                 local = []
@@ -238,13 +258,15 @@ def _resolve_issuer(phrase: str) -> tuple[str | None, str | None]:
                     if raw.endswith(":"):
                         break
                 scope = f"{printed} {' '.join(local)}".strip()
+                took = used + len(lw) + len(local)
             break
     else:
         province = match_province(rest)
         if province:
             scope = province[0]
+            took = used + province[1]
             # `SỞ Y TẾ KIÊN GIANG` is the Sở Y tế of tỉnh Kiên Giang: named as running text names it
             kind = None if _has_level(name) else _province_kind(scope)
     full = " ".join(part for part in (name, kind, scope) if part)
     # "Ủy ban nhân dân tỉnh": the place, when printed, qualifies the body; a bare level word is kept in the name.
-    return full, scope if scope and scope not in _LEVELS.values() else None
+    return full, (scope if scope and scope not in _LEVELS.values() else None), took
