@@ -30,13 +30,13 @@ class Blank:
 
 
 _CODE = r"[a-z][a-z0-9&]*(?:[ \t]*-[ \t]*[a-z][a-z0-9&]*)*"
-_NUMBER_BLANK = re.compile(
-    r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)(?P<blank>[^\n]{0,14}?)"
-    rf"(?P<after>[ \t]*(?:/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?{_CODE}|-[ \t]*[a-z]{{1,4}}[ \t]*/[ \t]*{_CODE}))"
-)
+_NUMBER_LABEL = r"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)"
+_NUMBER_CODES = (rf"(?P<after>[ \t]*(?:/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?{_CODE}"
+                 rf"|-[ \t]*[a-z]{{1,4}}[ \t]*/[ \t]*{_CODE}))")
+_NUMBER_BLANK = re.compile(rf"{_NUMBER_LABEL}(?P<blank>[^\n]{{0,14}}?){_NUMBER_CODES}")
 # `Số:⏎/BGDĐT-GDTrH`: OCR broke the line at the empty blank (the pen's digits unread, the label and the code one
 # line on the page): the blank is the break between them
-_NUMBER_BLANK_BROKEN = re.compile(_NUMBER_BLANK.pattern.replace(r"(?P<blank>[^\n]{0,14}?)", r"(?P<blank>[ \t]*\n)"))
+_NUMBER_BLANK_BROKEN = re.compile(rf"{_NUMBER_LABEL}(?P<blank>[ \t]*\n){_NUMBER_CODES}")
 _DAY_BLANK = re.compile(rf"(?P<before>(?<![a-z]){_NGAY})(?P<blank>[^\n]{{0,8}}?)"
                         rf"(?P<after>[ \t]*{THANG_T_LOST})")
 _MONTH_BLANK = re.compile(rf"(?P<before>{THANG_T_LOST})(?P<blank>[^\n]{{0,8}}?)"
@@ -47,7 +47,7 @@ _HEADER_CHARS = 1500
 def _lost_slash_blank(type_code: str) -> re.Pattern[str]:
     """The number blank whose slash the pen's digits covered: `Số: 4ĐTB-ĐHKTCN`, `Sốz1/%7TB-ĐHVH` — what stands
     between the label and the letter's type code (`tb`), that code glued to it."""
-    return re.compile(rf"(?P<before>(?<![a-z])s(?:[a-z]|[06])?[ \t]*[:.;]?)(?P<blank>[^\n]{{1,14}}?)"
+    return re.compile(rf"{_NUMBER_LABEL}(?P<blank>[^\n]{{1,14}}?)"
                       rf"(?<=[^\s:;.])(?P<after>{re.escape(type_code)}[ \t]*-[ \t]*{_CODE})")
 
 

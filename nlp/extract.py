@@ -96,15 +96,20 @@ def _cut_towards_own(mentions: list[Mention], header: Header, text: str) -> list
         if found is None:
             out.append(m)
             continue
-        symbol, used = found
         folded = folded if folded is not None else fold_for_matching(text)
-        date = None if m.date else date_at(folded, end + used, max_gap=4, text=text)
-        out.append(replace(m, symbol=symbol, symbol_span=(m.symbol_span[0], end + used),
-                           date=date.iso if date else m.date,
-                           span=(m.span[0], max(m.span[1], date.span[1] if date else end + used)),
-                           issuer_code=own.split("-")[0], issuer=issuer_name(own.split("-")[0]) or m.issuer,
-                           repairs=m.repairs + (f"{m.symbol}…→{symbol}",)))
+        code = own.split("-")[0]
+        out.append(_read_on(m, *found, text, folded, issuer_code=code, issuer=issuer_name(code) or m.issuer))
     return out
+
+
+def _read_on(m: Mention, symbol: str, used: int, text: str, folded: str, **fields: object) -> Mention:
+    """The mention with the symbol a repair read on into the `used` characters after it (`cut_towards_letter`),
+    dated by what follows it then when it had no date."""
+    end = m.symbol_span[1] + used
+    date = None if m.date else date_at(folded, end, max_gap=4, text=text)
+    return replace(m, symbol=symbol, symbol_span=(m.symbol_span[0], end), date=date.iso if date else m.date,
+                   span=(m.span[0], max(m.span[1], date.span[1] if date else end)),
+                   repairs=m.repairs + (f"{m.symbol}…→{symbol}",), **fields)
 
 
 def _cut_towards_named(mentions: list[Mention], text: str) -> list[Mention]:
@@ -115,28 +120,17 @@ def _cut_towards_named(mentions: list[Mention], text: str) -> list[Mention]:
     folded = None
     out = []
     for m in mentions:
-        end = m.symbol_span[1]
-        last = re.split(r"[-/]", m.symbol)[-1]
         if m.date or not re.search(r"[-/]", m.symbol[len(m.number):]):
             out.append(m)
             continue
+        end = m.symbol_span[1]
+        last = re.split(r"[-/]", m.symbol)[-1]
+        head = m.symbol[len(m.number) + 1 : len(m.symbol) - len(last)]
         folded = folded if folded is not None else fold_for_matching(text)
-        context = folded[max(0, m.symbol_span[0] - 150) : end + 150]
-        found = None
-        for code in codes_named_nearby(last, context):
-            head = m.symbol[len(m.number) + 1 : len(m.symbol) - len(last)]
-            found = cut_towards_letter(m.symbol, m.number, text[end : end + len(head + code) + 6], head + code)
-            if found:
-                break
-        if found is None:
-            out.append(m)
-            continue
-        symbol, used = found
-        date = date_at(folded, end + used, max_gap=4, text=text)
-        out.append(replace(m, symbol=symbol, symbol_span=(m.symbol_span[0], end + used),
-                           date=date.iso if date else m.date,
-                           span=(m.span[0], max(m.span[1], date.span[1] if date else end + used)),
-                           repairs=m.repairs + (f"{m.symbol}…→{symbol}",)))
+        found = next((cut for code in codes_named_nearby(last, folded[max(0, m.symbol_span[0] - 150) : end + 150])
+                      if (cut := cut_towards_letter(m.symbol, m.number, text[end : end + len(head + code) + 6],
+                                                    head + code))), None)
+        out.append(m if found is None else _read_on(m, *found, text, folded))
     return out
 
 

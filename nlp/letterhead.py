@@ -83,6 +83,13 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
     joined: list[bool] = []  # the body is named jointly with the one before it (a joint letter)
     placed: list[bool] = []  # the body was named as printed by its kind's word: its name says where it is itself
     printed = False  # the last body was named as printed (a following line may go on with its name)
+
+    def add(name: str, scope: str | None, joint: bool, by_kind: bool = False) -> None:
+        bodies.append(name)
+        scopes.append(scope)
+        joined.append(joint)
+        placed.append(by_kind)
+
     for i, line in enumerate(lines):
         folded = fold_lower(line)
         kind = _kind(folded)
@@ -104,31 +111,18 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
             # place, a body of its own is that body (`ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI SỞ NỘI VỤ`)
             rest = " ".join(left)
             if scope and (_kind(fold_lower(rest)) is not None or resolve_issuer(rest)[0] is not None):
-                bodies.append(resolved)
-                scopes.append(scope)
-                joined.append(joint)
-                placed.append(False)
-                line, folded, kind, joint = rest, fold_lower(rest), _kind(fold_lower(rest)), False
+                add(resolved, scope, joint)
+                line, kind, joint = rest, _kind(fold_lower(rest)), False
                 resolved, scope = (None, None) if kind in PRINTED_FIRST else resolve_issuer(rest)
             else:
-                resolved = f"{resolved} {_as_printed(rest, None)}"
+                add(f"{resolved} {_as_printed(rest, None)}", scope, joint)
                 printed = True
-                bodies.append(resolved)
-                scopes.append(scope)
-                joined.append(joint)
-                placed.append(False)
                 continue
         if resolved:
-            bodies.append(resolved)
-            scopes.append(scope)
-            joined.append(joint)
-            placed.append(False)
+            add(resolved, scope, joint)
             printed = False
         elif kind is not None:
-            bodies.append(_as_printed(line, kind))
-            scopes.append(None)
-            joined.append(joint)
-            placed.append(True)
+            add(_as_printed(line, kind), None, joint, by_kind=True)
             printed = True
         elif printed and bodies:  # a long name's second line: `VÀ TRUYỀN THÔNG VIỆT - HÀN`
             bodies[-1] = f"{bodies[-1]} {_as_printed(line, None)}"
@@ -145,7 +139,7 @@ def letterhead(head: str, symbol_span: tuple[int, int] | None) -> tuple[str | No
         # "UBND TỈNH QUẢNG NGÃI" / "SỞ NỘI VỤ" → "Sở Nội vụ tỉnh Quảng Ngãi"; "VĂN PHÒNG" → "Văn phòng Ủy ban ..."
         parent_scope = scopes[-2]
         unit = fold_lower(issuer)
-        if unit in {"van phong", "thanh tra", "ban quan ly"} or unit.startswith(_UNIT_OF_PARENT) or \
+        if unit == "ban quan ly" or unit.startswith(_UNIT_OF_PARENT) or \
                 (unit.startswith(_UNIT_OF_PARTY) and _PARTY_COMMITTEE.match(fold_lower(parent))):
             issuer = f"{issuer} {parent}"
         elif parent_scope and not placed[-1] and parent_scope not in issuer:
