@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass, replace
@@ -25,6 +26,11 @@ from .widgets import Widget
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 PDF_SUFFIXES = {".pdf"}
+# PDFium is not thread-safe, not even across documents (pypdfium2's documentation: concurrent calls crash or corrupt
+# the process): every call into it holds this lock, so that a process with threads — the web server renders pages
+# on its thread pool — makes one at a time (eight threads rendering pages of one PDF crashed it, seen as a server
+# killed by "malloc(): unaligned tcache chunk detected")
+PDFIUM = threading.RLock()
 RENDER_DPI = 300
 MAX_RENDER_PIXELS = 60_000_000
 Image.MAX_IMAGE_PIXELS = 400_000_000  # larger is refused (decompression bomb); large pages are scaled down later
@@ -151,44 +157,56 @@ def _pdf_pages(path: Path, force_ocr: bool = False, accept_layer: Callable[[str]
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        with PDFIUM:
+            pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
             raise LoadError(f"{path}: encrypted PDF (password required)") from None
         raise LoadError(f"{path}: not a readable PDF ({_first_line(exc)})") from None
     try:
-        if len(pdf) == 0:
-            raise LoadError(f"{path}: PDF has no pages")
-        _check_pages(path, len(pdf))
-        try:
-            pdf.init_forms()  # so that the annotations' appearances can be drawn (stamps, signature boxes, fields)
-        except pdfium.PdfiumError:
-            pass
-        for index in range(len(pdf)):
-            page = pdf[index]
-            width, height = page.get_size()
-            scale = RENDER_DPI / 72
-            if width * height * scale * scale > MAX_RENDER_PIXELS:
-                scale = (MAX_RENDER_PIXELS / (width * height)) ** 0.5
-            widgets = tuple(_widgets(page, scale))
-            textpage = page.get_textpage()
-            text = _layer_text(textpage)
-            layer = None if force_ocr else text
-            if layer is not None and good_text_layer(layer) and (accept_layer is None or accept_layer(layer)):
-                chars = tuple(_char_boxes(textpage, text, height, RENDER_DPI / 72)) if widgets else ()
-                textpage.close()
-                yield PageInput(page=index + 1, image=None, text=layer, dpi=RENDER_DPI, widgets=widgets,
-                                chars=chars, size=(round(width * RENDER_DPI / 72), round(height * RENDER_DPI / 72)))
-            else:
-                textpage.close()
-                bitmap = page.render(scale=scale, grayscale=False, may_draw_forms=False)
-                array = _pixels(bitmap.to_pil())
-                bitmap.close()
-                yield PageInput(page=index + 1, image=array, text=None, dpi=round(scale * 72), widgets=widgets)
-            page.close()
+        with PDFIUM:
+            count = len(pdf)
+            if count == 0:
+                raise LoadError(f"{path}: PDF has no pages")
+            _check_pages(path, count)
+            try:
+                pdf.init_forms()  # so that the annotations' appearances can be drawn (stamps, signature boxes, fields)
+            except pdfium.PdfiumError:
+                pass
+        for index in range(count):
+            with PDFIUM:  # a page read under the lock, handed on outside it
+                item = _pdf_page(pdf, index, force_ocr, accept_layer)
+            yield item
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
+
+
+def _pdf_page(pdf, index: int, force_ocr: bool, accept_layer: Callable[[str], bool] | None) -> PageInput:
+    """One page of an open PDF: its text layer when it is good, else its image (`_pdf_pages`, under PDFIUM)."""
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        scale = RENDER_DPI / 72
+        if width * height * scale * scale > MAX_RENDER_PIXELS:
+            scale = (MAX_RENDER_PIXELS / (width * height)) ** 0.5
+        widgets = tuple(_widgets(page, scale))
+        textpage = page.get_textpage()
+        text = _layer_text(textpage)
+        layer = None if force_ocr else text
+        if layer is not None and good_text_layer(layer) and (accept_layer is None or accept_layer(layer)):
+            chars = tuple(_char_boxes(textpage, text, height, RENDER_DPI / 72)) if widgets else ()
+            textpage.close()
+            return PageInput(page=index + 1, image=None, text=layer, dpi=RENDER_DPI, widgets=widgets,
+                             chars=chars, size=(round(width * RENDER_DPI / 72), round(height * RENDER_DPI / 72)))
+        textpage.close()
+        bitmap = page.render(scale=scale, grayscale=False, may_draw_forms=False)
+        array = _pixels(bitmap.to_pil())
+        bitmap.close()
+        return PageInput(page=index + 1, image=array, text=None, dpi=round(scale * 72), widgets=widgets)
+    finally:
+        page.close()
 
 
 def _widgets(page, scale: float) -> Iterator[Widget]:
@@ -270,6 +288,11 @@ def pdf_signature(path: Path) -> dict[str, str] | None:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    with PDFIUM:
+        return _signature(pdfium, raw, path)
+
+
+def _signature(pdfium, raw, path: Path) -> dict[str, str] | None:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError:

@@ -104,3 +104,96 @@ def test_huge_page_is_scaled_down_not_refused(tmp_path):
     Image.new("L", (11000, 11000), 255).save(path)
     (page,) = list(iter_pages(path))
     assert page.image.shape[0] * page.image.shape[1] <= 60_000_000
+
+
+
+def test_pdfium_is_called_from_one_thread_at_a_time(monkeypatch, tmp_path):
+    """PDFium is not thread-safe, even across documents (a real scan's pages rendered by eight threads at once
+    crashed the web server: `malloc(): unaligned tcache chunk detected`). The server renders pages on its thread
+    pool while a file may be read beside it: no two PDFium calls may overlap. A PDFium stand-in counts the calls
+    in progress; pages are rendered and read by eight threads at once."""
+    import threading
+    import time
+
+    import pypdfium2
+    from PIL import Image
+
+    from ocr.load import _pdf_pages
+    from pipeline.web.images import _page_image
+
+    calls = {"now": 0, "most": 0}
+    count = threading.Lock()
+
+    def call(result=None):
+        with count:
+            calls["now"] += 1
+            calls["most"] = max(calls["most"], calls["now"])
+        time.sleep(0.002)
+        with count:
+            calls["now"] -= 1
+        return result
+
+    class Bitmap:
+        def to_pil(self):
+            return call(Image.new("RGB", (40, 56), "white"))
+
+        def close(self):
+            call()
+
+    class TextPage:
+        def count_chars(self):
+            return call(0)
+
+        def close(self):
+            call()
+
+    class Page:
+        raw = None
+
+        def get_size(self):
+            return call((200.0, 280.0))
+
+        def render(self, **options):
+            return call(Bitmap())
+
+        def get_textpage(self):
+            return call(TextPage())
+
+        def close(self):
+            call()
+
+    class Document:
+        def __init__(self, path):
+            call()
+
+        def __len__(self):
+            return call(3)
+
+        def __getitem__(self, index):
+            return call(Page())
+
+        def init_forms(self):
+            call()
+
+        def close(self):
+            call()
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", Document)
+    monkeypatch.setattr("ocr.load._widgets", lambda page, scale: iter(()))
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4")
+
+    def render(k):
+        for _ in range(4):
+            _page_image(path, 1 + k % 3)
+
+    def read(k):
+        for _ in range(2):
+            assert len(list(_pdf_pages(path, force_ocr=True))) == 3
+
+    threads = [threading.Thread(target=render if k % 2 else read, args=(k,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls["most"] == 1

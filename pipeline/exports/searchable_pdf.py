@@ -255,12 +255,15 @@ def _pages_with_text(source: Path) -> tuple[int, set[int]]:
         return 0, set()
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(str(source))
-    try:
-        found = {k + 1 for k in range(len(document)) if document[k].get_textpage().get_text_range().strip()}
-        return len(document), found
-    finally:
-        document.close()
+    from ocr.load import PDFIUM
+
+    with PDFIUM:
+        document = pdfium.PdfDocument(str(source))
+        try:
+            found = {k + 1 for k in range(len(document)) if document[k].get_textpage().get_text_range().strip()}
+            return len(document), found
+        finally:
+            document.close()
 
 
 def _ghostscript_keeps_text() -> bool:

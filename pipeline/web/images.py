@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ocr.load import PDFIUM
 from ocr.preprocess import map_box
 
 CACHE = "page-cache"
@@ -118,17 +119,18 @@ def _page_image(path: Path, number: int) -> Any:
     if path.suffix.lower() == ".pdf":
         import pypdfium2 as pdfium
 
-        pdf = pdfium.PdfDocument(str(path))
-        try:
-            if not 1 <= number <= len(pdf):
-                raise LookupError(f"no page {number}")
-            pdf.init_forms()
-            page = pdf[number - 1]
-            width, height = page.get_size()
-            scale = fitted(width * 4, height * 4)[0] / width  # rendered at the size shown, never larger
-            return page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB")
-        finally:
-            pdf.close()
+        with PDFIUM:  # the server renders on its thread pool: one PDFium call at a time (ocr.load.PDFIUM)
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                if not 1 <= number <= len(pdf):
+                    raise LookupError(f"no page {number}")
+                pdf.init_forms()
+                page = pdf[number - 1]
+                width, height = page.get_size()
+                scale = fitted(width * 4, height * 4)[0] / width  # rendered at the size shown, never larger
+                return page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB")
+            finally:
+                pdf.close()
     with Image.open(path) as image:
         for k, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if k == number:
