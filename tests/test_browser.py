@@ -346,6 +346,30 @@ def test_document_text_never_runs_as_script(browser, tmp_path):
         page.context.close()
 
 
+def test_a_long_path_and_issuer_wrap_in_the_documents_facts(browser, tmp_path):
+    """A real archive's file path (`../shared/…/677fc5cbd8132de3ee2cf5f457834e2b_20170718020705.pdf`) and a joint
+    letter's issuer are longer than the facts' column: they wrap inside it, the page never scrolls sideways."""
+    from .test_web import _scan_archive
+
+    _, node_id = _scan_archive(tmp_path)
+    conn = store.connect(tmp_path / "out")
+    conn.execute("UPDATE documents SET path = ?, source = ?, issuer = ?",
+                 ("scans/" + "677fc5cbd8132de3ee2cf5f457834e2b" * 4 + ".jpg", "scans/" + "a1b2c3d4" * 16 + ".jpg",
+                  "Liên đoàn Lao động - Sở Văn hóa, Thể thao và Du lịch tỉnh An Giang"))
+    conn.execute("UPDATE nodes SET issuer = (SELECT issuer FROM documents) WHERE document_id IS NOT NULL")
+    conn.commit()
+    conn.close()
+    with serving(tmp_path / "out") as base:
+        watched = open_page(browser, allowed=base, locale="vi-VN")
+        page = watched.page
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(base + f"doc/{node_id}")
+        page.wait_for_timeout(200)
+        assert "Liên đoàn Lao động" in page.inner_text("aside")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.context.close()
+
+
 def test_restored_text_and_overlay_fields_never_run_as_script(browser, tmp_path):
     """A scan whose restored text, stamp overlay and signer are markup: drawn as text over and beside the page."""
     import json
